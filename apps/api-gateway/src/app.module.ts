@@ -1,0 +1,37 @@
+import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
+import { HealthModule } from '@ledgerline/runtime';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type pino from 'pino';
+import { DataSource } from 'typeorm';
+import { AuthModule } from './auth/auth.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { migrations } from './migrations';
+import { TenantsModule } from './tenants/tenants.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig, logger: pino.Logger): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
+      imports: [
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'gateway', migrations }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          serviceName: 'api-gateway',
+          requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+          logger,
+        }),
+        HealthModule.forRoot({
+          inject: [NatsBus, DataSource],
+          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+        }),
+        AuthModule,
+        TenantsModule,
+      ],
+    };
+  }
+}

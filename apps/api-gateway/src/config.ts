@@ -1,0 +1,17 @@
+import { databaseEnv, loadConfig, port, serviceEnv } from '@ledgerline/runtime';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...serviceEnv,
+  ...databaseEnv,
+  PORT: port(3000),
+  ADMIN_API_KEY: z.string().min(8, 'must be at least 8 characters').default('dev-admin-key'),
+  /** How long a key lookup is trusted in-process: the bound on revocation delay across replicas. */
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
+});
+
+export type GatewayConfig = z.output<typeof schema>;
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadConfig(schema, env);

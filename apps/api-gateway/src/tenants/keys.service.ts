@@ -1,0 +1,25 @@
+import { AppError } from '@ledgerline/contracts';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hashApiKey, keyPrefix, mintApiKey } from '../auth/api-key';
+import { ApiKeyRepository, type ApiKeyRow } from '../auth/api-key.repository';
+
+@Injectable()
+export class KeysService {
+  constructor(private readonly keys: ApiKeyRepository) {}
+
+  async mint(tenantId: string): Promise<{ id: string; prefix: string; apiKey: string }> {
+    const apiKey = mintApiKey();
+    const id = randomUUID();
+    await this.keys.insertKey({ id, tenantId, prefix: keyPrefix(apiKey), hash: hashApiKey(apiKey) });
+    return { id, prefix: keyPrefix(apiKey), apiKey };
+  }
+
+  list(tenantId: string): Promise<ApiKeyRow[]> {
+    return this.keys.listKeys(tenantId);
+  }
+
+  async revoke(tenantId: string, keyId: string): Promise<void> {
+    if (!(await this.keys.revoke(tenantId, keyId))) throw new AppError('not-found', 'No such active key.');
+  }
+}

@@ -1,0 +1,31 @@
+import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
+import { HealthModule } from '@ledgerline/runtime';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type pino from 'pino';
+import { DataSource } from 'typeorm';
+import type { IngestionConfig } from './config';
+import { migrations } from './migrations';
+
+/** ingestion: owns transactions, imports and the outbox. */
+@Module({})
+export class AppModule {
+  static forRoot(config: IngestionConfig, logger: pino.Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'ingestion', migrations }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          serviceName: 'ingestion',
+          requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+          logger,
+        }),
+        HealthModule.forRoot({
+          inject: [NatsBus, DataSource],
+          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
+import { HealthModule } from '@ledgerline/runtime';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type pino from 'pino';
+import { DataSource } from 'typeorm';
+import type { ProvisionsConfig } from './config';
+import { migrations } from './migrations';
+import { TenantConfigEntity } from './tenant-config/tenant-config.entity';
+import { TenantConfigModule } from './tenant-config/tenant-config.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ProvisionsConfig, logger: pino.Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'provisions', entities: [TenantConfigEntity], migrations }),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          serviceName: 'provisions',
+          requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+          logger,
+        }),
+        HealthModule.forRoot({
+          inject: [NatsBus, DataSource],
+          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+        }),
+        TenantConfigModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { AppError, type FieldError } from './problem';
+
+/** `members[0].taxRate` from a zod issue path. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(body)' : out;
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+}
+
+/** Parses or throws a 422 listing every invalid field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new AppError('validation-failed', `The ${what} has invalid fields.`, fieldErrors(result.error));
+  }
+  return result.data;
+}

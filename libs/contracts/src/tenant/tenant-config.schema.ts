@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { compareDecimal, decimalString, nonNegativeMoney } from '../common/primitives';
+
+export const MAX_MEMBERS = 8;
+
+export const memberIdSchema = z
+  .string({ error: 'must be a member id like "m1"' })
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1-32 letters, digits, "-" or "_"' });
+
+const taxRate = decimalString(2, 'a percentage like "22" or "18.5"').refine((v) => !v.startsWith('-') && compareDecimal(v, '100') <= 0, {
+  error: 'must be between 0 and 100',
+});
+
+export const memberSchema = z.strictObject({
+  id: memberIdSchema,
+  name: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(100, { error: 'must be at most 100 characters' }),
+  monthlyRevenue: nonNegativeMoney,
+  taxRate,
+});
+
+export const shareSchema = decimalString(4, 'a ratio like "0.7"').refine((v) => !v.startsWith('-') && compareDecimal(v, '1') <= 0, {
+  error: 'must be between 0 and 1',
+});
+
+export const householdSplitSchema = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('proportional') }),
+    z.strictObject({ mode: z.literal('equal') }),
+    z.strictObject({ mode: z.literal('manual'), shares: z.record(memberIdSchema, shareSchema) }),
+  ],
+  { error: 'mode must be one of proportional, equal, manual' },
+);
+
+export type Member = z.output<typeof memberSchema>;
+export type HouseholdSplit = z.output<typeof householdSplitSchema>;
+
+/** Sum of decimal strings with at most 4 decimals, exactly, as ten-thousandths. */
+export function sumShares(shares: readonly string[]): bigint {
+  let total = 0n;
+  for (const share of shares) {
+    const [int = '0', frac = ''] = share.split('.');
+    total += BigInt(int) * 10_000n + BigInt(frac.padEnd(4, '0').slice(0, 4));
+  }
+  return total;
+}
+
+/** Checks that need the member list: unique ids, manual shares naming exactly the members and summing to 1. */
+export function checkMembersAndSplit(
+  members: readonly Member[] | undefined,
+  split: HouseholdSplit | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  if (members) {
+    const seen = new Set<string>();
+    members.forEach((m, i) => {
+      if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['members', i, 'id'], message: `duplicate member id "${m.id}"` });
+      seen.add(m.id);
+    });
+  }
+  if (members && split?.mode === 'manual') {
+    const ids = new Set(members.map((m) => m.id));
+    for (const key of Object.keys(split.shares)) {
+      if (!ids.has(key)) ctx.addIssue({ code: 'custom', path: ['split', 'shares', key], message: `unknown member "${key}"` });
+    }
+    for (const id of ids) {
+      if (!(id in split.shares))
+        ctx.addIssue({ code: 'custom', path: ['split', 'shares', id], message: `missing share for member "${id}"` });
+    }
+    if (sumShares(Object.values(split.shares)) !== 10_000n) {
+      ctx.addIssue({ code: 'custom', path: ['split', 'shares'], message: 'shares must sum to exactly 1' });
+    }
+  }
+}
+
+const membersSchema = z
+  .array(memberSchema, { error: 'must be a list of members' })
+  .min(1, { error: 'must have at least 1 member' })
+  .max(MAX_MEMBERS, { error: `must have at most ${MAX_MEMBERS} members` });
+
+const tenantFields = {
+  name: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(200, { error: 'must be at most 200 characters' }),
+  currency: z.string({ error: 'must be an ISO 4217 code' }).regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "EUR"' }),
+  members: membersSchema,
+  split: householdSplitSchema,
+};
+
+/** Body of `POST /v1/tenants`. */
+export const createTenantBodySchema = z
+  .strictObject({
+    name: tenantFields.name,
+    currency: tenantFields.currency.default('EUR'),
+    members: tenantFields.members,
+    split: tenantFields.split.default({ mode: 'proportional' }),
+  })
+  .superRefine((body, ctx) => checkMembersAndSplit(body.members, body.split, ctx));
+
+/** Body of `PATCH /v1/tenant`: any subset; the merged result is checked as a whole by the owner. */
+export const patchTenantBodySchema = z
+  .strictObject({
+    name: tenantFields.name.optional(),
+    currency: tenantFields.currency.optional(),
+    members: tenantFields.members.optional(),
+    split: tenantFields.split.optional(),
+  })
+  .superRefine((body, ctx) => checkMembersAndSplit(body.members, undefined, ctx));
+
+/** A complete, consistent tenant configuration (what the owner stores). */
+export const tenantConfigSchema = z
+  .strictObject(tenantFields)
+  .superRefine((body, ctx) => checkMembersAndSplit(body.members, body.split, ctx));
+
+export type CreateTenantBody = z.output<typeof createTenantBodySchema>;
+export type PatchTenantBody = z.output<typeof patchTenantBodySchema>;
+
+/** As returned by the API: amounts with two decimals, rates and shares without trailing zeros. */
+export interface TenantConfig {
+  id: string;
+  name: string;
+  currency: string;
+  members: Member[];
+  split: HouseholdSplit;
+}

@@ -1,0 +1,3 @@
+export * from './nats-bus';
+export * from './messaging.module';
+export * from './trace-headers';

@@ -1,0 +1,202 @@
+import {
+  AppError,
+  fieldErrors,
+  isProblemCode,
+  type EventContract,
+  type EventOf,
+  type ParsedRequestOf,
+  type Reply,
+  type ReplyOf,
+  type RequestContract,
+  type RequestOf,
+} from '@ledgerline/contracts';
+import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { RequestError, TimeoutError } from '@nats-io/transport-node';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type pino from 'pino';
+import { ZodError } from 'zod';
+import { extractTraceContext, injectTraceHeaders } from './trace-headers';
+
+export interface NatsBusOptions {
+  url: string;
+  /** Service name: connection name and queue group of its request handlers. */
+  name: string;
+  requestTimeoutMs: number;
+  logger: pino.Logger;
+}
+
+const tracer = trace.getTracer('@ledgerline/messaging');
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const encode = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
+const decode = (msg: Msg): unknown => (msg.data.length === 0 ? undefined : JSON.parse(decoder.decode(msg.data)));
+
+/**
+ * Typed NATS request/reply and fan-out events. Every request has a bounded
+ * timeout and maps "nobody answers" to 503 and "too slow" to 504; every
+ * received payload is validated against its contract; trace context travels
+ * in the message headers.
+ */
+export class NatsBus {
+  private connected = false;
+  private readonly subscriptions: Subscription[] = [];
+
+  private constructor(
+    readonly connection: NatsConnection,
+    private readonly options: NatsBusOptions,
+  ) {}
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const nc = await connect({
+      servers: options.url,
+      name: options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      waitOnFirstConnect: true,
+      pingInterval: 10_000,
+    });
+    const bus = new NatsBus(nc, options);
+    bus.connected = true;
+    void bus.watchStatus();
+    return bus;
+  }
+
+  get isConnected(): boolean {
+    return this.connected && !this.connection.isClosed();
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'disconnect') this.connected = false;
+      if (status.type === 'reconnect') this.connected = true;
+      if (status.type === 'disconnect' || status.type === 'reconnect') {
+        this.options.logger.warn({ nats: status.type }, `NATS ${status.type}`);
+      }
+    }
+  }
+
+  async request<C extends RequestContract>(contract: C, payload: RequestOf<C>, options: { timeoutMs?: number } = {}): Promise<ReplyOf<C>> {
+    const timeout = options.timeoutMs ?? this.options.requestTimeoutMs;
+    return tracer.startActiveSpan(
+      `${contract.subject} request`,
+      { kind: SpanKind.CLIENT, attributes: messagingAttributes(contract.subject) },
+      async (span) => {
+        try {
+          if (!this.isConnected) throw new AppError('service-unavailable', 'The message bus is unavailable.');
+          const msg = await this.connection
+            .request(contract.subject, encode(payload), { timeout, headers: injectTraceHeaders() })
+            .catch((error: unknown) => {
+              throw toTransportError(error, contract.subject);
+            });
+          const reply = decode(msg) as Reply<ReplyOf<C>>;
+          if (reply.ok) return reply.data;
+          const code = isProblemCode(reply.problem.code) ? reply.problem.code : 'internal';
+          throw new AppError(code, reply.problem.detail, reply.problem.errors);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  /** Answers requests on a contract's subject; replicas share the work through a queue group. */
+  serve<C extends RequestContract>(contract: C, handler: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>>): void {
+    const sub = this.connection.subscribe(contract.subject, {
+      queue: this.options.name,
+      callback: (error, msg) => {
+        if (error) {
+          this.options.logger.error({ err: error, subject: contract.subject }, 'subscription error');
+          return;
+        }
+        void this.answer(contract, handler, msg);
+      },
+    });
+    this.subscriptions.push(sub);
+  }
+
+  private async answer<C extends RequestContract>(
+    contract: C,
+    handler: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>>,
+    msg: Msg,
+  ): Promise<void> {
+    const parent = extractTraceContext(msg.headers);
+    await context.with(parent, () =>
+      tracer.startActiveSpan(
+        contract.subject,
+        { kind: SpanKind.SERVER, attributes: messagingAttributes(contract.subject) },
+        async (span) => {
+          let reply: Reply<unknown>;
+          try {
+            const request = contract.request.parse(decode(msg)) as ParsedRequestOf<C>;
+            reply = { ok: true, data: await handler(request) };
+          } catch (error) {
+            reply = { ok: false, problem: this.toProblem(error, contract.subject) };
+            if (!(error instanceof AppError) || error.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          }
+          msg.respond(encode(reply));
+          span.end();
+        },
+      ),
+    );
+  }
+
+  private toProblem(error: unknown, subject: string): Extract<Reply<unknown>, { ok: false }>['problem'] {
+    if (error instanceof AppError) {
+      return { code: error.code, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) };
+    }
+    if (error instanceof ZodError) {
+      return { code: 'validation-failed', detail: `Invalid message on ${subject}.`, errors: fieldErrors(error) };
+    }
+    this.options.logger.error({ err: error, subject }, 'request handler failed');
+    return { code: 'internal', detail: 'The request could not be completed.' };
+  }
+
+  /** Core NATS fan-out: every subscriber of every replica gets it (cache invalidation). */
+  publish<C extends EventContract>(contract: C, payload: EventOf<C>): void {
+    if (!this.isConnected) return;
+    this.connection.publish(contract.subject, encode(payload), { headers: injectTraceHeaders() });
+  }
+
+  subscribe<C extends EventContract>(contract: C, handler: (event: EventOf<C>) => void | Promise<void>): void {
+    const sub = this.connection.subscribe(contract.subject, {
+      callback: (error, msg) => {
+        if (error) return;
+        const parsed = contract.payload.safeParse(decode(msg));
+        if (!parsed.success) {
+          this.options.logger.warn({ subject: contract.subject }, 'dropped invalid event');
+          return;
+        }
+        void Promise.resolve(handler(parsed.data as EventOf<C>)).catch((err: unknown) =>
+          this.options.logger.error({ err, subject: contract.subject }, 'event handler failed'),
+        );
+      },
+    });
+    this.subscriptions.push(sub);
+  }
+
+  async close(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    await this.connection.drain().catch(() => this.connection.close());
+  }
+}
+
+function messagingAttributes(subject: string) {
+  return { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'rpc.method': subject };
+}
+
+function toTransportError(error: unknown, subject: string): AppError {
+  if (error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)) {
+    return new AppError('upstream-timeout', `No reply from ${subject} in time.`);
+  }
+  if (error instanceof RequestError && error.isNoResponders()) {
+    return new AppError('service-unavailable', `No service answers ${subject}.`);
+  }
+  return new AppError('service-unavailable', `Request on ${subject} failed.`);
+}
+
+/** `/readyz` check: connected to NATS. */
+export const natsReadiness = (bus: NatsBus) => ({ name: 'nats', check: async () => bus.isConnected });

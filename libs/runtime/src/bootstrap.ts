@@ -1,0 +1,63 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JsonLogger } from '@ledgerline/telemetry';
+import { trace } from '@opentelemetry/api';
+import type pino from 'pino';
+import { httpRequestDuration } from './metrics';
+import { ProblemFilter, problemFromError, sendProblem } from './problem.filter';
+
+export interface BootstrapOptions {
+  module: Parameters<typeof NestFactory.create>[0];
+  logger: pino.Logger;
+  host: string;
+  port: number;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+  /** Service-specific Fastify setup (content-type parsers, plugins) before listening. */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+/** Fastify hooks shared by every service: route-named spans, latency metrics, problem+json errors. */
+export function configureHttp(app: NestFastifyApplication, logger: pino.Logger): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    const span = trace.getActiveSpan();
+    if (route && span) {
+      span.setAttribute('http.route', route);
+      span.updateName(`${request.method} ${route}`);
+    }
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, problemFromError(error, logger)));
+  app.useGlobalFilters(new ProblemFilter(logger));
+}
+
+export async function createHttpApp(options: BootstrapOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1_048_576, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+    logger: new JsonLogger(options.logger),
+    bufferLogs: false,
+  });
+  configureHttp(app, options.logger);
+  await options.configure?.(app);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Boots a service: create, listen, log where. Exits on boot failure with the reason logged. */
+export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
+  try {
+    const app = await createHttpApp(options);
+    await app.listen(options.port, options.host);
+    options.logger.info({ url: await app.getUrl() }, 'service listening');
+    return app;
+  } catch (error) {
+    options.logger.fatal({ err: error }, 'service failed to start');
+    process.exit(1);
+  }
+}

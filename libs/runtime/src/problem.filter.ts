@@ -1,0 +1,74 @@
+import { AppError, toProblem, type Problem, type ProblemCode } from '@ledgerline/contracts';
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type pino from 'pino';
+
+const CODE_BY_STATUS: Record<number, ProblemCode> = {
+  400: 'malformed-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'not-found',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'validation-failed',
+  429: 'rate-limited',
+  503: 'service-unavailable',
+  504: 'upstream-timeout',
+};
+
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** Maps anything thrown to RFC 9457 problem+json; internals never leak to clients. */
+export function problemFromError(error: unknown, logger?: pino.Logger): Problem {
+  if (error instanceof AppError) return error.toProblem();
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'malformed-request');
+    return toProblem(code, status === 404 ? 'No such resource.' : clientMessage(error));
+  }
+  const status = (error as { statusCode?: number }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own errors: malformed JSON, body too large, unsupported content type.
+    const code = CODE_BY_STATUS[status] ?? 'malformed-request';
+    return toProblem(code, fastifyMessage(code, error));
+  }
+  logger?.error({ err: error }, 'unhandled error');
+  return toProblem('internal', 'The request could not be completed.');
+}
+
+function clientMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'object' && response && 'message' in response) {
+    const message = (response as { message: unknown }).message;
+    return Array.isArray(message) ? message.join('; ') : String(message);
+  }
+  return error.message;
+}
+
+const FASTIFY_MESSAGES: Partial<Record<ProblemCode, string>> = {
+  'payload-too-large': 'The request body is too large.',
+  'unsupported-media-type': 'The content type is not supported for this route.',
+};
+
+function fastifyMessage(code: ProblemCode, error: unknown): string {
+  if (code === 'malformed-request') return `The request body is not valid: ${(error as Error).message}`;
+  return FASTIFY_MESSAGES[code] ?? (error as Error).message;
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.status === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+  return reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: pino.Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    void sendProblem(reply, problemFromError(error, this.logger));
+  }
+}

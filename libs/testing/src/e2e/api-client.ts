@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { ServiceName } from '../stack/services';
+import { spawnService, type ServiceSpawnSpec } from '../stack/stack';
+import type { ManagedProcess } from '../infra/process';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface ApiRequest {
+  key?: string;
+  body?: unknown;
+  rawBody?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this spec through the e2e jest project`);
+  return value;
+}
+
+export const e2e = {
+  gatewayUrl: () => env('E2E_GATEWAY_URL'),
+  monitoringUrl: () => env('E2E_MONITORING_URL'),
+  adminKey: () => env('E2E_ADMIN_KEY'),
+};
+
+/** One HTTP call to the gateway; parses JSON bodies (including problem+json). */
+export async function api<T = unknown>(method: string, path: string, request: ApiRequest = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.key) headers.authorization = `Bearer ${request.key}`;
+  let body: string | undefined;
+  if (request.rawBody !== undefined) body = request.rawBody;
+  else if (request.body !== undefined) body = JSON.stringify(request.body);
+  if (body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
+  const response = await fetch(`${e2e.gatewayUrl()}${path}`, { method, headers, body });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  const parsed = type.includes('json') && text.length > 0 ? (JSON.parse(text) as T) : (text as T);
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** Creates a tenant through the admin route and returns its id and first key. */
+export async function createTenant(body: unknown): Promise<{ id: string; apiKey: string; body: Record<string, unknown> }> {
+  const res = await api<Record<string, unknown>>('POST', '/v1/tenants', { key: e2e.adminKey(), body });
+  if (res.status !== 201) throw new Error(`tenant create failed: ${res.status} ${res.text}`);
+  return { id: res.body.id as string, apiKey: res.body.apiKey as string, body: res.body };
+}
+
+/** Stops a running service of the e2e stack by its PID and waits for it to exit. */
+export async function killService(name: ServiceName): Promise<void> {
+  const pids = JSON.parse(env('E2E_SERVICE_PIDS')) as Record<string, number>;
+  const pid = pids[name];
+  if (!pid) throw new Error(`no pid for ${name}`);
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} (pid ${pid}) did not exit`);
+}
+
+/** Starts a fresh copy of a service the test stopped; the caller stops it (by PID) when done. */
+export async function restartService(name: ServiceName): Promise<ManagedProcess> {
+  const specs = JSON.parse(readFileSync(env('E2E_SERVICE_SPECS'), 'utf8')) as Record<ServiceName, ServiceSpawnSpec>;
+  return spawnService(specs[name]);
+}
+
+export const SPEC_TENANT = {
+  name: 'Doe household',
+  currency: 'EUR',
+  members: [
+    { id: 'm1', name: 'Alex', monthlyRevenue: '4200.00', taxRate: '22' },
+    { id: 'm2', name: 'Sam', monthlyRevenue: '2800.00', taxRate: '18.5' },
+  ],
+  split: { mode: 'proportional' },
+};

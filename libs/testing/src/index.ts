@@ -1,0 +1,10 @@
+export * from './infra/binaries';
+export * from './infra/process';
+export * from './infra/postgres';
+export * from './infra/nats';
+export * from './infra/redis';
+export * from './stack/repo-root';
+export * from './stack/services';
+export * from './stack/stack';
+export * from './e2e/api-client';
+export type { ManagedProcess } from './infra/process';

@@ -1,0 +1,29 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../infra/process';
+import { SERVICES, type ServiceName } from '../stack/services';
+import { startServices } from '../stack/stack';
+import { remember, startThrowAwayInfra } from './global-stack';
+
+export const E2E_ADMIN_KEY = 'e2e-admin-key';
+
+/** E2E tier: the whole system from dist/, every service in its own process, reached through the gateway. */
+export default async function e2eSetup(): Promise<void> {
+  const infra = await startThrowAwayInfra('e2e');
+  const ports = {} as Record<ServiceName, number>;
+  for (const s of SERVICES) ports[s.name] = await freePort();
+  const services = await startServices({
+    infra,
+    ports,
+    env: { ADMIN_API_KEY: E2E_ADMIN_KEY, LOG_LEVEL: 'info', NATS_REQUEST_TIMEOUT_MS: '1500', OTEL_BSP_SCHEDULE_DELAY: '100' },
+  });
+  remember({ stop: () => services.stopAll() });
+  process.env.E2E_GATEWAY_URL = services.urls['api-gateway'];
+  process.env.E2E_MONITORING_URL = services.urls.monitoring;
+  process.env.E2E_ADMIN_KEY = E2E_ADMIN_KEY;
+  process.env.E2E_LOG_DIR = infra.logDir;
+  process.env.E2E_SERVICE_PIDS = JSON.stringify(Object.fromEntries([...services.processes].map(([n, p]) => [n, p.child.pid])));
+  const specFile = join(infra.logDir, 'services.json');
+  writeFileSync(specFile, JSON.stringify(services.specs), { mode: 0o600 });
+  process.env.E2E_SERVICE_SPECS = specFile;
+}
