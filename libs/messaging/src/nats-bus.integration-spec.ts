@@ -29,7 +29,7 @@ describe('NatsBus against a real nats-server', () => {
     server.serve(echo, async ({ value }) => ({ doubled: value * 2 }));
     server.serve(slow, async ({ delayMs }) => {
       await new Promise((r) => setTimeout(r, delayMs));
-      return { ok: true };
+      return { ok: true as const };
     });
     server.serve(failing, async () => {
       throw new AppError('not-found', 'no such thing', [{ field: 'id', message: 'unknown' }]);
