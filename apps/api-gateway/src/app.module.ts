@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
 import { TenantsModule } from './tenants/tenants.module';
+import { TransactionsModule } from './transactions/transactions.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         }),
         AuthModule,
         TenantsModule,
+        TransactionsModule,
       ],
     };
   }

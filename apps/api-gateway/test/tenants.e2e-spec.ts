@@ -1,4 +1,4 @@
-import { api, createTenant, e2e, killService, restartService, SPEC_TENANT, type ManagedProcess } from '@ledgerline/testing';
+import { api, createTenant, e2e, killService, restartService, SPEC_TENANT } from '@ledgerline/testing';
 import { randomBytes } from 'node:crypto';
 
 const PROBLEM = 'application/problem+json';
@@ -150,12 +150,6 @@ describe('tenants through the gateway', () => {
   });
 
   describe('with the provisions service stopped', () => {
-    let restarted: ManagedProcess | undefined;
-
-    afterAll(async () => {
-      await restarted?.stop();
-    });
-
     it('answers 503 problem with Retry-After within the request timeout, then recovers', async () => {
       const tenant = await createTenant(SPEC_TENANT);
       await killService('provisions');
@@ -167,7 +161,7 @@ describe('tenants through the gateway', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       expect(res.body.type).toBe('https://ledgerline.dev/problems/service-unavailable');
 
-      restarted = await restartService('provisions');
+      await restartService('provisions');
       expect((await api('GET', '/v1/tenant', { key: tenant.apiKey })).status).toBe(200);
     });
   });

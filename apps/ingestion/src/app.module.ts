@@ -5,7 +5,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
 import type { IngestionConfig } from './config';
+import { INGESTION_LOGGER } from './logger.token';
 import { migrations } from './migrations';
+import { TransactionsModule } from './transactions/transactions.module';
 
 /** ingestion: owns transactions, imports and the outbox. */
 @Module({})
@@ -13,6 +15,9 @@ export class AppModule {
   static forRoot(config: IngestionConfig, logger: pino.Logger): DynamicModule {
     return {
       module: AppModule,
+      global: true,
+      providers: [{ provide: INGESTION_LOGGER, useValue: logger }],
+      exports: [INGESTION_LOGGER],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'ingestion', migrations }),
         MessagingModule.forRoot({
@@ -25,6 +30,7 @@ export class AppModule {
           inject: [NatsBus, DataSource],
           checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
         }),
+        TransactionsModule,
       ],
     };
   }

@@ -96,7 +96,7 @@ describe('allocate (largest remainder)', () => {
         fc.integer({ min: 1, max: 8 }),
         (amount, n) => {
           const split = allocate(amount, equalWeights(n));
-          for (let i = 1; i < split.length; i++) expect(split[i - 1]! >= split[i]!).toBe(true);
+          for (let i = 1; i < split.length; i++) expect((split[i - 1] as bigint) >= (split[i] as bigint)).toBe(true);
         },
       ),
     );

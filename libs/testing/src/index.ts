@@ -7,4 +7,3 @@ export * from './stack/repo-root';
 export * from './stack/services';
 export * from './stack/stack';
 export * from './e2e/api-client';
-export type { ManagedProcess } from './infra/process';

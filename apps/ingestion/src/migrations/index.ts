@@ -1,3 +1,3 @@
-import type { MigrationInterface } from 'typeorm';
+import { CreateTransactions1763800000000 } from './1763800000000-create-transactions';
 
-export const migrations: (new () => MigrationInterface)[] = [];
+export const migrations = [CreateTransactions1763800000000];

@@ -23,3 +23,17 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
   }
   return result.data;
 }
+
+/**
+ * Errors of a batch body (`{ transactions: [...] }`) as rows: `transactions[3].amount`
+ * becomes `{ index: 3, field: 'amount' }`; errors outside the rows keep their path.
+ */
+export function rowErrors(error: z.ZodError, listKey: string): FieldError[] {
+  return error.issues.map((issue) => {
+    const [key, index, ...rest] = issue.path;
+    if (key === listKey && typeof index === 'number') {
+      return { index, field: rest.length > 0 ? fieldPath(rest) : '(row)', message: issue.message };
+    }
+    return { field: fieldPath(issue.path), message: issue.message };
+  });
+}

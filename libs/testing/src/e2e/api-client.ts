@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '../infra/process';
 import type { ServiceName } from '../stack/services';
-import { spawnService, type ServiceSpawnSpec } from '../stack/stack';
-import type { ManagedProcess } from '../infra/process';
+import type { ServiceSpawnSpec } from '../stack/stack';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -69,11 +71,23 @@ export async function killService(name: ServiceName): Promise<void> {
   throw new Error(`${name} (pid ${pid}) did not exit`);
 }
 
-/** Starts a fresh copy of a service the test stopped; the caller stops it (by PID) when done. */
-export async function restartService(name: ServiceName): Promise<ManagedProcess> {
+/**
+ * Starts a fresh copy of a service the test stopped. It outlives the test file
+ * (later specs need it too); its PID is recorded for the e2e teardown to stop.
+ */
+export async function restartService(name: ServiceName): Promise<void> {
   const specs = JSON.parse(readFileSync(env('E2E_SERVICE_SPECS'), 'utf8')) as Record<ServiceName, ServiceSpawnSpec>;
-  return spawnService(specs[name]);
+  const spec = specs[name];
+  const log = openSync(spec.logFile, 'a');
+  const child = spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd, detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  appendFileSync(restartedPidsFile(), `${child.pid}\n`);
+  await waitFor(`${name} /readyz`, async () => (await fetch(spec.readyUrl)).ok, 60_000, 200);
+  const pids = JSON.parse(env('E2E_SERVICE_PIDS')) as Record<string, number>;
+  process.env.E2E_SERVICE_PIDS = JSON.stringify({ ...pids, [name]: child.pid });
 }
+
+export const restartedPidsFile = (): string => join(env('E2E_LOG_DIR'), 'restarted.pids');
 
 export const SPEC_TENANT = {
   name: 'Doe household',

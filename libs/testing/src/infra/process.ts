@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 
 export const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -88,4 +88,30 @@ export function run(command: string, args: string[], options: { cwd?: string; as
 export function which(binary: string): string | undefined {
   const result = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Ends the processes whose PIDs a file lists (one per line), waiting for each to go. */
+export async function stopRecordedPids(file: string): Promise<void> {
+  if (!existsSync(file)) return;
+  const pids = readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      continue; // already gone
+    }
+    await waitFor(
+      `pid ${pid} to exit`,
+      async () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+      50,
+    ).catch(() => process.kill(pid, 'SIGKILL'));
+  }
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../infra/process';
+import { freePort, stopRecordedPids } from '../infra/process';
 import { SERVICES, type ServiceName } from '../stack/services';
 import { startServices } from '../stack/stack';
 import { remember, startThrowAwayInfra } from './global-stack';
@@ -18,6 +18,8 @@ export default async function e2eSetup(): Promise<void> {
     env: { ADMIN_API_KEY: E2E_ADMIN_KEY, LOG_LEVEL: 'info', NATS_REQUEST_TIMEOUT_MS: '1500', OTEL_BSP_SCHEDULE_DELAY: '100' },
   });
   remember({ stop: () => services.stopAll() });
+  // Services an e2e test restarted after stopping them (see restartService).
+  remember({ stop: async () => stopRecordedPids(join(infra.logDir, 'restarted.pids')) });
   process.env.E2E_GATEWAY_URL = services.urls['api-gateway'];
   process.env.E2E_MONITORING_URL = services.urls.monitoring;
   process.env.E2E_ADMIN_KEY = E2E_ADMIN_KEY;

@@ -1,0 +1,56 @@
+import {
+  AppError,
+  deleteTransaction,
+  ingestTransactions,
+  MAX_BATCH_ROWS,
+  rowErrors,
+  transactionBatchSchema,
+  transactionPatchSchema,
+  updateTransaction,
+  uuidString,
+  type IngestResult,
+  type Transaction,
+  type TransactionPatch,
+} from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Body, Controller, Delete, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { ZodPipe } from '../http/zod-body.pipe';
+
+/** A full batch is one PostgreSQL statement, but 10,000 rows still need more than the default request timeout. */
+const INGEST_TIMEOUT_MS = 30_000;
+
+@Controller('v1/transactions')
+@UseGuards(TenantGuard)
+export class TransactionsController {
+  constructor(private readonly bus: NatsBus) {}
+
+  @Post()
+  @HttpCode(201)
+  ingest(@Tenant() tenant: TenantPrincipal, @Body() body: unknown): Promise<IngestResult> {
+    const rows = (body as { transactions?: unknown } | null)?.transactions;
+    if (Array.isArray(rows) && rows.length > MAX_BATCH_ROWS) {
+      throw new AppError('payload-too-large', `A batch holds at most ${MAX_BATCH_ROWS} transactions; this one has ${rows.length}.`);
+    }
+    const parsed = transactionBatchSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', rowErrors(parsed.error, 'transactions'));
+    }
+    return this.bus.request(ingestTransactions, { tenantId: tenant.tenantId, batch: parsed.data }, { timeoutMs: INGEST_TIMEOUT_MS });
+  }
+
+  @Patch(':id')
+  update(
+    @Tenant() tenant: TenantPrincipal,
+    @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
+    @Body(new ZodPipe(transactionPatchSchema)) patch: TransactionPatch,
+  ): Promise<Transaction> {
+    return this.bus.request(updateTransaction, { tenantId: tenant.tenantId, id, patch });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Tenant() tenant: TenantPrincipal, @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string): Promise<void> {
+    await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id });
+  }
+}

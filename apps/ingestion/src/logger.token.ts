@@ -1,0 +1,1 @@
+export const INGESTION_LOGGER = Symbol('INGESTION_LOGGER');

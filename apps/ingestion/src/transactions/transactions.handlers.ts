@@ -1,0 +1,21 @@
+import { deleteTransaction, ingestTransactions, updateTransaction } from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { TransactionsService } from './transactions.service';
+
+@Injectable()
+export class TransactionsHandlers implements OnModuleInit {
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly service: TransactionsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.serve(ingestTransactions, (req) => this.service.ingest(req.tenantId, req.batch.transactions));
+    this.bus.serve(updateTransaction, (req) => this.service.update(req.tenantId, req.id, req.patch));
+    this.bus.serve(deleteTransaction, async (req) => {
+      await this.service.delete(req.tenantId, req.id);
+      return { deleted: true as const };
+    });
+  }
+}

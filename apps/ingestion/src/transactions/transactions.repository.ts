@@ -1,0 +1,105 @@
+import type { EventOf, transactionsChanged } from '@ledgerline/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { TransactionRow } from './transaction-row';
+
+type ChangeEvent = EventOf<typeof transactionsChanged>;
+
+interface DbRow {
+  id: string;
+  external_id: string | null;
+  date: string;
+  month: string;
+  label: string | null;
+  amount_cents: string;
+  category: string;
+  subcategory: string;
+  expense_type: 'FIXED' | 'VARIABLE';
+  member: string | null;
+  exclude: boolean;
+}
+
+const COLUMNS = `id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member, exclude`;
+
+const fromDb = (r: DbRow): TransactionRow => ({
+  id: r.id,
+  externalId: r.external_id,
+  date: r.date,
+  month: r.month,
+  label: r.label,
+  amountCents: BigInt(r.amount_cents),
+  category: r.category,
+  subcategory: r.subcategory,
+  expenseType: r.expense_type,
+  member: r.member,
+  exclude: r.exclude,
+});
+
+/** The only code that talks SQL to ingestion.transactions and ingestion.outbox. */
+@Injectable()
+export class TransactionsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction('READ COMMITTED', work);
+  }
+
+  /** One statement for the whole batch; rows whose externalId exists are skipped. Returns the ids inserted. */
+  async insertBatch(em: EntityManager, tenantId: string, rows: readonly TransactionRow[]): Promise<Set<string>> {
+    const inserted = (await em.query(
+      `INSERT INTO ingestion.transactions
+         (id, tenant_id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)
+       SELECT u.id, $1::uuid, u.external_id, u.date, u.month, u.label, u.amount_cents, u.category, u.subcategory, u.expense_type, u.member, u.exclude
+         FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[])
+           AS u(id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)
+       ON CONFLICT (tenant_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [
+        tenantId,
+        rows.map((r) => r.id),
+        rows.map((r) => r.externalId),
+        rows.map((r) => r.date),
+        rows.map((r) => r.month),
+        rows.map((r) => r.label),
+        rows.map((r) => r.amountCents.toString()),
+        rows.map((r) => r.category),
+        rows.map((r) => r.subcategory),
+        rows.map((r) => r.expenseType),
+        rows.map((r) => r.member),
+        rows.map((r) => r.exclude),
+      ],
+    )) as { id: string }[];
+    return new Set(inserted.map((r) => r.id));
+  }
+
+  async findForUpdate(em: EntityManager, tenantId: string, id: string): Promise<TransactionRow | undefined> {
+    const rows = (await em.query(`SELECT ${COLUMNS} FROM ingestion.transactions WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
+      tenantId,
+      id,
+    ])) as DbRow[];
+    return rows[0] ? fromDb(rows[0]) : undefined;
+  }
+
+  async update(em: EntityManager, tenantId: string, row: TransactionRow): Promise<void> {
+    await em.query(
+      `UPDATE ingestion.transactions
+          SET category = $3, subcategory = $4, expense_type = $5, member = $6, exclude = $7, label = $8, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, row.id, row.category, row.subcategory, row.expenseType, row.member, row.exclude, row.label],
+    );
+  }
+
+  async delete(em: EntityManager, tenantId: string, id: string): Promise<void> {
+    await em.query('DELETE FROM ingestion.transactions WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  }
+
+  /** The event commits with the rows it describes (transactional outbox). */
+  async enqueue(em: EntityManager, subject: string, event: ChangeEvent): Promise<void> {
+    await em.query('INSERT INTO ingestion.outbox (event_id, subject, payload) VALUES ($1, $2, $3)', [
+      event.eventId,
+      subject,
+      JSON.stringify(event),
+    ]);
+  }
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from '../common/contract';
+import { monthString, tenantId, uuidString } from '../common/primitives';
+import { EXPENSE_TYPES, transactionBatchSchema, transactionPatchSchema, type Transaction } from './transaction.schema';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export const ingestTransactions = defineRequest<IngestResult>()(
+  'ingestion.transactions.ingest.v1',
+  z.object({ tenantId, batch: transactionBatchSchema }),
+);
+
+export const updateTransaction = defineRequest<Transaction>()(
+  'ingestion.transactions.update.v1',
+  z.object({ tenantId, id: uuidString, patch: transactionPatchSchema }),
+);
+
+export const deleteTransaction = defineRequest<{ deleted: true }>()(
+  'ingestion.transactions.delete.v1',
+  z.object({ tenantId, id: uuidString }),
+);
+
+const centsText = z.string().regex(/^-?\d+$/);
+
+/**
+ * Per rollup key, what a committed change did: rows added (count, sum, min,
+ * max of their amounts) and rows taken away (count and sum; their min/max are
+ * unknown to the consumer, which must recompute that key's extremes).
+ */
+export const transactionDeltaSchema = z.object({
+  month: monthString,
+  category: z.string(),
+  subcategory: z.string(),
+  expenseType: z.enum(EXPENSE_TYPES),
+  member: z.string().nullable(),
+  excluded: z.boolean(),
+  addedCount: z.number().int().min(0),
+  addedCents: centsText,
+  addedMinCents: centsText.nullable(),
+  addedMaxCents: centsText.nullable(),
+  removedCount: z.number().int().min(0),
+  removedCents: centsText,
+});
+
+export type TransactionDelta = z.output<typeof transactionDeltaSchema>;
+
+/**
+ * Durable event on JetStream stream TRANSACTIONS, published through the
+ * ingestion outbox with Nats-Msg-Id = eventId. Contract for consumers:
+ * delivery is at least once, so apply each eventId at most once (record
+ * applied ids in the same transaction as the effect).
+ */
+export const transactionsChanged = defineEvent(
+  'events.transactions.changed.v1',
+  z.object({
+    eventId: uuidString,
+    tenantId,
+    occurredAt: z.string(),
+    cause: z.enum(['ingested', 'imported', 'updated', 'deleted']),
+    months: z.array(monthString),
+    deltas: z.array(transactionDeltaSchema),
+  }),
+);
+
+export const TRANSACTIONS_STREAM = { name: 'TRANSACTIONS', subjects: ['events.transactions.>'] } as const;
