@@ -59,7 +59,6 @@ async function main(): Promise<void> {
     console.log(`\n  Gateway:      ${gateway}`);
     console.log(`  Admin key:    ${env.ADMIN_API_KEY}`);
     console.log(`  Demo tenant:  ${demo.id}  (API key ${demo.apiKey})`);
-    console.log(`  Status page:  ${services.urls.monitoring}/status`);
     console.log(`  Try:          curl -H "Authorization: Bearer ${demo.apiKey}" ${gateway}/v1/tenant\n`);
     for (const [name, proc] of services.processes) {
       proc.child.on('exit', (code) => {
