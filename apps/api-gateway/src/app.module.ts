@@ -5,6 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
+import { BudgetModule } from './budget/budget.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
 import { TenantsModule } from './tenants/tenants.module';
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         TenantsModule,
         TransactionsModule,
+        BudgetModule,
       ],
     };
   }

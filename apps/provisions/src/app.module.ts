@@ -6,6 +6,9 @@ import type pino from 'pino';
 import { DataSource } from 'typeorm';
 import type { ProvisionsConfig } from './config';
 import { migrations } from './migrations';
+import { FixedLineEntity, ProvisionEntity } from './budget/budget.entities';
+import { BudgetModule } from './budget/budget.module';
+import { PlanningModule } from './planning/planning.module';
 import { TenantConfigEntity } from './tenant-config/tenant-config.entity';
 import { TenantConfigModule } from './tenant-config/tenant-config.module';
 
@@ -15,7 +18,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'provisions', entities: [TenantConfigEntity], migrations }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: 'provisions',
+          entities: [TenantConfigEntity, FixedLineEntity, ProvisionEntity],
+          migrations,
+        }),
         MessagingModule.forRoot({
           url: config.NATS_URL,
           serviceName: 'provisions',
@@ -27,6 +35,8 @@ export class AppModule {
           checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
         }),
         TenantConfigModule,
+        BudgetModule,
+        PlanningModule,
       ],
     };
   }

@@ -6,3 +6,5 @@ export * from './tenant/tenant-config.schema';
 export * from './tenant/tenant.contracts';
 export * from './transactions/transaction.schema';
 export * from './transactions/transaction.contracts';
+export * from './budget/budget.schema';
+export * from './budget/budget.contracts';

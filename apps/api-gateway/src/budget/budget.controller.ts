@@ -1,0 +1,117 @@
+import {
+  calculateProvisions,
+  createFixedLine,
+  createProvision,
+  deleteFixedLine,
+  deleteProvision,
+  fixedLineBodySchema,
+  fixedLinePatchSchema,
+  getFixedLine,
+  getProvision,
+  listFixedLines,
+  listProvisions,
+  monthString,
+  provisionBodySchema,
+  provisionPatchSchema,
+  updateFixedLine,
+  updateProvision,
+  uuidString,
+  type FixedLine,
+  type FixedLineBody,
+  type FixedLinePatch,
+  type Provision,
+  type ProvisionBody,
+  type ProvisionPatch,
+  type ProvisionsCalculation,
+} from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { ZodPipe } from '../http/zod-body.pipe';
+
+const monthQuery = z.object({ month: monthString });
+const IdPipe = (what: string) => new ZodPipe(uuidString, what);
+
+@Controller('v1/fixed-lines')
+@UseGuards(TenantGuard)
+export class FixedLinesController {
+  constructor(private readonly bus: NatsBus) {}
+
+  @Get()
+  list(@Tenant() t: TenantPrincipal): Promise<{ fixedLines: FixedLine[] }> {
+    return this.bus.request(listFixedLines, { tenantId: t.tenantId });
+  }
+
+  @Post()
+  @HttpCode(201)
+  create(@Tenant() t: TenantPrincipal, @Body(new ZodPipe(fixedLineBodySchema)) body: FixedLineBody): Promise<FixedLine> {
+    return this.bus.request(createFixedLine, { tenantId: t.tenantId, body });
+  }
+
+  @Get(':id')
+  get(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('fixed line id')) id: string): Promise<FixedLine> {
+    return this.bus.request(getFixedLine, { tenantId: t.tenantId, id });
+  }
+
+  @Patch(':id')
+  update(
+    @Tenant() t: TenantPrincipal,
+    @Param('id', IdPipe('fixed line id')) id: string,
+    @Body(new ZodPipe(fixedLinePatchSchema)) patch: FixedLinePatch,
+  ): Promise<FixedLine> {
+    return this.bus.request(updateFixedLine, { tenantId: t.tenantId, id, patch });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('fixed line id')) id: string): Promise<void> {
+    await this.bus.request(deleteFixedLine, { tenantId: t.tenantId, id });
+  }
+}
+
+@Controller('v1/provisions')
+@UseGuards(TenantGuard)
+export class ProvisionsController {
+  constructor(private readonly bus: NatsBus) {}
+
+  @Get()
+  list(@Tenant() t: TenantPrincipal): Promise<{ provisions: Provision[] }> {
+    return this.bus.request(listProvisions, { tenantId: t.tenantId });
+  }
+
+  /** Declared before `:id` so "calculate" is never taken for an id. */
+  @Get('calculate')
+  calculate(
+    @Tenant() t: TenantPrincipal,
+    @Query(new ZodPipe(monthQuery, 'query')) query: { month: string },
+  ): Promise<ProvisionsCalculation> {
+    return this.bus.request(calculateProvisions, { tenantId: t.tenantId, month: query.month });
+  }
+
+  @Post()
+  @HttpCode(201)
+  create(@Tenant() t: TenantPrincipal, @Body(new ZodPipe(provisionBodySchema)) body: ProvisionBody): Promise<Provision> {
+    return this.bus.request(createProvision, { tenantId: t.tenantId, body });
+  }
+
+  @Get(':id')
+  get(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('provision id')) id: string): Promise<Provision> {
+    return this.bus.request(getProvision, { tenantId: t.tenantId, id });
+  }
+
+  @Patch(':id')
+  update(
+    @Tenant() t: TenantPrincipal,
+    @Param('id', IdPipe('provision id')) id: string,
+    @Body(new ZodPipe(provisionPatchSchema)) patch: ProvisionPatch,
+  ): Promise<Provision> {
+    return this.bus.request(updateProvision, { tenantId: t.tenantId, id, patch });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('provision id')) id: string): Promise<void> {
+    await this.bus.request(deleteProvision, { tenantId: t.tenantId, id });
+  }
+}
