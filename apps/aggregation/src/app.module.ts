@@ -5,7 +5,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
 import type { AggregationConfig } from './config';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { migrations } from './migrations';
+import { RollupsModule } from './rollups/rollups.module';
+import { AGGREGATION_LOGGER } from './tokens';
 
 /** aggregation: owns monthly rollups, tasks and exports. */
 @Module({})
@@ -13,6 +16,9 @@ export class AppModule {
   static forRoot(config: AggregationConfig, logger: pino.Logger): DynamicModule {
     return {
       module: AppModule,
+      global: true,
+      providers: [{ provide: AGGREGATION_LOGGER, useValue: logger }],
+      exports: [AGGREGATION_LOGGER],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'aggregation', migrations }),
         MessagingModule.forRoot({
@@ -25,6 +31,8 @@ export class AppModule {
           inject: [NatsBus, DataSource],
           checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
         }),
+        RollupsModule,
+        DashboardModule,
       ],
     };
   }

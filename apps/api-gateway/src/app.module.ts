@@ -6,6 +6,7 @@ import type pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
 import { TenantsModule } from './tenants/tenants.module';
@@ -35,6 +36,7 @@ export class AppModule {
         TenantsModule,
         TransactionsModule,
         BudgetModule,
+        DashboardModule,
       ],
     };
   }

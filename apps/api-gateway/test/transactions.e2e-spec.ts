@@ -15,13 +15,13 @@ describe('transactions through the gateway', () => {
     const batch = { transactions: [row({ externalId: 'a-1' }), row({ externalId: 'a-2', amount: -4.99, member: 'm1' }), row()] };
     const first = await api('POST', '/v1/transactions', { key, body: batch });
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ accepted: 3, duplicates: 0 });
+    expect(first.body).toEqual({ accepted: 3, duplicates: 0, applied: true });
 
     const resend = await api('POST', '/v1/transactions', {
       key,
       body: { transactions: [row({ externalId: 'a-1' }), row({ externalId: 'a-3' })] },
     });
-    expect(resend.body).toEqual({ accepted: 1, duplicates: 1 });
+    expect(resend.body).toEqual({ accepted: 1, duplicates: 1, applied: true });
   });
 
   it('stores a concurrent resend once', async () => {
@@ -60,7 +60,7 @@ describe('transactions through the gateway', () => {
     ]);
     // Nothing of the batch was written: its valid row is still new.
     const again = await api('POST', '/v1/transactions', { key, body: { transactions: [row({ externalId: 'never-1' })] } });
-    expect(again.body).toEqual({ accepted: 1, duplicates: 0 });
+    expect(again.body).toEqual({ accepted: 1, duplicates: 0, applied: true });
   });
 
   it('rejects unknown members with their row index', async () => {
@@ -89,7 +89,7 @@ describe('transactions through the gateway', () => {
     );
     const res = await api('POST', '/v1/transactions', { key, body: { transactions: rows } });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ accepted: 10_000, duplicates: 0 });
+    expect(res.body).toEqual({ accepted: 10_000, duplicates: 0, applied: true });
   });
 
   it('answers 404 for unknown transaction ids, 422 for empty or malformed patches', async () => {

@@ -4,7 +4,7 @@ import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
-import type { IngestionConfig } from './config';
+import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { INGESTION_LOGGER } from './logger.token';
 import { migrations } from './migrations';
 import { TransactionsModule } from './transactions/transactions.module';
@@ -16,8 +16,11 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      providers: [{ provide: INGESTION_LOGGER, useValue: logger }],
-      exports: [INGESTION_LOGGER],
+      providers: [
+        { provide: INGESTION_LOGGER, useValue: logger },
+        { provide: INGESTION_CONFIG, useValue: config },
+      ],
+      exports: [INGESTION_LOGGER, INGESTION_CONFIG],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'ingestion', migrations }),
         MessagingModule.forRoot({

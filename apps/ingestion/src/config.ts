@@ -1,8 +1,16 @@
-import { databaseEnv, loadConfig, port, serviceEnv } from '@ledgerline/runtime';
+import { databaseEnv, loadConfig, millis, port, serviceEnv } from '@ledgerline/runtime';
 import { z } from 'zod';
 
-const schema = z.object({ ...serviceEnv, ...databaseEnv, PORT: port(3001) });
+const schema = z.object({
+  ...serviceEnv,
+  ...databaseEnv,
+  PORT: port(3001),
+  /** How long a write waits for aggregation to apply it before answering `"applied": false`. */
+  APPLY_TIMEOUT_MS: millis(2_000),
+});
 
 export type IngestionConfig = z.output<typeof schema>;
+
+export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');
 
 export const loadIngestionConfig = (env: NodeJS.ProcessEnv = process.env): IngestionConfig => loadConfig(schema, env);

@@ -8,3 +8,5 @@ export * from './transactions/transaction.schema';
 export * from './transactions/transaction.contracts';
 export * from './budget/budget.schema';
 export * from './budget/budget.contracts';
+export * from './dashboard/dashboard.schema';
+export * from './dashboard/dashboard.contracts';

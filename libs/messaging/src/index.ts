@@ -1,3 +1,4 @@
 export * from './nats-bus';
 export * from './messaging.module';
 export * from './trace-headers';
+export * from './jetstream';

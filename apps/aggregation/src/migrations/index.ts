@@ -1,3 +1,3 @@
-import type { MigrationInterface } from 'typeorm';
+import { CreateRollups1764000000000 } from './1764000000000-create-rollups';
 
-export const migrations: (new () => MigrationInterface)[] = [];
+export const migrations = [CreateRollups1764000000000];

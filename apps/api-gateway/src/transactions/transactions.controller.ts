@@ -13,12 +13,16 @@ import {
   type TransactionPatch,
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
-import { Body, Controller, Delete, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 /** A full batch is one PostgreSQL statement, but 10,000 rows still need more than the default request timeout. */
 const INGEST_TIMEOUT_MS = 30_000;
+
+/** `true` once the dashboards reflect a delete; `false` when they will catch up later. */
+export const APPLIED_HEADER = 'ledgerline-applied';
 
 @Controller('v1/transactions')
 @UseGuards(TenantGuard)
@@ -44,13 +48,19 @@ export class TransactionsController {
     @Tenant() tenant: TenantPrincipal,
     @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
     @Body(new ZodPipe(transactionPatchSchema)) patch: TransactionPatch,
-  ): Promise<Transaction> {
+  ): Promise<Transaction & { applied: boolean }> {
     return this.bus.request(updateTransaction, { tenantId: tenant.tenantId, id, patch });
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Tenant() tenant: TenantPrincipal, @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string): Promise<void> {
-    await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id });
+  async remove(
+    @Tenant() tenant: TenantPrincipal,
+    @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const { applied } = await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id });
+    // A 204 has no body to say it in: the dashboards' state travels in a header.
+    void reply.header(APPLIED_HEADER, String(applied));
   }
 }

@@ -1,6 +1,6 @@
 import { TRANSACTIONS_STREAM } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { ensureStream, NatsBus } from '@ledgerline/messaging';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import { INGESTION_LOGGER } from '../logger.token';
@@ -8,8 +8,6 @@ import { OutboxRepository } from './outbox.repository';
 
 const BATCH = 200;
 const POLL_MS = 1_000;
-/** JetStream drops a re-publish of the same Nats-Msg-Id inside this window. */
-const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
 
 /**
  * Moves committed outbox entries to JetStream. Publishing uses the event id
@@ -89,14 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async jetstream(): Promise<JetStreamClient> {
     if (this.js) return this.js;
-    const jsm = await jetstreamManager(this.bus.connection);
-    const config = { subjects: [...TRANSACTIONS_STREAM.subjects], duplicate_window: DUPLICATE_WINDOW_NS };
-    try {
-      await jsm.streams.info(TRANSACTIONS_STREAM.name);
-      await jsm.streams.update(TRANSACTIONS_STREAM.name, config);
-    } catch {
-      await jsm.streams.add({ name: TRANSACTIONS_STREAM.name, ...config });
-    }
+    await ensureStream(this.bus.connection, TRANSACTIONS_STREAM);
     this.js = jetstream(this.bus.connection);
     return this.js;
   }

@@ -13,9 +13,6 @@ export class TransactionsHandlers implements OnModuleInit {
   onModuleInit(): void {
     this.bus.serve(ingestTransactions, (req) => this.service.ingest(req.tenantId, req.batch.transactions));
     this.bus.serve(updateTransaction, (req) => this.service.update(req.tenantId, req.id, req.patch));
-    this.bus.serve(deleteTransaction, async (req) => {
-      await this.service.delete(req.tenantId, req.id);
-      return { deleted: true as const };
-    });
+    this.bus.serve(deleteTransaction, (req) => this.service.delete(req.tenantId, req.id));
   }
 }

@@ -1,3 +1,4 @@
+import { ChangeApplier } from './change-applier';
 import { Module } from '@nestjs/common';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
@@ -7,7 +8,15 @@ import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
 
 @Module({
-  providers: [TransactionsRepository, TransactionsService, TransactionsHandlers, TenantMembers, OutboxRepository, OutboxRelay],
+  providers: [
+    ChangeApplier,
+    TransactionsRepository,
+    TransactionsService,
+    TransactionsHandlers,
+    TenantMembers,
+    OutboxRepository,
+    OutboxRelay,
+  ],
   exports: [TransactionsService, OutboxRelay],
 })
 export class TransactionsModule {}

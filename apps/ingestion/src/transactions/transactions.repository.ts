@@ -96,8 +96,10 @@ export class TransactionsRepository {
 
   /** The event commits with the rows it describes (transactional outbox). */
   async enqueue(em: EntityManager, subject: string, event: ChangeEvent): Promise<void> {
-    await em.query('INSERT INTO ingestion.outbox (event_id, subject, payload) VALUES ($1, $2, $3)', [
+    await em.query('INSERT INTO ingestion.outbox (event_id, tenant_id, months, subject, payload) VALUES ($1, $2, $3, $4, $5)', [
       event.eventId,
+      event.tenantId,
+      event.months,
       subject,
       JSON.stringify(event),
     ]);

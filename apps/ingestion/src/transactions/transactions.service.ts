@@ -11,6 +11,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { OutboxRelay } from '../outbox/outbox.relay';
+import { ChangeApplier, type ChangeEvent } from './change-applier';
 import { computeDeltas, monthsOf } from './deltas';
 import { TenantMembers } from './tenant-members';
 import { toRow, toTransaction, type TransactionRow } from './transaction-row';
@@ -24,6 +25,7 @@ export class TransactionsService {
     private readonly repo: TransactionsRepository,
     private readonly members: TenantMembers,
     private readonly relay: OutboxRelay,
+    private readonly applier: ChangeApplier,
   ) {}
 
   /** All rows or none: any unknown member fails the whole batch with every bad row listed. */
@@ -38,17 +40,19 @@ export class TransactionsService {
     if (errors.length > 0) throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', errors);
 
     const rows = inputs.map((input) => toRow(randomUUID(), input));
-    const accepted = await this.repo.transaction(async (em) => {
+    const { accepted, event } = await this.repo.transaction(async (em) => {
       const inserted = await this.repo.insertBatch(em, tenantId, rows);
       const added = rows.filter((r) => inserted.has(r.id));
-      if (added.length > 0) await this.enqueueChange(em, tenantId, 'ingested', added, []);
-      return added.length;
+      return {
+        accepted: added.length,
+        event: added.length > 0 ? await this.enqueueChange(em, tenantId, 'ingested', added, []) : undefined,
+      };
     });
     this.relay.kick();
-    return { accepted, duplicates: rows.length - accepted };
+    return { accepted, duplicates: rows.length - accepted, applied: await this.applier.apply(event) };
   }
 
-  async update(tenantId: string, id: string, patch: TransactionPatch): Promise<Transaction> {
+  async update(tenantId: string, id: string, patch: TransactionPatch): Promise<Transaction & { applied: boolean }> {
     if (patch.member) {
       const members = await this.members.of(tenantId);
       if (!members.has(patch.member)) {
@@ -57,7 +61,7 @@ export class TransactionsService {
         ]);
       }
     }
-    const updated = await this.repo.transaction(async (em) => {
+    const { updated, event } = await this.repo.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, tenantId, id);
       if (!before) throw new AppError('not-found', 'No such transaction.');
       const after: TransactionRow = {
@@ -70,21 +74,21 @@ export class TransactionsService {
         label: patch.label === undefined ? before.label : patch.label,
       };
       await this.repo.update(em, tenantId, after);
-      await this.enqueueChange(em, tenantId, 'updated', [after], [before]);
-      return after;
+      return { updated: after, event: await this.enqueueChange(em, tenantId, 'updated', [after], [before]) };
     });
     this.relay.kick();
-    return toTransaction(updated);
+    return { ...toTransaction(updated), applied: await this.applier.apply(event) };
   }
 
-  async delete(tenantId: string, id: string): Promise<void> {
-    await this.repo.transaction(async (em) => {
+  async delete(tenantId: string, id: string): Promise<{ deleted: true; applied: boolean }> {
+    const event = await this.repo.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, tenantId, id);
       if (!before) throw new AppError('not-found', 'No such transaction.');
       await this.repo.delete(em, tenantId, id);
-      await this.enqueueChange(em, tenantId, 'deleted', [], [before]);
+      return this.enqueueChange(em, tenantId, 'deleted', [], [before]);
     });
     this.relay.kick();
+    return { deleted: true, applied: await this.applier.apply(event) };
   }
 
   private async enqueueChange(
@@ -93,15 +97,17 @@ export class TransactionsService {
     cause: Cause,
     added: TransactionRow[],
     removed: TransactionRow[],
-  ): Promise<void> {
+  ): Promise<ChangeEvent> {
     const deltas = computeDeltas(added, removed);
-    await this.repo.enqueue(em, transactionsChanged.subject, {
+    const event: ChangeEvent = {
       eventId: randomUUID(),
       tenantId,
       occurredAt: new Date().toISOString(),
       cause,
       months: monthsOf(deltas),
       deltas,
-    });
+    };
+    await this.repo.enqueue(em, transactionsChanged.subject, event);
+    return event;
   }
 }

@@ -6,6 +6,8 @@ import { EXPENSE_TYPES, transactionBatchSchema, transactionPatchSchema, type Tra
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** false when the rows are committed but the dashboards could not be updated yet (they catch up). */
+  applied: boolean;
 }
 
 export const ingestTransactions = defineRequest<IngestResult>()(
@@ -13,12 +15,12 @@ export const ingestTransactions = defineRequest<IngestResult>()(
   z.object({ tenantId, batch: transactionBatchSchema }),
 );
 
-export const updateTransaction = defineRequest<Transaction>()(
+export const updateTransaction = defineRequest<Transaction & { applied: boolean }>()(
   'ingestion.transactions.update.v1',
   z.object({ tenantId, id: uuidString, patch: transactionPatchSchema }),
 );
 
-export const deleteTransaction = defineRequest<{ deleted: true }>()(
+export const deleteTransaction = defineRequest<{ deleted: true; applied: boolean }>()(
   'ingestion.transactions.delete.v1',
   z.object({ tenantId, id: uuidString }),
 );

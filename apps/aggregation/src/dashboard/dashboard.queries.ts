@@ -1,0 +1,168 @@
+import type { DrillDownItem, Stats } from '@ledgerline/contracts';
+import { formatMoney } from '@ledgerline/money';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CategoryRollup, MonthRollup } from './figures';
+
+interface CategoryDbRow {
+  category: string;
+  subcategory: string;
+  expense_type: 'FIXED' | 'VARIABLE';
+  count: number;
+  total_cents: string;
+  min_cents: string | null;
+  max_cents: string | null;
+}
+
+interface MonthDbRow {
+  month: string;
+  count: number;
+  total_cents: string;
+  fixed_cents: string;
+  excluded_count: number;
+}
+
+const toCategory = (r: CategoryDbRow): CategoryRollup => ({
+  category: r.category,
+  subcategory: r.subcategory,
+  expenseType: r.expense_type,
+  count: r.count,
+  total: BigInt(r.total_cents),
+  min: r.min_cents === null ? null : BigInt(r.min_cents),
+  max: r.max_cents === null ? null : BigInt(r.max_cents),
+});
+
+const toMonth = (r: MonthDbRow): MonthRollup => ({
+  count: r.count,
+  total: BigInt(r.total_cents),
+  fixed: BigInt(r.fixed_cents),
+  excludedCount: r.excluded_count,
+});
+
+export interface DrillPage {
+  items: DrillDownItem[];
+  /** Keyset position after the last item, when there may be more. */
+  next: { date: string; id: string } | null;
+}
+
+/** Reads for the dashboards: rollups, plus the raw-rows view for drill-down rows and the largest expense. */
+@Injectable()
+export class DashboardQueries {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Several reads that must agree with each other see one snapshot. */
+  snapshot<T>(work: (q: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction('REPEATABLE READ', work);
+  }
+
+  async categories(
+    em: EntityManager | undefined,
+    tenantId: string,
+    month: string,
+    filter: { expenseType?: string; category?: string } = {},
+  ): Promise<CategoryRollup[]> {
+    const rows: CategoryDbRow[] = await (em ?? this.ds).query(
+      `SELECT category, subcategory, expense_type, count, total_cents, min_cents, max_cents
+         FROM aggregation.category_rollups
+        WHERE tenant_id = $1 AND month = $2
+          AND ($3::text IS NULL OR expense_type = $3) AND ($4::text IS NULL OR category = $4)`,
+      [tenantId, month, filter.expenseType ?? null, filter.category ?? null],
+    );
+    return rows.map(toCategory);
+  }
+
+  async months(em: EntityManager | undefined, tenantId: string, from: string, to: string): Promise<Map<string, MonthRollup>> {
+    const rows: MonthDbRow[] = await (em ?? this.ds).query(
+      `SELECT month, count, total_cents, fixed_cents, excluded_count
+         FROM aggregation.month_rollups WHERE tenant_id = $1 AND month BETWEEN $2 AND $3`,
+      [tenantId, from, to],
+    );
+    return new Map(rows.map((r) => [r.month, toMonth(r)]));
+  }
+
+  /** Month totals of one category, from the category rollups. */
+  async categoryMonths(tenantId: string, from: string, to: string, category: string): Promise<Map<string, MonthRollup>> {
+    const rows: MonthDbRow[] = await this.ds.query(
+      `SELECT month, sum(count)::int AS count, sum(total_cents)::text AS total_cents,
+              coalesce(sum(total_cents) FILTER (WHERE expense_type = 'FIXED'), 0)::text AS fixed_cents, 0 AS excluded_count
+         FROM aggregation.category_rollups
+        WHERE tenant_id = $1 AND month BETWEEN $2 AND $3 AND category = $4
+        GROUP BY month`,
+      [tenantId, from, to, category],
+    );
+    return new Map(rows.map((r) => [r.month, toMonth(r)]));
+  }
+
+  async paid(em: EntityManager, tenantId: string, month: string): Promise<Map<string, bigint>> {
+    const rows: { member: string; total_cents: string }[] = await em.query(
+      'SELECT member, total_cents FROM aggregation.member_rollups WHERE tenant_id = $1 AND month = $2',
+      [tenantId, month],
+    );
+    return new Map(rows.map((r) => [r.member, BigInt(r.total_cents)]));
+  }
+
+  /** The month's largest (positive) non-excluded expense; ties to the newest, then the id. */
+  async largestExpense(tenantId: string, month: string): Promise<Stats['largestExpense']> {
+    const rows: { id: string; date: string; label: string | null; amount_cents: string; category: string }[] = await this.ds.query(
+      `SELECT id, to_char(date, 'YYYY-MM-DD') AS date, label, amount_cents, category
+         FROM ingestion.transactions_read
+        WHERE tenant_id = $1 AND month = $2 AND NOT exclude AND amount_cents > 0
+        ORDER BY amount_cents DESC, date DESC, id DESC LIMIT 1`,
+      [tenantId, month],
+    );
+    const row = rows[0];
+    return row
+      ? { id: row.id, date: row.date, label: row.label, amount: formatMoney(BigInt(row.amount_cents)), category: row.category }
+      : null;
+  }
+
+  /** Newest first by (date, id), strictly after the cursor position. */
+  async drillTransactions(
+    tenantId: string,
+    month: string,
+    category: string,
+    subcategory: string | undefined,
+    limit: number,
+    after: { date: string; id: string } | null,
+  ): Promise<DrillPage> {
+    const rows: {
+      id: string;
+      external_id: string | null;
+      date: string;
+      month: string;
+      label: string | null;
+      amount_cents: string;
+      category: string;
+      subcategory: string;
+      expense_type: 'FIXED' | 'VARIABLE';
+      member: string | null;
+    }[] = await this.ds.query(
+      `SELECT id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member
+         FROM ingestion.transactions_read
+        WHERE tenant_id = $1 AND month = $2 AND category = $3 AND NOT exclude
+          AND ($4::text IS NULL OR subcategory = $4)
+          AND ($5::date IS NULL OR (date, id) < ($5::date, $6::uuid))
+        ORDER BY date DESC, id DESC
+        LIMIT $7`,
+      [tenantId, month, category, subcategory ?? null, after?.date ?? null, after?.id ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        externalId: r.external_id,
+        date: r.date,
+        month: r.month,
+        label: r.label,
+        amount: formatMoney(BigInt(r.amount_cents)),
+        category: r.category,
+        subcategory: r.subcategory,
+        expenseType: r.expense_type,
+        member: r.member,
+      })),
+      next: rows.length > limit && last ? { date: last.date, id: last.id } : null,
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  getMonthPlan,
+  type Breakdown,
+  type BreakdownQuery,
+  type DrillDownQuery,
+  type Stats,
+  type SubcategoryDrillDown,
+  type Summary,
+  type TransactionDrillDown,
+  type Trends,
+  type TrendsQuery,
+} from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { formatMoney } from '@ledgerline/money';
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from './cursor';
+import { DashboardQueries } from './dashboard.queries';
+import { amountStats, EMPTY_MONTH, groupRows, previousMonth, statsOf, summaryOf, sumTotals, trendsOf } from './figures';
+
+@Injectable()
+export class DashboardService {
+  constructor(
+    private readonly queries: DashboardQueries,
+    private readonly bus: NatsBus,
+  ) {}
+
+  async summary(tenantId: string, month: string): Promise<Summary> {
+    const [plan, rollups] = await Promise.all([
+      this.bus.request(getMonthPlan, { tenantId, month }),
+      this.queries.snapshot(async (em) => ({
+        categories: await this.queries.categories(em, tenantId, month),
+        month: (await this.queries.months(em, tenantId, month, month)).get(month) ?? EMPTY_MONTH,
+        paid: await this.queries.paid(em, tenantId, month),
+      })),
+    ]);
+    return summaryOf(plan, rollups.categories, rollups.month, rollups.paid);
+  }
+
+  async breakdown(tenantId: string, query: BreakdownQuery): Promise<Breakdown> {
+    const groups = groupRows(
+      await this.queries.categories(undefined, tenantId, query.month, { expenseType: query.expenseType }),
+      (r) => r.category,
+    );
+    const total = sumTotals(groups);
+    return {
+      month: query.month,
+      expenseType: query.expenseType ?? null,
+      total: formatMoney(total),
+      categories: groups.map((g) => ({ category: g.key, ...amountStats(g, total) })),
+    };
+  }
+
+  async drillDown(tenantId: string, category: string, query: DrillDownQuery): Promise<SubcategoryDrillDown | TransactionDrillDown> {
+    if (query.level === 'transactions') {
+      const page = await this.queries.drillTransactions(
+        tenantId,
+        query.month,
+        category,
+        query.subcategory,
+        query.limit,
+        decodeCursor(query.cursor),
+      );
+      return { month: query.month, category, level: 'transactions', items: page.items, nextCursor: page.next && encodeCursor(page.next) };
+    }
+    const groups = groupRows(await this.queries.categories(undefined, tenantId, query.month, { category }), (r) => r.subcategory);
+    const total = sumTotals(groups);
+    return {
+      month: query.month,
+      category,
+      level: 'subcategories',
+      total: formatMoney(total),
+      subcategories: groups.map((g) => ({ subcategory: g.key, ...amountStats(g, total) })),
+    };
+  }
+
+  async trends(tenantId: string, query: TrendsQuery): Promise<Trends> {
+    const byMonth = query.category
+      ? await this.queries.categoryMonths(tenantId, query.from, query.to, query.category)
+      : await this.queries.months(undefined, tenantId, query.from, query.to);
+    return trendsOf(query.from, query.to, query.category ?? null, byMonth);
+  }
+
+  async stats(tenantId: string, month: string): Promise<Stats> {
+    const previous = previousMonth(month);
+    const [months, largest] = await Promise.all([
+      this.queries.months(undefined, tenantId, previous, month),
+      this.queries.largestExpense(tenantId, month),
+    ]);
+    return statsOf(month, months.get(month) ?? EMPTY_MONTH, months.get(previous) ?? EMPTY_MONTH, largest);
+  }
+}

@@ -1,0 +1,95 @@
+import type { TransactionDelta } from '@ledgerline/contracts';
+
+/**
+ * Pre-aggregates one change's deltas in memory, per rollup key, so the
+ * database sees one upsert per key and table — never one statement per row.
+ * Excluded rows only move the month's excluded count.
+ */
+
+export interface CategoryChange {
+  month: string;
+  category: string;
+  subcategory: string;
+  expenseType: 'FIXED' | 'VARIABLE';
+  count: number;
+  cents: bigint;
+  addedMin: bigint | null;
+  addedMax: bigint | null;
+  /** Rows left this key: its min/max must be recomputed from the raw rows. */
+  lostRows: boolean;
+}
+
+export interface MemberChange {
+  month: string;
+  member: string;
+  count: number;
+  cents: bigint;
+}
+
+export interface MonthChange {
+  month: string;
+  count: number;
+  cents: bigint;
+  fixedCents: bigint;
+  excludedCount: number;
+}
+
+export interface FoldedChange {
+  categories: CategoryChange[];
+  members: MemberChange[];
+  months: MonthChange[];
+}
+
+const minOf = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+const maxOf = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+const nullable = (text: string | null) => (text === null ? null : BigInt(text));
+
+export function foldDeltas(deltas: readonly TransactionDelta[], months: ReadonlySet<string>): FoldedChange {
+  const categories = new Map<string, CategoryChange>();
+  const members = new Map<string, MemberChange>();
+  const monthly = new Map<string, MonthChange>();
+  for (const d of deltas) {
+    if (!months.has(d.month)) continue;
+    const count = d.addedCount - d.removedCount;
+    const cents = BigInt(d.addedCents) - BigInt(d.removedCents);
+    const month = monthly.get(d.month) ?? { month: d.month, count: 0, cents: 0n, fixedCents: 0n, excludedCount: 0 };
+    monthly.set(d.month, month);
+    if (d.excluded) {
+      month.excludedCount += count;
+      continue;
+    }
+    month.count += count;
+    month.cents += cents;
+    if (d.expenseType === 'FIXED') month.fixedCents += cents;
+
+    const key = JSON.stringify([d.month, d.category, d.subcategory, d.expenseType]);
+    const category = categories.get(key) ?? {
+      month: d.month,
+      category: d.category,
+      subcategory: d.subcategory,
+      expenseType: d.expenseType,
+      count: 0,
+      cents: 0n,
+      addedMin: null,
+      addedMax: null,
+      lostRows: false,
+    };
+    categories.set(key, category);
+    category.count += count;
+    category.cents += cents;
+    category.addedMin = minOf(category.addedMin, nullable(d.addedMinCents));
+    category.addedMax = maxOf(category.addedMax, nullable(d.addedMaxCents));
+    category.lostRows ||= d.removedCount > 0;
+
+    if (d.member !== null) {
+      const memberKey = JSON.stringify([d.month, d.member]);
+      const member = members.get(memberKey) ?? { month: d.month, member: d.member, count: 0, cents: 0n };
+      members.set(memberKey, member);
+      member.count += count;
+      member.cents += cents;
+    }
+  }
+  // Sorted so concurrent changes lock rows in the same order (no deadlocks).
+  const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return { categories: byKey(categories), members: byKey(members), months: byKey(monthly) };
+}

@@ -1,0 +1,20 @@
+import { applyTransactionsChange, refreshMonth } from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { RollupsService } from './rollups.service';
+
+@Injectable()
+export class RollupsHandlers implements OnModuleInit {
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly rollups: RollupsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.serve(applyTransactionsChange, async (event) => {
+      await this.rollups.apply(event);
+      return { applied: true as const };
+    });
+    this.bus.serve(refreshMonth, (req) => this.rollups.refresh(req.tenantId, req.month));
+  }
+}

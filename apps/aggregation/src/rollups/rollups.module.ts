@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ChangeConsumer } from './change-consumer';
+import { RollupsHandlers } from './rollups.handlers';
+import { RollupsRepository } from './rollups.repository';
+import { RollupsService } from './rollups.service';
+
+@Module({ providers: [RollupsRepository, RollupsService, RollupsHandlers, ChangeConsumer], exports: [RollupsService] })
+export class RollupsModule {}

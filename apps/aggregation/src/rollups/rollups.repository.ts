@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { FoldedChange } from './fold';
+
+/** The SQL that writes rollups. Every statement is set-based over the folded keys. */
+@Injectable()
+export class RollupsRepository {
+  /** Records (event, month) pairs; returns the months not applied before. */
+  async claim(em: EntityManager, eventId: string, months: readonly string[]): Promise<Set<string>> {
+    const rows: { month: string }[] = await em.query(
+      `INSERT INTO aggregation.applied_changes (event_id, month)
+       SELECT $1, m FROM unnest($2::text[]) AS m
+       ON CONFLICT DO NOTHING RETURNING month`,
+      [eventId, months],
+    );
+    return new Set(rows.map((r) => r.month));
+  }
+
+  async apply(em: EntityManager, tenantId: string, change: FoldedChange): Promise<void> {
+    const { categories, members, months } = change;
+    if (categories.length > 0) {
+      await em.query(
+        `INSERT INTO aggregation.category_rollups AS r
+           (tenant_id, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[])
+         ON CONFLICT (tenant_id, month, category, subcategory, expense_type) DO UPDATE SET
+           count = r.count + EXCLUDED.count,
+           total_cents = r.total_cents + EXCLUDED.total_cents,
+           min_cents = LEAST(r.min_cents, EXCLUDED.min_cents),
+           max_cents = GREATEST(r.max_cents, EXCLUDED.max_cents)`,
+        [
+          tenantId,
+          categories.map((c) => c.month),
+          categories.map((c) => c.category),
+          categories.map((c) => c.subcategory),
+          categories.map((c) => c.expenseType),
+          categories.map((c) => c.count),
+          categories.map((c) => c.cents.toString()),
+          categories.map((c) => c.addedMin?.toString() ?? null),
+          categories.map((c) => c.addedMax?.toString() ?? null),
+        ],
+      );
+      const lost = categories.filter((c) => c.lostRows);
+      if (lost.length > 0) await this.recomputeExtremes(em, tenantId, lost);
+    }
+    if (members.length > 0) {
+      await em.query(
+        `INSERT INTO aggregation.member_rollups AS r (tenant_id, month, member, count, total_cents)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])
+         ON CONFLICT (tenant_id, month, member) DO UPDATE SET
+           count = r.count + EXCLUDED.count, total_cents = r.total_cents + EXCLUDED.total_cents`,
+        [
+          tenantId,
+          members.map((m) => m.month),
+          members.map((m) => m.member),
+          members.map((m) => m.count),
+          members.map((m) => m.cents.toString()),
+        ],
+      );
+    }
+    if (months.length > 0) {
+      await em.query(
+        `INSERT INTO aggregation.month_rollups AS r (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
+         SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[])
+         ON CONFLICT (tenant_id, month) DO UPDATE SET
+           count = r.count + EXCLUDED.count,
+           total_cents = r.total_cents + EXCLUDED.total_cents,
+           fixed_cents = r.fixed_cents + EXCLUDED.fixed_cents,
+           excluded_count = r.excluded_count + EXCLUDED.excluded_count`,
+        [
+          tenantId,
+          months.map((m) => m.month),
+          months.map((m) => m.count),
+          months.map((m) => m.cents.toString()),
+          months.map((m) => m.fixedCents.toString()),
+          months.map((m) => m.excludedCount),
+        ],
+      );
+      await this.dropEmpty(
+        em,
+        tenantId,
+        months.map((m) => m.month),
+      );
+    }
+  }
+
+  /** Min/max can't be un-added: for keys that lost rows, read them again from the raw rows. */
+  private async recomputeExtremes(em: EntityManager, tenantId: string, keys: FoldedChange['categories']): Promise<void> {
+    await em.query(
+      `UPDATE aggregation.category_rollups r SET min_cents = s.min_cents, max_cents = s.max_cents
+         FROM (SELECT k.month, k.category, k.subcategory, k.expense_type,
+                      min(t.amount_cents) AS min_cents, max(t.amount_cents) AS max_cents
+                 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS k(month, category, subcategory, expense_type)
+                 LEFT JOIN ingestion.transactions_read t
+                   ON t.tenant_id = $1 AND t.month = k.month AND t.category = k.category
+                  AND t.subcategory = k.subcategory AND t.expense_type = k.expense_type AND NOT t.exclude
+                GROUP BY 1, 2, 3, 4) s
+        WHERE r.tenant_id = $1 AND r.month = s.month AND r.category = s.category
+          AND r.subcategory = s.subcategory AND r.expense_type = s.expense_type`,
+      [tenantId, keys.map((k) => k.month), keys.map((k) => k.category), keys.map((k) => k.subcategory), keys.map((k) => k.expenseType)],
+    );
+  }
+
+  private async dropEmpty(em: EntityManager, tenantId: string, months: readonly string[]): Promise<void> {
+    const args = [tenantId, months];
+    await em.query('DELETE FROM aggregation.category_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
+    await em.query('DELETE FROM aggregation.member_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
+    await em.query(
+      'DELETE FROM aggregation.month_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0 AND excluded_count = 0',
+      args,
+    );
+  }
+
+  /**
+   * Rebuilds one tenant-month from the raw rows. Runs in the caller's
+   * REPEATABLE READ snapshot, in which a change's outbox entry is visible
+   * exactly when its rows are: those changes are marked applied for this month.
+   */
+  async rebuild(em: EntityManager, tenantId: string, month: string): Promise<{ rowsRead: number; keys: number }> {
+    const args = [tenantId, month];
+    await em.query(
+      `INSERT INTO aggregation.applied_changes (event_id, month)
+       SELECT event_id, $2::text FROM ingestion.change_log WHERE tenant_id = $1::uuid AND $2::text = ANY(months)
+       ON CONFLICT DO NOTHING`,
+      args,
+    );
+    for (const table of ['category_rollups', 'member_rollups', 'month_rollups']) {
+      await em.query(`DELETE FROM aggregation.${table} WHERE tenant_id = $1::uuid AND month = $2::text`, args);
+    }
+    const categories: { keys: number }[] = await em.query(
+      `WITH inserted AS (
+         INSERT INTO aggregation.category_rollups (tenant_id, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
+         SELECT $1::uuid, $2::text, category, subcategory, expense_type, count(*), sum(amount_cents), min(amount_cents), max(amount_cents)
+           FROM ingestion.transactions_read WHERE tenant_id = $1::uuid AND month = $2::text AND NOT exclude
+          GROUP BY category, subcategory, expense_type
+         RETURNING 1)
+       SELECT count(*)::int AS keys FROM inserted`,
+      args,
+    );
+    await em.query(
+      `INSERT INTO aggregation.member_rollups (tenant_id, month, member, count, total_cents)
+       SELECT $1::uuid, $2::text, member, count(*), sum(amount_cents)
+         FROM ingestion.transactions_read WHERE tenant_id = $1::uuid AND month = $2::text AND NOT exclude AND member IS NOT NULL
+        GROUP BY member`,
+      args,
+    );
+    const totals: { rows: number }[] = await em.query(
+      `WITH counted AS (
+         SELECT count(*) FILTER (WHERE NOT exclude) AS count,
+                coalesce(sum(amount_cents) FILTER (WHERE NOT exclude), 0) AS total_cents,
+                coalesce(sum(amount_cents) FILTER (WHERE NOT exclude AND expense_type = 'FIXED'), 0) AS fixed_cents,
+                count(*) FILTER (WHERE exclude) AS excluded_count,
+                count(*) AS rows
+           FROM ingestion.transactions_read WHERE tenant_id = $1::uuid AND month = $2::text),
+       inserted AS (
+         INSERT INTO aggregation.month_rollups (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
+         SELECT $1::uuid, $2::text, count, total_cents, fixed_cents, excluded_count FROM counted WHERE rows > 0)
+       SELECT rows::int FROM counted`,
+      args,
+    );
+    return { rowsRead: totals[0]?.rows ?? 0, keys: categories[0]?.keys ?? 0 };
+  }
+}

@@ -1,0 +1,1 @@
+export const AGGREGATION_LOGGER = Symbol('AGGREGATION_LOGGER');

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { monthString } from '../common/primitives';
+import { EXPENSE_TYPES } from '../transactions/transaction.schema';
+
+/** Query strings of the dashboard routes (validated at the gateway and again on receipt). */
+
+export const MAX_TREND_MONTHS = 120;
+export const DRILL_DOWN_LIMIT = { default: 50, max: 500 } as const;
+
+export const monthQuerySchema = z.object({ month: monthString });
+
+export const breakdownQuerySchema = z.object({
+  month: monthString,
+  expenseType: z.enum(EXPENSE_TYPES, { error: 'must be FIXED or VARIABLE' }).optional(),
+});
+
+const categorySchema = z.string().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
+
+export const drillDownQuerySchema = z.object({
+  month: monthString,
+  level: z.enum(['subcategories', 'transactions'], { error: 'must be subcategories or transactions' }).default('subcategories'),
+  subcategory: z.string().max(100, { error: 'must be at most 100 characters' }).optional(),
+  limit: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: `must be between 1 and ${DRILL_DOWN_LIMIT.max}` })
+    .max(DRILL_DOWN_LIMIT.max, { error: `must be between 1 and ${DRILL_DOWN_LIMIT.max}` })
+    .default(DRILL_DOWN_LIMIT.default),
+  cursor: z.string().max(200, { error: 'is not a cursor from a previous page' }).optional(),
+});
+
+/** Months from `from` to `to` inclusive. */
+export function monthSpan(from: string, to: string): number {
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+  return index(to) - index(from) + 1;
+}
+
+export const trendsQuerySchema = z
+  .object({ from: monthString, to: monthString, category: categorySchema.optional() })
+  .superRefine((q, ctx) => {
+    const span = monthSpan(q.from, q.to);
+    if (span < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (span > MAX_TREND_MONTHS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range spans at most ${MAX_TREND_MONTHS} months` });
+  });
+
+export type BreakdownQuery = z.output<typeof breakdownQuerySchema>;
+export type DrillDownQuery = z.output<typeof drillDownQuerySchema>;
+export type TrendsQuery = z.output<typeof trendsQuerySchema>;
+
+export interface AmountStats {
+  count: number;
+  total: string;
+  avg: string;
+  min: string;
+  max: string;
+  share: string;
+}
+
+export interface Summary {
+  month: string;
+  currency: string;
+  expenses: { total: string; fixed: string; variable: string; count: number; excludedCount: number };
+  fixedPlanned: string;
+  provisions: { total: string; count: number };
+  revenue: { gross: string; net: string };
+  members: { id: string; name: string; net: string; share: string; contribution: string; paid: string; toTransfer: string }[];
+  topCategories: { category: string; total: string; share: string }[];
+}
+
+export interface Breakdown {
+  month: string;
+  expenseType: 'FIXED' | 'VARIABLE' | null;
+  total: string;
+  categories: (AmountStats & { category: string })[];
+}
+
+export interface SubcategoryDrillDown {
+  month: string;
+  category: string;
+  level: 'subcategories';
+  total: string;
+  subcategories: (AmountStats & { subcategory: string })[];
+}
+
+export interface DrillDownItem {
+  id: string;
+  externalId: string | null;
+  date: string;
+  month: string;
+  label: string | null;
+  amount: string;
+  category: string;
+  subcategory: string;
+  expenseType: 'FIXED' | 'VARIABLE';
+  member: string | null;
+}
+
+export interface TransactionDrillDown {
+  month: string;
+  category: string;
+  level: 'transactions';
+  items: DrillDownItem[];
+  nextCursor: string | null;
+}
+
+export interface Trends {
+  from: string;
+  to: string;
+  category: string | null;
+  months: { month: string; total: string; fixed: string; variable: string; count: number }[];
+}
+
+export interface Stats {
+  month: string;
+  total: string;
+  previousTotal: string;
+  change: string | null;
+  dailyAverage: string;
+  count: number;
+  largestExpense: { id: string; date: string; label: string | null; amount: string; category: string } | null;
+}
+
+export interface RefreshResult {
+  month: string;
+  rowsRead: number;
+  keys: number;
+  durationMs: number;
+}
