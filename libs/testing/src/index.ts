@@ -7,3 +7,4 @@ export * from './stack/repo-root';
 export * from './stack/services';
 export * from './stack/stack';
 export * from './e2e/api-client';
+export * from './seed/generator';
