@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { ImportsModule } from './imports/imports.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
 import { TenantsModule } from './tenants/tenants.module';
@@ -37,6 +38,7 @@ export class AppModule {
         TransactionsModule,
         BudgetModule,
         DashboardModule,
+        ImportsModule,
       ],
     };
   }

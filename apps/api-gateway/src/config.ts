@@ -8,6 +8,12 @@ const schema = z.object({
   ADMIN_API_KEY: z.string().min(8, 'must be at least 8 characters').default('dev-admin-key'),
   /** How long a key lookup is trusted in-process: the bound on revocation delay across replicas. */
   API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
+  /** Largest CSV upload, in bytes (1,000,000 rows of ~100 bytes fit with room to spare). */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(512 * 1_048_576),
 });
 
 export type GatewayConfig = z.output<typeof schema>;

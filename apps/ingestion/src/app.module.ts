@@ -6,6 +6,7 @@ import type pino from 'pino';
 import { DataSource } from 'typeorm';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { INGESTION_LOGGER } from './logger.token';
+import { ImportsModule } from './imports/imports.module';
 import { migrations } from './migrations';
 import { TransactionsModule } from './transactions/transactions.module';
 
@@ -34,6 +35,7 @@ export class AppModule {
           checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
         }),
         TransactionsModule,
+        ImportsModule,
       ],
     };
   }

@@ -10,3 +10,4 @@ export * from './budget/budget.schema';
 export * from './budget/budget.contracts';
 export * from './dashboard/dashboard.schema';
 export * from './dashboard/dashboard.contracts';
+export * from './imports/import.contracts';

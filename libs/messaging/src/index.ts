@@ -2,3 +2,4 @@ export * from './nats-bus';
 export * from './messaging.module';
 export * from './trace-headers';
 export * from './jetstream';
+export * from './object-store';

@@ -1,4 +1,5 @@
 import { CreateTransactions1763800000000 } from './1763800000000-create-transactions';
 import { ReadViewsForAggregation1764000000000 } from './1764000000000-read-views-for-aggregation';
+import { CreateImports1764100000000 } from './1764100000000-create-imports';
 
-export const migrations = [CreateTransactions1763800000000, ReadViewsForAggregation1764000000000];
+export const migrations = [CreateTransactions1763800000000, ReadViewsForAggregation1764000000000, CreateImports1764100000000];

@@ -17,6 +17,6 @@ import { TransactionsService } from './transactions.service';
     OutboxRepository,
     OutboxRelay,
   ],
-  exports: [TransactionsService, OutboxRelay],
+  exports: [TransactionsService, TransactionsRepository, TenantMembers, OutboxRelay, ChangeApplier],
 })
 export class TransactionsModule {}

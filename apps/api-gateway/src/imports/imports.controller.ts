@@ -1,0 +1,52 @@
+import { AppError, getImport, importObjectName, IMPORTS_BUCKET, startImport, uuidString, type ImportStatus } from '@ledgerline/contracts';
+import { NatsBus, openObjectStore } from '@ledgerline/messaging';
+import { Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { ZodPipe } from '../http/zod-body.pipe';
+import { limitBytes } from './limit-bytes';
+
+@Controller('v1/imports')
+@UseGuards(TenantGuard)
+export class ImportsController {
+  constructor(
+    private readonly bus: NatsBus,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /**
+   * Streams the CSV body into the object store (never buffered whole here),
+   * then hands it to ingestion, which validates and stores it atomically.
+   */
+  @Post()
+  @HttpCode(202)
+  async create(@Tenant() t: TenantPrincipal, @Req() request: FastifyRequest): Promise<{ id: string; status: string }> {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'text/csv' || !(request.body instanceof Readable)) {
+      throw new AppError('unsupported-media-type', 'Send the import as a text/csv body.');
+    }
+    const id = randomUUID();
+    const name = importObjectName(t.tenantId, id);
+    const store = await openObjectStore(this.bus.connection, IMPORTS_BUCKET);
+    const counted = limitBytes(this.config.IMPORT_MAX_BYTES);
+    try {
+      const info = await store.put({ name }, Readable.toWeb(request.body.pipe(counted.stream)) as ReadableStream<Uint8Array>);
+      const started = await this.bus.request(startImport, { tenantId: t.tenantId, id, bytes: info.size });
+      return { id: started.id, status: started.status };
+    } catch (err) {
+      await store.delete(name).catch(() => undefined);
+      if (counted.exceeded()) {
+        throw new AppError('payload-too-large', `An import is at most ${this.config.IMPORT_MAX_BYTES} bytes.`);
+      }
+      throw err;
+    }
+  }
+
+  @Get(':id')
+  get(@Tenant() t: TenantPrincipal, @Param('id', new ZodPipe(uuidString, 'import id')) id: string): Promise<ImportStatus> {
+    return this.bus.request(getImport, { tenantId: t.tenantId, id });
+  }
+}

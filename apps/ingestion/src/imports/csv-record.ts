@@ -1,0 +1,124 @@
+import { parse } from 'csv-parse';
+import { transactionInputSchema, type TransactionInput } from '@ledgerline/contracts';
+
+/** CSV columns: SPEC.md's transaction fields, in any order. */
+export const CSV_FIELDS = [
+  'externalId',
+  'date',
+  'month',
+  'label',
+  'amount',
+  'category',
+  'subcategory',
+  'expenseType',
+  'member',
+  'exclude',
+] as const;
+const REQUIRED = ['date', 'amount', 'category'] as const;
+
+export interface LineError {
+  line: number;
+  field: string;
+  message: string;
+}
+
+/** Checks the header row; returns the column order or the header's errors (line 1). */
+export function readHeader(cells: readonly string[], line: number): { columns: string[] } | { errors: LineError[] } {
+  const columns = cells.map((c) => c.trim());
+  const errors: LineError[] = [];
+  const seen = new Set<string>();
+  columns.forEach((column) => {
+    if (!(CSV_FIELDS as readonly string[]).includes(column)) {
+      errors.push({ line, field: column || '(empty)', message: `unknown column; expected some of ${CSV_FIELDS.join(', ')}` });
+    } else if (seen.has(column)) {
+      errors.push({ line, field: column, message: 'column appears twice' });
+    }
+    seen.add(column);
+  });
+  for (const required of REQUIRED) {
+    if (!seen.has(required)) errors.push({ line, field: required, message: 'required column is missing' });
+  }
+  return errors.length > 0 ? { errors } : { columns };
+}
+
+const BOOLEAN: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false };
+
+/**
+ * One CSV record → a validated transaction, or its field errors. Empty cells
+ * mean "not given" (defaults apply); `exclude` takes true/false/1/0/yes/no.
+ */
+export function readRecord(
+  columns: readonly string[],
+  cells: readonly string[],
+  line: number,
+  members?: ReadonlySet<string>,
+): { ok: true; value: TransactionInput } | { ok: false; errors: LineError[] } {
+  if (cells.length !== columns.length) {
+    return { ok: false, errors: [{ line, field: '(row)', message: `has ${cells.length} cells; the header has ${columns.length}` }] };
+  }
+  const raw: Record<string, unknown> = {};
+  columns.forEach((column, i) => {
+    const cell = cells[i] as string;
+    if (cell === '') return;
+    if (column === 'exclude') raw.exclude = BOOLEAN[cell.trim().toLowerCase()] ?? cell;
+    else raw[column] = cell;
+  });
+  const parsed = transactionInputSchema.safeParse(raw);
+  const errors: LineError[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ line, field: String(issue.path[0] ?? '(row)'), message: issue.message }));
+  if (members && typeof raw.member === 'string' && !members.has(raw.member) && !errors.some((e) => e.field === 'member')) {
+    errors.push({ line, field: 'member', message: `unknown member "${raw.member}"` });
+  }
+  return parsed.success && errors.length === 0 ? { ok: true, value: parsed.data } : { ok: false, errors };
+}
+
+/**
+ * The line each record starts on. csv-parse reports the line a record ends
+ * on, and counts a CRLF inside a quoted cell as two lines; both are undone
+ * here from the cells themselves.
+ */
+export class LineCounter {
+  private crlfSeen = 0;
+
+  startOf(endLine: number, cells: readonly string[]): number {
+    let newlines = 0;
+    let crlfs = 0;
+    for (const cell of cells) {
+      newlines += count(cell, '\n');
+      crlfs += count(cell, '\r\n');
+    }
+    this.crlfSeen += crlfs;
+    return endLine - this.crlfSeen - newlines;
+  }
+}
+
+function count(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/**
+ * The records of a CSV stream with the line each starts on. RFC 4180 via
+ * csv-parse; a UTF-8 BOM is dropped; blank lines are skipped; a row with the
+ * wrong number of cells is reported by `readRecord`, not thrown here.
+ */
+export async function* csvRecords(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<{ cells: string[]; line: number }> {
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+  const lines = new LineCounter();
+  const feeding = (async () => {
+    try {
+      for await (const chunk of input) {
+        if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve));
+      }
+      parser.end();
+    } catch (err) {
+      parser.destroy(err as Error);
+    }
+  })();
+  for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    yield { cells: r.record, line: lines.startOf(r.info.lines, r.record) };
+  }
+  await feeding;
+}

@@ -1,0 +1,87 @@
+import type { ImportStatus } from '@ledgerline/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { LineError } from './csv-record';
+
+interface ImportDbRow {
+  id: string;
+  tenant_id: string;
+  status: ImportStatus['status'];
+  rows_processed: number;
+  accepted: number;
+  duplicates: number;
+  applied: boolean | null;
+  errors: LineError[];
+  error_count: number;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+const toStatus = (r: ImportDbRow): ImportStatus => ({
+  id: r.id,
+  status: r.status,
+  rowsProcessed: r.rows_processed,
+  accepted: r.accepted,
+  duplicates: r.duplicates,
+  applied: r.applied,
+  errors: r.errors,
+  errorCount: r.error_count,
+  createdAt: r.created_at.toISOString(),
+  finishedAt: r.finished_at?.toISOString() ?? null,
+});
+
+/** A claimed import is considered abandoned (its replica died) after this long without progress. */
+const STALE_AFTER = '60 seconds';
+
+/** Import bookkeeping. The rows themselves are written by the processor's own transaction. */
+@Injectable()
+export class ImportsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async create(tenantId: string, id: string, bytes: number): Promise<ImportStatus> {
+    const rows: ImportDbRow[] = await this.db.query(
+      `INSERT INTO ingestion.imports (id, tenant_id, status, bytes) VALUES ($1, $2, 'queued', $3) RETURNING *`,
+      [id, tenantId, bytes],
+    );
+    return toStatus(rows[0] as ImportDbRow);
+  }
+
+  async find(tenantId: string, id: string): Promise<ImportStatus | undefined> {
+    const rows: ImportDbRow[] = await this.db.query('SELECT * FROM ingestion.imports WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return rows[0] && toStatus(rows[0]);
+  }
+
+  /** The oldest queued import (or one whose worker stopped beating), claimed so no other replica takes it. */
+  async claimNext(): Promise<{ id: string; tenantId: string } | undefined> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [{ id: string; tenant_id: string }[], number] = await this.db.query(
+      `UPDATE ingestion.imports SET status = 'running', rows_processed = 0, heartbeat_at = now()
+        WHERE id = (SELECT id FROM ingestion.imports
+                     WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}')
+                     ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+        RETURNING id, tenant_id`,
+    );
+    const row = rows[0];
+    return row && { id: row.id, tenantId: row.tenant_id };
+  }
+
+  async progress(id: string, rowsProcessed: number): Promise<void> {
+    await this.db.query('UPDATE ingestion.imports SET rows_processed = $2, heartbeat_at = now() WHERE id = $1', [id, rowsProcessed]);
+  }
+
+  async succeed(id: string, result: { rowsProcessed: number; accepted: number; duplicates: number; applied: boolean }): Promise<void> {
+    await this.db.query(
+      `UPDATE ingestion.imports SET status = 'succeeded', rows_processed = $2, accepted = $3, duplicates = $4, applied = $5, finished_at = now()
+        WHERE id = $1`,
+      [id, result.rowsProcessed, result.accepted, result.duplicates, result.applied],
+    );
+  }
+
+  async fail(id: string, rowsProcessed: number, errors: LineError[], errorCount: number): Promise<void> {
+    await this.db.query(
+      `UPDATE ingestion.imports SET status = 'failed', rows_processed = $2, errors = $3, error_count = $4, finished_at = now() WHERE id = $1`,
+      [id, rowsProcessed, JSON.stringify(errors), errorCount],
+    );
+  }
+}
