@@ -8,3 +8,5 @@ export * from './stack/services';
 export * from './stack/stack';
 export * from './e2e/api-client';
 export * from './seed/generator';
+export * from './seed/copy-seed';
+export * from './seed/seed';

@@ -54,10 +54,9 @@ export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async drain(): Promise<void> {
     for (let job = await this.imports.claimNext(); job && !this.stopped; job = await this.imports.claimNext()) {
-      const started = Date.now();
       try {
-        await this.processor.run(job.id, job.tenantId);
-        this.logger.info({ importId: job.id, ms: Date.now() - started }, 'import finished');
+        const outcome = await this.processor.run(job.id, job.tenantId);
+        this.logger.info({ importId: job.id, ...outcome }, 'import finished');
       } catch (err) {
         // Infrastructure trouble (database, NATS): leave it claimed; it is retried once its heartbeat is stale.
         this.logger.error({ importId: job.id, err }, 'import interrupted; will be retried');

@@ -1,0 +1,75 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, SERVICES, startInfra, startServices, type Infra, type RunningServices, type ServiceName } from '@ledgerline/testing';
+
+export const BENCH_ADMIN_KEY = 'bench-admin-key';
+
+export interface BenchStack {
+  infra: Infra;
+  services: RunningServices;
+  gatewayUrl: string;
+  dataDir: string;
+  /** Peak resident memory of a service so far (VmHWM), in MiB. */
+  peakRssMiB(name: ServiceName): number;
+  stop(): Promise<void>;
+}
+
+/** The whole system on free loopback ports in a temporary directory; everything is stopped by PID at the end. */
+export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-'));
+  chmodSync(dataDir, 0o755);
+  const infra = await startInfra({
+    dataDir,
+    ports: { postgres: await freePort(), nats: await freePort(), redis: await freePort() },
+    fast: true,
+    log,
+  });
+  const ports = {} as Record<ServiceName, number>;
+  for (const s of SERVICES) ports[s.name] = await freePort();
+  let services: RunningServices;
+  try {
+    services = await startServices({ infra, ports, env: { ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'warn' } });
+  } catch (error) {
+    await infra.stop();
+    throw error;
+  }
+  const stop = async () => {
+    await services.stopAll();
+    await infra.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    infra,
+    services,
+    gatewayUrl: services.urls['api-gateway'],
+    dataDir,
+    peakRssMiB: (name) => {
+      const pid = services.processes.get(name)?.child.pid;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return Math.round(kb / 1024);
+    },
+    stop,
+  };
+}
+
+export async function createBenchTenant(gatewayUrl: string): Promise<{ id: string; apiKey: string }> {
+  const res = await fetch(`${gatewayUrl}/v1/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Bench household',
+      members: ['m1', 'm2', 'm3'].map((id) => ({ id, name: id, monthlyRevenue: '3000.00', taxRate: '20' })),
+    }),
+  });
+  if (res.status !== 201) throw new Error(`tenant: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string; apiKey: string };
+}
+
+export function percentile(sortedMs: readonly number[], p: number): number {
+  const index = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
+  return Math.round((sortedMs[Math.max(0, index)] ?? 0) * 1000) / 1000;
+}
+
+export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
