@@ -8,6 +8,7 @@ import type { AggregationConfig } from './config';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { migrations } from './migrations';
 import { RollupsModule } from './rollups/rollups.module';
+import { TasksModule } from './tasks/tasks.module';
 import { AGGREGATION_LOGGER } from './tokens';
 
 /** aggregation: owns monthly rollups, tasks and exports. */
@@ -33,6 +34,7 @@ export class AppModule {
         }),
         RollupsModule,
         DashboardModule,
+        TasksModule,
       ],
     };
   }

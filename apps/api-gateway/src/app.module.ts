@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { ImportsModule } from './imports/imports.module';
+import { TasksModule } from './tasks/tasks.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
 import { TenantsModule } from './tenants/tenants.module';
@@ -39,6 +40,7 @@ export class AppModule {
         BudgetModule,
         DashboardModule,
         ImportsModule,
+        TasksModule,
       ],
     };
   }

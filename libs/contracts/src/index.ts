@@ -11,3 +11,4 @@ export * from './budget/budget.contracts';
 export * from './dashboard/dashboard.schema';
 export * from './dashboard/dashboard.contracts';
 export * from './imports/import.contracts';
+export * from './tasks/task.contracts';

@@ -8,6 +8,7 @@ import {
   getTrends,
   monthQuerySchema,
   refreshMonth,
+  startRefreshTask,
   trendsQuerySchema,
   type Breakdown,
   type BreakdownQuery,
@@ -68,5 +69,14 @@ export class DashboardController {
   @HttpCode(200)
   refresh(@Tenant() t: TenantPrincipal, @Query(new ZodPipe(monthQuerySchema, 'query')) q: { month: string }): Promise<RefreshResult> {
     return this.bus.request(refreshMonth, { tenantId: t.tenantId, month: q.month }, { timeoutMs: REFRESH_TIMEOUT_MS });
+  }
+
+  @Post('refresh-async')
+  @HttpCode(202)
+  refreshAsync(
+    @Tenant() t: TenantPrincipal,
+    @Query(new ZodPipe(monthQuerySchema, 'query')) q: { month: string },
+  ): Promise<{ taskId: string }> {
+    return this.bus.request(startRefreshTask, { tenantId: t.tenantId, month: q.month });
   }
 }

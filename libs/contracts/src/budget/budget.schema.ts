@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compareDecimal, decimalString, moneyString, monthString } from '../common/primitives';
+import { whenValid } from '../common/validation';
 import { memberIdSchema, shareSchema, sumShares } from '../tenant/tenant-config.schema';
 
 /**
@@ -62,19 +63,12 @@ interface MonthRange {
   endMonth?: string | null;
 }
 
-/**
- * endMonth ≥ startMonth. Runs even when other fields are invalid (zod skips
- * object refinements after a type error otherwise), so one 422 lists every error.
- */
+/** endMonth ≥ startMonth, checked even when other fields are invalid. */
 const endAfterStart = (body: MonthRange) => !(body.startMonth && body.endMonth && body.endMonth < body.startMonth);
-const monthRangeCheck: z.core.$ZodCustomParams = {
+const monthRangeCheck = {
   error: 'must not be before startMonth',
   path: ['endMonth'],
-  when: (payload: { value: unknown }) => {
-    const value = payload.value as Record<string, unknown> | null;
-    const ok = (v: unknown) => v === undefined || v === null || monthString.safeParse(v).success;
-    return typeof value === 'object' && value !== null && ok(value.startMonth) && ok(value.endMonth);
-  },
+  ...whenValid({ startMonth: optionalMonth, endMonth: optionalMonth }),
 };
 
 const fixedLineFields = {

@@ -37,3 +37,17 @@ export function rowErrors(error: z.ZodError, listKey: string): FieldError[] {
     return { field: fieldPath(issue.path), message: issue.message };
   });
 }
+
+/**
+ * Options for a cross-field refinement that must run even when other fields
+ * failed (zod skips refinements after an aborting issue otherwise), as long as
+ * the fields it reads are valid — so one 422 lists every error.
+ */
+export function whenValid(fields: Record<string, z.ZodType>): { when: (payload: { value: unknown }) => boolean } {
+  return {
+    when: ({ value }) =>
+      typeof value === 'object' &&
+      value !== null &&
+      Object.entries(fields).every(([key, schema]) => schema.safeParse((value as Record<string, unknown>)[key]).success),
+  };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { monthString } from '../common/primitives';
+import { whenValid } from '../common/validation';
 import { EXPENSE_TYPES } from '../transactions/transaction.schema';
 
 /** Query strings of the dashboard routes (validated at the gateway and again on receipt). */
@@ -35,14 +36,17 @@ export function monthSpan(from: string, to: string): number {
   return index(to) - index(from) + 1;
 }
 
+/** `to` not before `from`, and at most MAX_TREND_MONTHS months in between. */
+export function checkMonthRange(range: { from: string; to: string }, ctx: z.RefinementCtx): void {
+  const span = monthSpan(range.from, range.to);
+  if (span < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  else if (span > MAX_TREND_MONTHS)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `the range spans at most ${MAX_TREND_MONTHS} months` });
+}
+
 export const trendsQuerySchema = z
   .object({ from: monthString, to: monthString, category: categorySchema.optional() })
-  .superRefine((q, ctx) => {
-    const span = monthSpan(q.from, q.to);
-    if (span < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (span > MAX_TREND_MONTHS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range spans at most ${MAX_TREND_MONTHS} months` });
-  });
+  .superRefine(checkMonthRange, whenValid({ from: monthString, to: monthString }));
 
 export type BreakdownQuery = z.output<typeof breakdownQuerySchema>;
 export type DrillDownQuery = z.output<typeof drillDownQuerySchema>;

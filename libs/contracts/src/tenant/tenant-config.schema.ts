@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compareDecimal, decimalString, nonNegativeMoney } from '../common/primitives';
+import { whenValid } from '../common/validation';
 
 export const MAX_MEMBERS = 8;
 
@@ -77,6 +78,18 @@ export function checkMembersAndSplit(
   }
 }
 
+/**
+ * What the member/split cross-checks read: they still run when other member
+ * fields (names, revenues) are invalid, so every error is listed at once.
+ */
+const CROSS_CHECK_SHAPE = {
+  members: z.array(z.object({ id: z.string() })),
+  split: z.union([
+    z.object({ mode: z.enum(['proportional', 'equal']) }),
+    z.object({ mode: z.literal('manual'), shares: z.record(z.string(), z.string().regex(/^\d+(\.\d+)?$/)) }),
+  ]),
+};
+
 const membersSchema = z
   .array(memberSchema, { error: 'must be a list of members' })
   .min(1, { error: 'must have at least 1 member' })
@@ -101,7 +114,7 @@ export const createTenantBodySchema = z
     members: tenantFields.members,
     split: tenantFields.split.default({ mode: 'proportional' }),
   })
-  .superRefine((body, ctx) => checkMembersAndSplit(body.members, body.split, ctx));
+  .superRefine((body, ctx) => checkMembersAndSplit(body.members, body.split, ctx), whenValid(CROSS_CHECK_SHAPE));
 
 /** Body of `PATCH /v1/tenant`: any subset; the merged result is checked as a whole by the owner. */
 export const patchTenantBodySchema = z
@@ -111,12 +124,15 @@ export const patchTenantBodySchema = z
     members: tenantFields.members.optional(),
     split: tenantFields.split.optional(),
   })
-  .superRefine((body, ctx) => checkMembersAndSplit(body.members, undefined, ctx));
+  .superRefine(
+    (body, ctx) => checkMembersAndSplit(body.members, undefined, ctx),
+    whenValid({ members: CROSS_CHECK_SHAPE.members.optional() }),
+  );
 
 /** A complete, consistent tenant configuration (what the owner stores). */
 export const tenantConfigSchema = z
   .strictObject(tenantFields)
-  .superRefine((body, ctx) => checkMembersAndSplit(body.members, body.split, ctx));
+  .superRefine((body, ctx) => checkMembersAndSplit(body.members, body.split, ctx), whenValid(CROSS_CHECK_SHAPE));
 
 export type CreateTenantBody = z.output<typeof createTenantBodySchema>;
 export type PatchTenantBody = z.output<typeof patchTenantBodySchema>;

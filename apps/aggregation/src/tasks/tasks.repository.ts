@@ -1,0 +1,113 @@
+import type { Task, TaskType } from '@ledgerline/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+interface TaskDbRow {
+  id: string;
+  tenant_id: string;
+  type: TaskType;
+  status: Task['status'];
+  params: Record<string, unknown>;
+  progress: number;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  cancel_requested: boolean;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export interface ClaimedTask {
+  id: string;
+  tenantId: string;
+  type: TaskType;
+  params: Record<string, unknown>;
+}
+
+const toTask = (r: TaskDbRow): Task => ({
+  id: r.id,
+  type: r.type,
+  status: r.status,
+  progress: Math.round(r.progress * 10_000) / 10_000,
+  createdAt: r.created_at.toISOString(),
+  finishedAt: r.finished_at?.toISOString() ?? null,
+  result: r.result,
+  error: r.error,
+});
+
+/** A running task whose worker stopped beating this long ago is picked up again. */
+const STALE_AFTER = '60 seconds';
+
+@Injectable()
+export class TasksRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async create(tenantId: string, type: TaskType, params: Record<string, unknown>): Promise<string> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO aggregation.tasks (tenant_id, type, status, params) VALUES ($1, $2, 'queued', $3) RETURNING id`,
+      [tenantId, type, JSON.stringify(params)],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+
+  async list(tenantId: string, limit = 100): Promise<Task[]> {
+    const rows: TaskDbRow[] = await this.db.query(
+      'SELECT * FROM aggregation.tasks WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
+      [tenantId, limit],
+    );
+    return rows.map(toTask);
+  }
+
+  async find(tenantId: string, id: string): Promise<(Task & { params: Record<string, unknown> }) | undefined> {
+    const rows: TaskDbRow[] = await this.db.query('SELECT * FROM aggregation.tasks WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return rows[0] && { ...toTask(rows[0]), params: rows[0].params };
+  }
+
+  /** Queued tasks are cancelled at once; running ones are asked to stop at their next checkpoint. */
+  async requestCancel(tenantId: string, id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE aggregation.tasks
+          SET cancel_requested = true,
+              status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+              finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END
+        WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'running')`,
+      [tenantId, id],
+    );
+  }
+
+  async claimNext(): Promise<ClaimedTask | undefined> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [TaskDbRow[], number] = await this.db.query(
+      `UPDATE aggregation.tasks SET status = 'running', progress = 0, heartbeat_at = now()
+        WHERE id = (SELECT id FROM aggregation.tasks
+                     WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}')
+                     ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+        RETURNING *`,
+    );
+    const row = rows[0];
+    return row && { id: row.id, tenantId: row.tenant_id, type: row.type, params: row.params };
+  }
+
+  /** Records progress; answers whether the task should stop (cancel requested). */
+  async checkpoint(id: string, progress: number): Promise<boolean> {
+    const [rows]: [{ cancel_requested: boolean }[], number] = await this.db.query(
+      'UPDATE aggregation.tasks SET progress = $2, heartbeat_at = now() WHERE id = $1 RETURNING cancel_requested',
+      [id, progress],
+    );
+    return rows[0]?.cancel_requested ?? true;
+  }
+
+  async finish(
+    id: string,
+    status: 'succeeded' | 'failed' | 'cancelled',
+    outcome: { result?: Record<string, unknown>; error?: string },
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE aggregation.tasks
+          SET status = $2, result = $3, error = $4, finished_at = now(),
+              progress = CASE WHEN $2 = 'succeeded' THEN 1 ELSE progress END
+        WHERE id = $1`,
+      [id, status, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null],
+    );
+  }
+}
