@@ -1,5 +1,6 @@
 import {
   getMonthPlan,
+  previousMonth,
   type Breakdown,
   type BreakdownQuery,
   type DrillDownQuery,
@@ -15,7 +16,7 @@ import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from './cursor';
 import { DashboardQueries } from './dashboard.queries';
-import { amountStats, EMPTY_MONTH, groupRows, previousMonth, statsOf, summaryOf, sumTotals, trendsOf } from './figures';
+import { amountStats, EMPTY_MONTH, groupRows, statsOf, summaryOf, sumTotals, trendsOf } from './figures';
 
 @Injectable()
 export class DashboardService {

@@ -1,5 +1,5 @@
 import { rollupsChanged, type EventOf, type RefreshResult, type transactionsChanged } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -35,18 +35,20 @@ export class RollupsService {
       if (fresh.size > 0) await this.repo.apply(em, event.tenantId, foldDeltas(event.deltas, fresh));
       return [...fresh].sort();
     });
-    if (months.length > 0) this.announce(event.tenantId, months);
+    if (months.length > 0) await this.announce(event.tenantId, months);
     return months;
   }
 
   async refresh(tenantId: string, month: string): Promise<RefreshResult> {
     const started = performance.now();
     const result = await this.inSnapshot((em) => this.repo.rebuild(em, tenantId, month));
-    this.announce(tenantId, [month]);
+    await this.announce(tenantId, [month]);
     return { month, ...result, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   }
 
-  private announce(tenantId: string, months: string[]): void {
+  /** Caches first (awaited, bounded): the writer is acknowledged only after its months are invalidated. */
+  private async announce(tenantId: string, months: string[]): Promise<void> {
+    await invalidateCaches(this.bus, tenantId, months);
     this.bus.publish(rollupsChanged, { eventId: randomUUID(), tenantId, months, occurredAt: new Date().toISOString() });
   }
 
