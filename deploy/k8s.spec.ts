@@ -14,6 +14,12 @@ const OVERLAYS = ['dev', 'prod'] as const;
 /** Services whose traffic scales with load; the others run fixed replica counts. */
 const AUTOSCALED = ['aggregation', 'api-gateway', 'cache-gateway', 'ingestion'];
 const CONTAINER_PORT = 3000;
+/**
+ * Resident memory of an idle service (Node 20 + Nest + OpenTelemetry, measured at
+ * about 150 MiB). A memory-utilization HPA whose target sits below this scales
+ * out at rest and never scales back in.
+ */
+const IDLE_RSS_BYTES = 160 * 2 ** 20;
 
 /** Every app with a main.ts is a service that must be deployed. */
 const SERVICES = readdirSync(join(root, 'apps'))
@@ -61,7 +67,7 @@ interface Hpa extends K8sObject {
     scaleTargetRef: { apiVersion: string; kind: string; name: string };
     minReplicas?: number;
     maxReplicas: number;
-    metrics?: { type: string; resource?: { name: string } }[];
+    metrics?: { type: string; resource?: { name: string; target: { type: string; averageUtilization?: number } } }[];
   };
 }
 interface Pdb extends K8sObject {
@@ -253,6 +259,14 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       // Utilization targets are relative to requests: every container must request what is measured.
       for (const container of target.spec.template.spec.containers) {
         for (const resource of measured) expect(container.resources?.requests?.[resource as string]).toBeDefined();
+        const memory = metrics.find((m) => m.resource?.name === 'memory')?.resource?.target.averageUtilization;
+        const request = container.resources?.requests?.memory;
+        if (memory !== undefined && request !== undefined) {
+          expect({ hpa: hpa.metadata.name, scalesOutAtRest: (quantity(request) * memory) / 100 <= IDLE_RSS_BYTES }).toEqual({
+            hpa: hpa.metadata.name,
+            scalesOutAtRest: false,
+          });
+        }
       }
     }
     if (overlay === 'prod') for (const hpa of hpas) expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
@@ -358,5 +372,8 @@ describe('deploy/docker', () => {
     expect(runtime).toMatch(/^ARG SERVICE=/m);
     expect(runtime).toMatch(/^USER [1-9][0-9]*:[1-9][0-9]*$/m);
     expect(runtime).toContain('dist/apps/$SERVICE/src/main.js');
+    // Only runtime dependencies ship: node_modules comes from the pruned stage.
+    expect(dockerfile).toMatch(/^FROM install AS prod-deps\nRUN npm prune --omit=dev/m);
+    expect(runtime).toMatch(/^COPY --from=prod-deps \/app\/node_modules /m);
   });
 });
