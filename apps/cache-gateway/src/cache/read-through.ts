@@ -59,7 +59,7 @@ export class ReadThroughCache {
     }
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.fill(read, request, key, shared)
+      pending = this.fill(read, request, unversioned, key, shared)
         .then((reply) => {
           this.l1.set(key, reply);
           this.latest.set(unversioned, key);
@@ -78,7 +78,13 @@ export class ReadThroughCache {
     this.latest.clear();
   }
 
-  private async fill<C extends RequestContract>(read: CachedRead<C>, request: ParsedRequestOf<C>, key: string, shared: boolean): Promise<RawReply> {
+  private async fill<C extends RequestContract>(
+    read: CachedRead<C>,
+    request: ParsedRequestOf<C>,
+    unversioned: string,
+    key: string,
+    shared: boolean,
+  ): Promise<RawReply> {
     if (shared) {
       const stored = await this.fromL2(key);
       if (stored) {
@@ -96,21 +102,31 @@ export class ReadThroughCache {
     recordLookup(read.route, 'upstream', 'miss');
     try {
       const reply = this.compress(await this.bus.requestRaw(read.upstream, request as RequestOf<C>));
-      if (shared) await this.toL2(key, reply);
+      if (shared) await this.toL2(unversioned, key, reply);
       return reply;
     } finally {
       if (shared) await this.redis.del(leaseKey(key)).catch(() => undefined);
     }
   }
 
-  /** With the upstream down or slow, an older entry of the same request beats an error. */
-  private stale(read: CachedRead, unversioned: string, error: unknown): RawReply {
+  /**
+   * With the upstream down or slow, the latest entry of the same request —
+   * this replica's, or whichever replica stored one in Redis — beats an error.
+   */
+  private async stale(read: CachedRead, unversioned: string, error: unknown): Promise<RawReply> {
     const unavailable = error instanceof AppError && (error.code === 'service-unavailable' || error.code === 'upstream-timeout');
-    const key = unavailable ? this.latest.get(unversioned) : undefined;
-    const older = key === undefined ? undefined : this.l1.get(key, { allowStale: true });
-    if (!older) throw error;
-    recordLookup(read.route, 'l1', 'stale');
-    return older;
+    if (!unavailable) throw error;
+    const localKey = this.latest.get(unversioned);
+    const local = localKey === undefined ? undefined : this.l1.get(localKey, { allowStale: true });
+    if (local) {
+      recordLookup(read.route, 'l1', 'stale');
+      return local;
+    }
+    const sharedKey = await this.redis.get(latestKey(unversioned)).catch(() => null);
+    const shared = sharedKey === null ? undefined : await this.fromL2(sharedKey);
+    if (!shared) throw error;
+    recordLookup(read.route, 'l2', 'stale');
+    return shared;
   }
 
   private compress(reply: RawReply): RawReply {
@@ -127,8 +143,11 @@ export class ReadThroughCache {
     }
   }
 
-  private async toL2(key: string, reply: RawReply): Promise<void> {
-    await this.l2.set(key, encodeStored(reply), this.config.CACHE_TTL_MS).catch(() => undefined);
+  private async toL2(unversioned: string, key: string, reply: RawReply): Promise<void> {
+    await Promise.all([
+      this.l2.set(key, encodeStored(reply), this.config.CACHE_TTL_MS),
+      this.redis.set(latestKey(unversioned), key, { PX: this.config.CACHE_TTL_MS }),
+    ]).catch(() => undefined);
   }
 
   private async takeLease(key: string): Promise<boolean> {
@@ -152,6 +171,7 @@ export class ReadThroughCache {
 }
 
 const leaseKey = (key: string) => `ll:cache:lease:${key}`;
+const latestKey = (unversioned: string) => `ll:cache:latest:${unversioned}`;
 
 /** Request identity for keys: stable and short (requests are small validated objects). */
 function digest(request: unknown): string {
