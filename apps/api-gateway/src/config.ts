@@ -14,6 +14,9 @@ const schema = z.object({
     .int()
     .min(1)
     .default(512 * 1_048_576),
+  /** Near-cache of hot dashboard replies: bytes per replica, and a TTL that is only a safety net. */
+  NEAR_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1_048_576),
+  NEAR_CACHE_TTL_MS: z.coerce.number().int().min(1).default(30_000),
 });
 
 export type GatewayConfig = z.output<typeof schema>;

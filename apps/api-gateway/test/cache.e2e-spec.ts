@@ -1,4 +1,4 @@
-import { api, createTenant, e2e, SPEC_TENANT } from '@ledgerline/testing';
+import { api, createTenant, e2e, killService, restartService, SPEC_TENANT } from '@ledgerline/testing';
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
@@ -95,4 +95,19 @@ describe('cached dashboard reads through the gateway', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.body).toEqual(cached.body);
   });
+
+  it("serves warm reads from the gateway's near-cache without the cache-gateway, others from the source", async () => {
+    const path = `/v1/dashboard/trends?from=2026-01&to=${MONTH}`;
+    const warm = await get(path);
+    expect(warm.status).toBe(200);
+    await killService('cache-gateway');
+    try {
+      expect(await get(path)).toMatchObject({ status: 200, body: warm.body });
+      const wider = await get<{ months: { month: string }[] }>(`/v1/dashboard/trends?from=2025-12&to=${MONTH}`);
+      expect(wider.status).toBe(200);
+      expect(wider.body.months.slice(1)).toEqual((warm.body as { months: unknown[] }).months);
+    } finally {
+      await restartService('cache-gateway');
+    }
+  }, 30_000);
 });

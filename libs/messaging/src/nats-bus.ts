@@ -65,6 +65,7 @@ export function rawReplyJson(reply: RawReply): string {
 export class NatsBus {
   private connected = false;
   private readonly subscriptions: Subscription[] = [];
+  private readonly reconnectListeners: (() => void)[] = [];
 
   private constructor(
     readonly connection: NatsConnection,
@@ -86,6 +87,11 @@ export class NatsBus {
     return bus;
   }
 
+  /** Called after each reconnect: fan-out events sent meanwhile were missed (local caches must not trust themselves). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
   get isConnected(): boolean {
     return this.connected && !this.connection.isClosed();
   }
@@ -93,7 +99,10 @@ export class NatsBus {
   private async watchStatus(): Promise<void> {
     for await (const status of this.connection.status()) {
       if (status.type === 'disconnect') this.connected = false;
-      if (status.type === 'reconnect') this.connected = true;
+      if (status.type === 'reconnect') {
+        this.connected = true;
+        for (const listener of this.reconnectListeners) listener();
+      }
       if (status.type === 'disconnect' || status.type === 'reconnect') {
         this.options.logger.warn({ nats: status.type }, `NATS ${status.type}`);
       }

@@ -1,4 +1,5 @@
 import {
+  AppError,
   breakdownQuerySchema,
   cachedRead,
   drillDownQuerySchema,
@@ -25,6 +26,7 @@ import { z } from 'zod';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { sendCachedJson } from './cached-reply';
+import { NearCache } from './near-cache';
 
 const categoryParam = z.string().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
 /** A rebuild reads every raw row of the month: more than the default request budget on big tenants. */
@@ -33,15 +35,40 @@ const REFRESH_TIMEOUT_MS = 30_000;
 @Controller('v1/dashboard')
 @UseGuards(TenantGuard)
 export class DashboardController {
-  constructor(private readonly bus: NatsBus) {}
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly near: NearCache,
+  ) {}
 
   /**
-   * Reads go through the cache-gateway and come back as the bytes it stored.
-   * `Cache-Control: no-cache` asks for the figures from the source instead.
+   * Reads are answered from the near-cache, else through the cache-gateway,
+   * as the bytes it stored. `Cache-Control: no-cache` asks for the figures
+   * from the source instead, past both caches.
    */
-  private async forward<C extends RequestContract>(req: FastifyRequest, res: FastifyReply, contract: C, payload: RequestOf<C>): Promise<void> {
-    const bypass = /\bno-cache\b/i.test(req.headers['cache-control'] ?? '');
-    sendCachedJson(req, res, await this.bus.requestRaw(bypass ? contract : cachedRead(contract), payload));
+  private async forward<C extends RequestContract>(
+    req: FastifyRequest,
+    res: FastifyReply,
+    contract: C,
+    payload: RequestOf<C> & { tenantId: string },
+  ): Promise<void> {
+    if (/\bno-cache\b/i.test(req.headers['cache-control'] ?? '')) {
+      sendCachedJson(req, res, await this.bus.requestRaw(contract, payload));
+      return;
+    }
+    const request = `${contract.subject} ${JSON.stringify(payload)}`;
+    const hit = this.near.get(contract.subject, payload.tenantId, request);
+    if (hit) {
+      sendCachedJson(req, res, hit);
+      return;
+    }
+    const generation = this.near.generation(payload.tenantId);
+    const reply = await this.bus.requestRaw(cachedRead(contract), payload).catch((error: unknown) => {
+      // No cache-gateway answering: the figures are still one hop away at the source.
+      if (error instanceof AppError && error.code === 'service-unavailable') return undefined;
+      throw error;
+    });
+    if (reply) this.near.set(payload.tenantId, request, reply, generation);
+    sendCachedJson(req, res, reply ?? (await this.bus.requestRaw(contract, payload)));
   }
 
   @Get('summary')
