@@ -239,5 +239,5 @@ describe('dashboards match an independent model of the same generated data', () 
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-  }, 30_000);
+  });
 });
