@@ -12,3 +12,5 @@ export * from './dashboard/dashboard.schema';
 export * from './dashboard/dashboard.contracts';
 export * from './imports/import.contracts';
 export * from './tasks/task.contracts';
+export * from './monitoring/monitoring.schema';
+export * from './monitoring/monitoring.contracts';
