@@ -5,6 +5,8 @@ const RELATIVE_ACCURACY = 0.01;
 const BIN_LIMIT = 2_048;
 /** Buckets per window: a window is exact to 1/BUCKETS of its length at its old edge. */
 export const BUCKETS_PER_WINDOW = 12;
+/** One slot more than the window holds, so the partly elapsed oldest slot is still there when the window is read. */
+const RING_SIZE = BUCKETS_PER_WINDOW + 1;
 export const EXEMPLARS_PER_BUCKET = 3;
 
 export const newSketch = () => new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: RELATIVE_ACCURACY, binLimit: BIN_LIMIT });
@@ -54,7 +56,7 @@ export function keepSlowest(list: Exemplar[], candidate: Exemplar, limit: number
  */
 export class SlidingWindow {
   private readonly slotMs: number;
-  private readonly ring: (Bucket | undefined)[] = new Array<Bucket | undefined>(BUCKETS_PER_WINDOW);
+  private readonly ring: (Bucket | undefined)[] = new Array<Bucket | undefined>(RING_SIZE);
 
   constructor(readonly lengthMs: number) {
     this.slotMs = Math.max(1, Math.ceil(lengthMs / BUCKETS_PER_WINDOW));
@@ -63,7 +65,7 @@ export class SlidingWindow {
   /** Returns true when the span became one of its bucket's exemplars. */
   record(atMs: number, durationMs: number, error: boolean, traceId: string | null): boolean {
     const slot = Math.floor(atMs / this.slotMs) * this.slotMs;
-    const index = Math.floor(slot / this.slotMs) % BUCKETS_PER_WINDOW;
+    const index = Math.floor(slot / this.slotMs) % RING_SIZE;
     let bucket = this.ring[index];
     if (!bucket || bucket.slot !== slot) {
       // A span older than the bucket now in its place is outside the window: drop it.
@@ -108,7 +110,7 @@ export class SlidingWindow {
 /** Hit/miss counts over one sliding window, bucketed like SlidingWindow. */
 export class CounterWindow {
   private readonly slotMs: number;
-  private readonly ring: ({ slot: number; hits: number; misses: number } | undefined)[] = new Array(BUCKETS_PER_WINDOW);
+  private readonly ring: ({ slot: number; hits: number; misses: number } | undefined)[] = new Array(RING_SIZE);
 
   constructor(readonly lengthMs: number) {
     this.slotMs = Math.max(1, Math.ceil(lengthMs / BUCKETS_PER_WINDOW));
@@ -116,7 +118,7 @@ export class CounterWindow {
 
   record(atMs: number, hit: boolean): void {
     const slot = Math.floor(atMs / this.slotMs) * this.slotMs;
-    const index = Math.floor(slot / this.slotMs) % BUCKETS_PER_WINDOW;
+    const index = Math.floor(slot / this.slotMs) % RING_SIZE;
     let bucket = this.ring[index];
     if (!bucket || bucket.slot !== slot) {
       if (bucket && bucket.slot > slot) return;

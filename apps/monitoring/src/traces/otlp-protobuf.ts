@@ -50,9 +50,8 @@ function jsonValue(value: AnyValue | null | undefined): NonNullable<JsonAttr>[nu
   if (value.boolValue !== null && value.boolValue !== undefined) return { boolValue: value.boolValue };
   if (value.intValue !== null && value.intValue !== undefined) return { intValue: int64(value.intValue) };
   if (value.doubleValue !== null && value.doubleValue !== undefined) return { doubleValue: value.doubleValue };
-  // Arrays and maps are rare on spans; keep them readable rather than dropping them.
-  if (value.arrayValue) return { stringValue: JSON.stringify((value.arrayValue.values ?? []).map((v) => jsonValue(v))) };
-  if (value.kvlistValue) return { stringValue: JSON.stringify(attrs(value.kvlistValue.values)) };
+  if (value.arrayValue) return { arrayValue: { values: (value.arrayValue.values ?? []).map((v) => jsonValue(v) ?? {}) } };
+  if (value.kvlistValue) return { kvlistValue: { values: attrs(value.kvlistValue.values) } };
   if (value.bytesValue) return { stringValue: Buffer.from(value.bytesValue).toString('base64') };
   return undefined;
 }
