@@ -47,7 +47,7 @@ describe('OTLP decoding of real exporter output', () => {
     const decoded = spansFromOtlpJson(decodeOtlpProtobuf(protobuf));
     const server = decoded.find((s) => s.kind === 2);
     const child = decoded.find((s) => s.name === 'cache get');
-    const sdkServer = spans.find((s) => s.kind === SpanKind.SERVER)!;
+    const sdkServer = spans.find((s) => s.kind === SpanKind.SERVER) as ReadableSpan;
     expect(server).toMatchObject({
       traceId: sdkServer.spanContext().traceId,
       spanId: sdkServer.spanContext().spanId,
