@@ -1,11 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
-import { gunzipSync, inflateSync } from 'node:zlib';
-import type { OtlpTraceRequest } from './otlp-json';
+import type { Readable } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
 import { decodeOtlpProtobuf } from './otlp-protobuf';
 
-/** A compressed export may not inflate past this: a small gzip body cannot become a memory bomb. */
-const MAX_INFLATED_BYTES = 64 * 1_048_576;
 export const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
 
 class BodyError extends Error {
@@ -17,40 +14,37 @@ class BodyError extends Error {
   }
 }
 
-function inflate(request: FastifyRequest, body: Buffer): Buffer {
-  const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
-  try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES });
-    if (encoding === 'deflate') return inflateSync(body, { maxOutputLength: MAX_INFLATED_BYTES });
-  } catch (error) {
-    const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new BodyError(tooLarge ? 'The inflated body is too large.' : 'The body is not valid compressed data.', tooLarge ? 413 : 400);
-  }
-  if (encoding === 'identity') return body;
-  throw new BodyError(`Content-Encoding ${encoding} is not supported (gzip, deflate).`, 415);
-}
-
 /**
- * OTLP/HTTP bodies: JSON or protobuf, optionally gzip/deflate compressed as
- * the OpenTelemetry exporters and the Collector send them. Replaces the JSON
- * parser of the monitoring service only.
+ * OTLP/HTTP bodies as the OpenTelemetry exporters and the Collector send
+ * them: JSON or protobuf, optionally gzip/deflate compressed. Decompression
+ * is a stream step before parsing, so the body limit applies to the inflated
+ * size (a small gzip body cannot become a memory bomb) and Nest's own JSON
+ * parser stays in place.
  */
 export function registerOtlpParsers(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    try {
-      const text = inflate(request, body).toString('utf8');
-      done(null, text.length === 0 ? {} : (JSON.parse(text) as unknown));
-    } catch (error) {
-      done(error instanceof BodyError ? error : new BodyError(`The body is not valid JSON: ${(error as Error).message}`, 400), undefined);
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding === 'identity') return payload;
+    if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate') {
+      throw new BodyError(`Content-Encoding ${encoding} is not supported (gzip, deflate).`, 415);
     }
+    const inflated = (encoding === 'deflate' ? createInflate() : createGunzip()) as unknown as Readable & { receivedEncodedLength?: number };
+    // Fastify checks Content-Length against the bytes on the wire, which it reads from here.
+    let encoded = 0;
+    payload.on('data', (chunk: Buffer) => {
+      encoded += chunk.length;
+      inflated.receivedEncodedLength = encoded;
+    });
+    payload.on('error', (error) => inflated.destroy(error));
+    payload.pipe(inflated as unknown as NodeJS.WritableStream);
+    return inflated;
   });
-  fastify.addContentTypeParser(PROTOBUF_TYPES, { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+  fastify.addContentTypeParser(PROTOBUF_TYPES, { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
     try {
-      done(null, decodeOtlpProtobuf(inflate(request, body)) satisfies OtlpTraceRequest);
-    } catch (error) {
-      done(error instanceof BodyError ? error : new BodyError('The body is not a valid OTLP ExportTraceServiceRequest.', 400), undefined);
+      done(null, decodeOtlpProtobuf(body));
+    } catch {
+      done(new BodyError('The body is not a valid OTLP ExportTraceServiceRequest.', 400), undefined);
     }
   });
 }
