@@ -14,3 +14,4 @@ export * from './imports/import.contracts';
 export * from './tasks/task.contracts';
 export * from './monitoring/monitoring.schema';
 export * from './monitoring/monitoring.contracts';
+export * from './monitoring/faults.schema';

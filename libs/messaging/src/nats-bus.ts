@@ -10,6 +10,7 @@ import {
   type RequestContract,
   type RequestOf,
 } from '@ledgerline/contracts';
+import { faults } from '@ledgerline/runtime';
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -132,6 +133,7 @@ export class NatsBus {
           let reply: Reply<unknown>;
           try {
             const request = contract.request.parse(decode(msg)) as ParsedRequestOf<C>;
+            await faults.apply(contract.subject);
             reply = { ok: true, data: await handler(request) };
           } catch (error) {
             reply = { ok: false, problem: this.toProblem(error, contract.subject) };
