@@ -49,6 +49,23 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, tick:
   throw new Error(`gave up waiting for ${what}`);
 }
 
+/** Ends the drill monitoring process this spec started (by its PID) and waits for it to exit. */
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  await until(`pid ${pid} to exit`, async () => {
+    try {
+      process.kill(pid, 0);
+      return undefined;
+    } catch {
+      return true;
+    }
+  });
+}
+
 describe('latency drill: inject a 700 ms delay on dashboard refresh, see the alert fire and resolve', () => {
   const hooks: { status: string; alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] }[] = [];
   let webhook: Server;
@@ -91,16 +108,16 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
     process.env.E2E_SERVICE_PIDS = JSON.stringify({ ...(JSON.parse(process.env.E2E_SERVICE_PIDS as string) as object), monitoring: child.pid });
 
     tenantKey = (await createTenant(SPEC_TENANT)).apiKey;
-  });
+  }, 90_000);
 
   afterAll(async () => {
     await api('DELETE', '/v1/monitoring/faults', { key: e2e.adminKey() });
-    if (drillPid) {
-      await killService('monitoring');
-      await restartService('monitoring');
-    }
     await new Promise((resolve) => webhook.close(resolve));
-  });
+    if (drillPid === undefined) return;
+    // Put the stack's own monitoring back for the specs that follow.
+    await stopPid(drillPid);
+    await restartService('monitoring');
+  }, 90_000);
 
   const refresh = () => api('POST', '/v1/dashboard/refresh?month=2026-10', { key: tenantKey });
   const alertsIn = async (state: string) =>
@@ -111,7 +128,7 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
   it('refuses monitoring routes without the admin key', async () => {
     expect((await api('GET', '/v1/monitoring/performance', { key: tenantKey })).status).toBe(403);
     expect((await api('GET', '/v1/monitoring/alerts?state=burning', { key: e2e.adminKey() })).status).toBe(422);
-  });
+  }, 30_000);
 
   it('fires a critical alert whose exemplar trace shows the injected span, then resolves once cleared', async () => {
     const set = await api('PUT', '/v1/monitoring/faults', { key: e2e.adminKey(), body: { faults: [{ target: REFRESH, delayMs: 700 }] } });
@@ -162,5 +179,5 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
     );
     await until('the resolved webhook', async () => hooks.find((h) => h.status === 'resolved'));
     expect(await alertsIn('firing')).toEqual([]);
-  });
+  }, 300_000);
 });
