@@ -5,7 +5,7 @@ import { CounterWindow, SlidingWindow, type WindowSummary } from './window-stats
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CONSUMER = 5;
 /** Routes beyond this many (per process) fold into one key so memory stays bounded under cardinality bugs. */
-export const MAX_ROUTES = 1_000;
+export const MAX_ROUTES = 300;
 export const OVERFLOW_ROUTE = '(other routes)';
 
 interface RouteSeries {
