@@ -96,7 +96,7 @@ export function waterfall(traceId: string, spans: readonly ReceivedSpan[]): stri
       return `<g><title>${esc(`${s.service} ${s.name} ${ms} ms`)}</title>
 <text x="${4 + depth(s) * 12}" y="${y + 13}">${esc(s.service)}: ${esc(s.name.slice(0, 48))}</text>
 <rect x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${ROW - 6}" fill="${fill}" rx="2"/>
-<text x="${Math.min(x + w + 4, LABEL_W + BAR_W - 40).toFixed(1)}" y="${y + 13}">${ms} ms</text></g>`;
+<text x="${LABEL_W + BAR_W + 8}" y="${y + 13}">${ms} ms</text></g>`;
     })
     .join('\n');
   const height = 30 + spans.length * ROW;
@@ -104,7 +104,7 @@ export function waterfall(traceId: string, spans: readonly ReceivedSpan[]): stri
     `Trace ${traceId}`,
     `<p><a href="/status">← status</a></p><h1>Trace ${esc(traceId)}</h1>
 <p>${spans.length} spans, ${(total / 1e6).toFixed(1)} ms. Orange: injected fault; red: error.</p>
-<svg width="${LABEL_W + BAR_W + 60}" height="${height}" role="img" aria-label="span waterfall">
+<svg width="${LABEL_W + BAR_W + 80}" height="${height}" role="img" aria-label="span waterfall">
 <text x="${LABEL_W}" y="14">0 ms</text><text x="${LABEL_W + BAR_W - 40}" y="14">${(total / 1e6).toFixed(1)} ms</text>
 ${rows}
 </svg>`,
