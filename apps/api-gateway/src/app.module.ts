@@ -11,6 +11,7 @@ import { ImportsModule } from './imports/imports.module';
 import { TasksModule } from './tasks/tasks.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         DashboardModule,
         ImportsModule,
         TasksModule,
+        MonitoringModule,
       ],
     };
   }

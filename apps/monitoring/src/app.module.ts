@@ -4,8 +4,12 @@ import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
-import type { MonitoringConfig } from './config';
+import { AlertsModule } from './alerts/alerts.module';
+import { MONITORING_LOGGER } from './alerts/alerts.service';
+import { ApiModule } from './api/api.module';
+import { MONITORING_CONFIG, type MonitoringConfig } from './config';
 import { migrations } from './migrations';
+import { StatusModule } from './status/status.module';
 import { TracesModule } from './traces/traces.module';
 
 /** monitoring: owns latency windows, rules and alerts. */
@@ -14,6 +18,12 @@ export class AppModule {
   static forRoot(config: MonitoringConfig, logger: pino.Logger): DynamicModule {
     return {
       module: AppModule,
+      global: true,
+      providers: [
+        { provide: MONITORING_CONFIG, useValue: config },
+        { provide: MONITORING_LOGGER, useValue: logger },
+      ],
+      exports: [MONITORING_CONFIG, MONITORING_LOGGER],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'monitoring', migrations }),
         MessagingModule.forRoot({
@@ -27,6 +37,9 @@ export class AppModule {
           checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
         }),
         TracesModule,
+        AlertsModule,
+        ApiModule,
+        StatusModule,
       ],
     };
   }

@@ -14,3 +14,6 @@ export * from './dashboard/dashboard.contracts';
 export * from './imports/import.contracts';
 export * from './tasks/task.contracts';
 export * from './cache/cache.contracts';
+export * from './monitoring/monitoring.schema';
+export * from './monitoring/monitoring.contracts';
+export * from './monitoring/faults.schema';

@@ -10,6 +10,7 @@ import {
   type RequestContract,
   type RequestOf,
 } from '@ledgerline/contracts';
+import { faults } from '@ledgerline/runtime';
 import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -205,6 +206,7 @@ export class NatsBus {
         async (span) => {
           try {
             const request = contract.request.parse(decode(msg)) as ParsedRequestOf<C>;
+            await faults.apply(contract.subject);
             const reply = await handler(request);
             msg.respond(reply.body, reply.headers ? { headers: reply.headers } : undefined);
           } catch (error) {

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { JsonLogger } from '@ledgerline/telemetry';
 import { trace } from '@opentelemetry/api';
 import type pino from 'pino';
+import { faults } from './faults';
 import { httpRequestDuration } from './metrics';
 import { ProblemFilter, problemFromError, sendProblem } from './problem.filter';
 
@@ -28,6 +29,8 @@ export function configureHttp(app: NestFastifyApplication, logger: pino.Logger):
       span.setAttribute('http.route', route);
       span.updateName(`${request.method} ${route}`);
     }
+    // Drills: a configured delay or error for this route (no-op unless a fault is set).
+    if (route) await faults.apply(`${request.method} ${route}`);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

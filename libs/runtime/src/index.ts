@@ -4,3 +4,4 @@ export * from './health.module';
 export * from './metrics';
 export * from './problem.filter';
 export * from './readiness';
+export * from './faults';

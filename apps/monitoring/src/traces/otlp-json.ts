@@ -1,7 +1,16 @@
 /** The subset of OTLP/JSON (ExportTraceServiceRequest) the receiver reads. */
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+  arrayValue?: { values?: OtlpValue[] };
+  kvlistValue?: { values?: OtlpAttribute[] };
+}
+
 interface OtlpAttribute {
   key: string;
-  value: { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
+  value: OtlpValue;
 }
 
 interface OtlpSpan {
@@ -34,18 +43,21 @@ export interface ReceivedSpan {
   attributes: Record<string, string | number | boolean>;
 }
 
-function attributeValue(attr: OtlpAttribute): string | number | boolean | undefined {
-  const v = attr.value;
+function attributeValue(v: OtlpValue | undefined): string | number | boolean | undefined {
+  if (!v) return undefined;
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.intValue !== undefined) return Number(v.intValue);
   if (v.doubleValue !== undefined) return v.doubleValue;
+  // Arrays and maps are rare on spans: kept readable as JSON text rather than dropped.
+  if (v.arrayValue) return JSON.stringify((v.arrayValue.values ?? []).map((item) => attributeValue(item) ?? null));
+  if (v.kvlistValue) return JSON.stringify(attributeMap(v.kvlistValue.values));
   return v.boolValue;
 }
 
 function attributeMap(attrs: OtlpAttribute[] | undefined): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const attr of attrs ?? []) {
-    const value = attributeValue(attr);
+    const value = attributeValue(attr.value);
     if (value !== undefined) out[attr.key] = value;
   }
   return out;

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import type pino from 'pino';
+import { MONITORING_CONFIG, type MonitoringConfig } from '../config';
+import { LatencyModule } from '../latency/latency.module';
+import { AlertsRepository } from './alerts.repository';
+import { AlertsService, MONITORING_LOGGER } from './alerts.service';
+import { WebhookNotifier } from './webhook-notifier';
+
+@Module({
+  imports: [LatencyModule],
+  providers: [
+    AlertsRepository,
+    AlertsService,
+    {
+      provide: WebhookNotifier,
+      inject: [MONITORING_CONFIG, MONITORING_LOGGER],
+      useFactory: (config: MonitoringConfig, logger: pino.Logger) =>
+        new WebhookNotifier({
+          urls: config.MONITORING_WEBHOOK_URLS,
+          maxAttempts: config.MONITORING_WEBHOOK_MAX_ATTEMPTS,
+          backoffMs: config.MONITORING_WEBHOOK_BACKOFF_MS,
+          timeoutMs: config.MONITORING_WEBHOOK_TIMEOUT_MS,
+          logger,
+        }),
+    },
+  ],
+  exports: [AlertsService],
+})
+export class AlertsModule {}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { LatencyModule } from '../latency/latency.module';
+import { TracesModule } from '../traces/traces.module';
+import { StatusController } from './status.controller';
+
+@Module({ imports: [AlertsModule, LatencyModule, TracesModule], controllers: [StatusController] })
+export class StatusModule {}

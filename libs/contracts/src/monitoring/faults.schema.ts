@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/**
+ * A fault for drills: requests to `target` (an HTTP route `METHOD /path/{param}`
+ * as named in traces, or a NATS subject) wait `delayMs` and/or fail with
+ * probability `errorRate`.
+ */
+export const faultSchema = z.strictObject({
+  target: z.string().min(1).max(300),
+  delayMs: z.number().int().min(0).max(60_000).default(0),
+  errorRate: z.number().min(0).max(1).default(0),
+});
+
+export const faultsBodySchema = z.strictObject({ faults: z.array(faultSchema).max(50) });
+
+export type Fault = z.output<typeof faultSchema>;
+export type FaultsBody = z.output<typeof faultsBodySchema>;
