@@ -11,6 +11,7 @@ import { ImportsModule } from './imports/imports.module';
 import { TasksModule } from './tasks/tasks.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
@@ -34,6 +35,7 @@ export class AppModule {
           inject: [NatsBus, DataSource],
           checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
         }),
+        RateLimitModule.forRoot(logger),
         AuthModule,
         TenantsModule,
         TransactionsModule,

@@ -1,5 +1,6 @@
-import { AppError } from '@ledgerline/contracts';
-import { Inject, Injectable } from '@nestjs/common';
+import { apiKeyRevoked, AppError } from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { hashApiKey, looksLikeApiKey, sameSecret } from './api-key';
@@ -11,19 +12,25 @@ const UNKNOWN = { kind: 'unknown' } as const;
 type Lookup = Principal | typeof UNKNOWN;
 
 /**
- * Resolves a bearer token to who is calling. Lookups are cached for at most
- * API_KEY_CACHE_MS (≤ 1 s), which bounds how long a revoked key still works on
- * any replica without a cross-replica invalidation channel.
+ * Resolves a bearer token to who is calling. Lookups are cached per replica;
+ * a revocation is fanned out over NATS so every replica forgets the key at
+ * once, and the cache TTL (API_KEY_CACHE_MS, ≤ 1 s) bounds the delay if that
+ * at-most-once event is lost.
  */
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   private readonly cache: LRUCache<string, Lookup>;
 
   constructor(
     private readonly keys: ApiKeyRepository,
+    private readonly bus: NatsBus,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(1, config.API_KEY_CACHE_MS) });
+  }
+
+  onModuleInit(): void {
+    this.bus.subscribe(apiKeyRevoked, (event) => this.forget(event.keyId));
   }
 
   async authenticate(token: string | undefined): Promise<Principal> {
@@ -31,6 +38,20 @@ export class AuthService {
     const found = await this.lookup(token);
     if (found.kind === 'unknown') throw new AppError('unauthorized', 'The API key is unknown or revoked.');
     return found;
+  }
+
+  /** Revokes a key of the tenant and tells every replica; false when there was no such active key. */
+  async revoke(tenantId: string, keyId: string): Promise<boolean> {
+    if (!(await this.keys.revoke(tenantId, keyId))) return false;
+    this.forget(keyId);
+    this.bus.publish(apiKeyRevoked, { tenantId, keyId });
+    return true;
+  }
+
+  private forget(keyId: string): void {
+    for (const [token, lookup] of this.cache.entries()) {
+      if (lookup.kind === 'tenant' && lookup.keyId === keyId) this.cache.delete(token);
+    }
   }
 
   private async lookup(token: string): Promise<Lookup> {
