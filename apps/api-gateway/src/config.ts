@@ -13,7 +13,11 @@ const commaList = z
       .filter(Boolean),
   );
 
-const tenantLimits = z.object({ reads: rateLimitString.optional(), writes: rateLimitString.optional(), imports: rateLimitString.optional() });
+const tenantLimits = z.object({
+  reads: rateLimitString.optional(),
+  writes: rateLimitString.optional(),
+  imports: rateLimitString.optional(),
+});
 
 const schema = z.object({
   ...serviceEnv,

@@ -45,6 +45,8 @@ export class AuthService implements OnModuleInit {
     if (!(await this.keys.revoke(tenantId, keyId))) return false;
     this.forget(keyId);
     this.bus.publish(apiKeyRevoked, { tenantId, keyId });
+    // Once the client hears 204, the event is on the server, ahead of anything another replica asks next.
+    await this.bus.connection.flush().catch(() => undefined);
     return true;
   }
 

@@ -42,10 +42,7 @@ const isTrusted = (trusted: BlockList, ip: string): boolean => {
 export function clientIp(peer: string | undefined, forwardedFor: string | string[] | undefined, trusted: BlockList): string {
   let current = normalizeIp(peer ?? '');
   if (!isTrusted(trusted, current) || forwardedFor === undefined) return current;
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
-    .split(',')
-    .map(normalizeIp)
-    .filter(Boolean);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map(normalizeIp).filter(Boolean);
   while (hops.length > 0 && isTrusted(trusted, current)) {
     const next = hops.pop() as string;
     if (isIP(next) === 0) return current; // garbage from a client: stop at the last address we can vouch for

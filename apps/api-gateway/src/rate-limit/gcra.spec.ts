@@ -24,7 +24,11 @@ describe('GCRA', () => {
   it('admits exactly the burst at one instant, then one per interval', () => {
     const interval = SECOND / 10;
     const t0 = 1_000 * SECOND;
-    const burst = run(Array.from({ length: 50 }, () => t0), interval, 20);
+    const burst = run(
+      Array.from({ length: 50 }, () => t0),
+      interval,
+      20,
+    );
     expect(burst.filter(Boolean)).toHaveLength(20);
     expect(burst.slice(0, 20).every(Boolean)).toBe(true);
     let tat = t0 + 20 * interval;
@@ -77,7 +81,11 @@ describe('GCRA', () => {
     });
     // 5 per minute: empty bucket waits 12 s for the next import.
     const slow = 12 * SECOND;
-    expect(decide({ allowed: false, tatOffsetUs: 5 * slow }, slow, 5)).toMatchObject({ retryAfterSeconds: 12, resetSeconds: 60, windowSeconds: 60 });
+    expect(decide({ allowed: false, tatOffsetUs: 5 * slow }, slow, 5)).toMatchObject({
+      retryAfterSeconds: 12,
+      resetSeconds: 60,
+      windowSeconds: 60,
+    });
   });
 
   it('local store behaves like the pure step', () => {

@@ -74,7 +74,12 @@ export class RateLimiter implements OnApplicationShutdown {
   }
 
   /** Like admit, but a rejection is thrown as a 429 problem (the headers are still for the response). */
-  async enforce(routeClass: RouteClass, partition: string, setHeaders: (h: Record<string, string>) => void, tenantId?: string): Promise<void> {
+  async enforce(
+    routeClass: RouteClass,
+    partition: string,
+    setHeaders: (h: Record<string, string>) => void,
+    tenantId?: string,
+  ): Promise<void> {
     const admission = await this.admit(routeClass, partition, tenantId);
     setHeaders(admission.headers);
     if (!admission.decision.allowed) {
