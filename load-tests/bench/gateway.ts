@@ -50,7 +50,10 @@ async function main(): Promise<void> {
     log,
   });
   const only: ServiceName[] = ['monitoring', 'provisions', 'api-gateway'];
-  const ports = { monitoring: 0, provisions: 0, ingestion: 0, aggregation: 0, 'cache-gateway': 0, 'api-gateway': 0 } as Record<ServiceName, number>;
+  const ports = { monitoring: 0, provisions: 0, ingestion: 0, aggregation: 0, 'cache-gateway': 0, 'api-gateway': 0 } as Record<
+    ServiceName,
+    number
+  >;
   for (const name of Object.keys(ports) as ServiceName[]) ports[name] = await freePort();
   // Limits far above what one machine can send: every request is admitted and pays for the full check.
   const services = await startServices({
@@ -60,7 +63,12 @@ async function main(): Promise<void> {
     env: { ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'warn', RATE_LIMIT_READS: '1000000/1s,1000000' },
   });
   const helloPort = await freePort();
-  const hello = startProcess('hello', process.execPath, [join(__dirname, 'hello-server.js'), String(helloPort)], join(infra.logDir, 'hello.log'));
+  const hello = startProcess(
+    'hello',
+    process.execPath,
+    [join(__dirname, 'hello-server.js'), String(helloPort)],
+    join(infra.logDir, 'hello.log'),
+  );
   try {
     await waitFor('hello-world server', async () => (await fetch(`http://127.0.0.1:${helloPort}/hello`)).ok, 10_000, 50);
     const gatewayUrl = services.urls['api-gateway'];
@@ -92,7 +100,11 @@ async function main(): Promise<void> {
           rounds: ROUNDS,
           connections: CONNECTIONS,
           bareFastify: { route: 'GET /hello', ...b, rounds: bare.map((r) => r.requestsPerSecond) },
-          gateway: { route: 'GET /v1/tenant/keys/current (authenticated, rate-limited)', ...g, rounds: gateway.map((r) => r.requestsPerSecond) },
+          gateway: {
+            route: 'GET /v1/tenant/keys/current (authenticated, rate-limited)',
+            ...g,
+            rounds: gateway.map((r) => r.requestsPerSecond),
+          },
           ratio,
           target: TARGET,
           // The machine is shared: a load average far above the core count means both figures are squeezed.

@@ -2,8 +2,9 @@ import { apiKeyRevoked, AppError } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { timingSafeEqual } from 'node:crypto';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { hashApiKey, looksLikeApiKey, sameSecret } from './api-key';
+import { hashApiKey, looksLikeApiKey } from './api-key';
 import { ApiKeyRepository } from './api-key.repository';
 
 export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; keyId: string };
@@ -20,6 +21,7 @@ type Lookup = Principal | typeof UNKNOWN;
 @Injectable()
 export class AuthService implements OnModuleInit {
   private readonly cache: LRUCache<string, Lookup>;
+  private readonly adminHash: Buffer;
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -27,6 +29,7 @@ export class AuthService implements OnModuleInit {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(1, config.API_KEY_CACHE_MS) });
+    this.adminHash = hashApiKey(config.ADMIN_API_KEY);
   }
 
   onModuleInit(): void {
@@ -57,13 +60,13 @@ export class AuthService implements OnModuleInit {
   }
 
   private async lookup(token: string): Promise<Lookup> {
-    if (sameSecret(token, this.config.ADMIN_API_KEY)) return { kind: 'admin' };
+    // Only tenant keys are cached, so a hit is never the admin key and skips hashing entirely.
+    const cached = this.config.API_KEY_CACHE_MS > 0 ? this.cache.get(token) : undefined;
+    if (cached) return cached;
+    const hash = hashApiKey(token);
+    if (timingSafeEqual(hash, this.adminHash)) return { kind: 'admin' };
     if (!looksLikeApiKey(token)) return UNKNOWN;
-    if (this.config.API_KEY_CACHE_MS > 0) {
-      const cached = this.cache.get(token);
-      if (cached) return cached;
-    }
-    const row = await this.keys.findActiveTenantByHash(hashApiKey(token));
+    const row = await this.keys.findActiveTenantByHash(hash);
     const result: Lookup = row ? { kind: 'tenant', ...row } : UNKNOWN;
     if (this.config.API_KEY_CACHE_MS > 0) this.cache.set(token, result);
     return result;

@@ -133,6 +133,29 @@ describe('rate limits across three gateway replicas', () => {
     expect(ok(await burst(30, key.apiKey))).toHaveLength(0);
   });
 
+  it('decides locally within the command timeout while Redis hangs, then returns to the shared bucket', async () => {
+    const key = await insertTenantKey(replicas[0] as Replica);
+    const probe = await insertTenantKey(replicas[0] as Replica);
+    const pid = infra.redis.child.pid as number;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // Every command times out (RATE_LIMIT_REDIS_TIMEOUT_MS) instead of hanging the request: the local share applies.
+      const replies = await burst(20, key.apiKey, [replicas[0] as Replica]);
+      expect(ok(replies)).toHaveLength(7);
+      expect(replies.filter((r) => r.status === 429)).toHaveLength(13);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await waitFor(
+      'shared limits again',
+      async () =>
+        (await call((replicas[0] as Replica).url, 'GET', WHOAMI, { key: probe.apiKey })).headers.get('ratelimit-policy') ===
+        '"reads";q=21;w=3600',
+      20_000,
+      100,
+    );
+  });
+
   it('revokes a key on every replica at once (NATS fan-out, not the cache TTL)', async () => {
     const owner = await insertTenantKey(replicas[0] as Replica);
     const minted = await call((replicas[0] as Replica).url, 'POST', '/v1/tenant/keys', { key: owner.apiKey });

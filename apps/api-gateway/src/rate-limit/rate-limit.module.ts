@@ -14,7 +14,7 @@ export class RateLimitModule {
         {
           provide: RATE_LIMIT_REDIS,
           inject: [GATEWAY_CONFIG],
-          useFactory: (config: GatewayConfig) => createRateLimitRedis(config.REDIS_URL, config.RATE_LIMIT_REDIS_TIMEOUT_MS, logger),
+          useFactory: (config: GatewayConfig) => createRateLimitRedis(config.REDIS_URL, logger),
         },
         RateLimiter,
       ],

@@ -8,14 +8,17 @@ export type Redis = RedisClientType;
 
 /**
  * A Redis client for the hot path: commands fail at once instead of queueing
- * while Redis is down (no offline queue), each command has a timeout, and
- * reconnection keeps trying in the background so recovery needs no restart.
+ * while Redis is down (no offline queue), and reconnection keeps trying in the
+ * background so recovery needs no restart. Command timeouts are RedisGcraStore's:
+ * the client's own (`commandOptions.timeout`) arms an AbortSignal per command
+ * that later fires and builds a DOMException even for answered commands.
  */
-export function createRateLimitRedis(url: string, commandTimeoutMs: number, logger: pino.Logger): Redis {
+export function createRateLimitRedis(url: string, logger: pino.Logger): Redis {
   const client = createClient({
     url,
     disableOfflineQueue: true,
-    commandOptions: { timeout: commandTimeoutMs },
+    // A Redis that stops answering without closing the socket is noticed by the ping too.
+    pingInterval: 5_000,
     socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 500) },
   }) as Redis;
   let down = false;
@@ -33,15 +36,47 @@ export function createRateLimitRedis(url: string, commandTimeoutMs: number, logg
 
 const GCRA_SHA = createHash('sha1').update(GCRA_LUA).digest('hex');
 
-/** The only code that talks to Redis for rate limits: one atomic GCRA step per request. */
+/** After a timeout, Redis is skipped this long (requests are decided locally) before it is tried again. */
+const COOL_DOWN_MS = 1_000;
+/** One shared instance: building an Error (and its stack) per request would cost more than the check. */
+const TIMED_OUT = new Error('redis did not answer in time');
+
+/**
+ * The only code that talks to Redis for rate limits: one atomic GCRA step per
+ * request, bounded by a timeout; a timeout opens a short circuit so a hung
+ * Redis does not collect a queue of commands, then the next request probes it.
+ */
 export class RedisGcraStore {
-  constructor(private readonly redis: Redis) {}
+  private skipUntil = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly timeoutMs: number,
+  ) {}
 
   get available(): boolean {
-    return this.redis.isReady;
+    return this.redis.isReady && (this.skipUntil === 0 || Date.now() >= this.skipUntil);
   }
 
   async step(key: string, intervalUs: number, burst: number): Promise<GcraOutcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(TIMED_OUT), this.timeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([this.run(key, intervalUs, burst), timeout]);
+      this.skipUntil = 0;
+      return outcome;
+    } catch (error) {
+      // Only a slow Redis opens the circuit; a closed connection is already visible as !isReady.
+      if (error === TIMED_OUT) this.skipUntil = Date.now() + COOL_DOWN_MS;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async run(key: string, intervalUs: number, burst: number): Promise<GcraOutcome> {
     const options = { keys: [key], arguments: [String(intervalUs), String(burst)] };
     let reply: unknown;
     try {

@@ -37,7 +37,7 @@ export class RateLimiter implements OnApplicationShutdown {
     @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
-    this.shared = new RedisGcraStore(redis);
+    this.shared = new RedisGcraStore(redis, config.RATE_LIMIT_REDIS_TIMEOUT_MS);
   }
 
   limitFor(routeClass: RouteClass, tenantId?: string): RateLimit {
