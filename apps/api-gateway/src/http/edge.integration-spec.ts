@@ -2,6 +2,7 @@ import { AppError, getFixedLine, getProvision, listFixedLines, updateTenantConfi
 import { NatsBus } from '@ledgerline/messaging';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import { problemSchema } from '../openapi/document';
 import {
   call,
   insertTenantKey,
@@ -77,6 +78,7 @@ describe('gateway HTTP edge', () => {
       title: expect.any(String),
       detail: expect.any(String),
     });
+    expect(problemSchema.strict().parse(res.body)).toEqual(res.body);
     expect(res.text).not.toMatch(/\.js:\d+|\bat \w+ \(/);
     expect(res.headers.get('x-request-id')).toBeTruthy();
   };
@@ -184,5 +186,31 @@ describe('gateway HTTP edge', () => {
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
     const off = await call(plain.url, 'GET', '/v1/tenant/keys/current', { key, headers: { origin: ORIGIN } });
     expect(off.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('serves the OpenAPI document built from the validating schemas, and Swagger UI at /docs', async () => {
+    const doc = await call(gw.url, 'GET', '/docs/json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    type Op = { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } };
+    const paths = doc.body.paths as Record<string, Record<string, Op>>;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(['/v1/tenants', '/v1/tenant/keys/{id}', '/v1/provisions/{id}', '/v1/imports']),
+    );
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        // Every route documents the problems every route can answer with.
+        expect([method, path, Object.keys(op.responses)]).toEqual([method, path, expect.arrayContaining(['401', '403', '429', '500'])]);
+      }
+    }
+    const batch = paths['/v1/transactions']?.post as Op;
+    expect(Object.keys(batch.responses).sort()).toEqual(['201', '400', '401', '403', '413', '415', '422', '429', '500', '503', '504']);
+    expect(batch.requestBody?.content['application/json']?.schema).toMatchObject({ properties: { transactions: { maxItems: 10_000 } } });
+    expect(paths['/v1/imports']?.post?.requestBody?.content).toHaveProperty('text/csv');
+
+    const ui = await fetch(`${gw.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toContain('text/html');
+    expect(ui.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 });

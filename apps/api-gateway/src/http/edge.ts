@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { trace } from '@opentelemetry/api';
 import { constants as zlib } from 'node:zlib';
 import type { GatewayConfig } from '../config';
+import { registerDocs } from '../openapi/docs';
 import { requestId } from './request-id';
 
 /** Headers a browser client may read: rate-limit state, retry hints, the request id. */
@@ -59,6 +60,8 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: config.CORS_ORIGINS.length > 0 ? 'cross-origin' : 'same-origin' },
   });
+
+  await registerDocs(app);
 
   if (config.CORS_ORIGINS.length > 0) {
     await app.register(fastifyCors, {
