@@ -3,6 +3,7 @@ import { NatsBus } from '@ledgerline/messaging';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { problemSchema } from '../openapi/document';
+import { ROUTES } from '../openapi/routes';
 import {
   call,
   insertTenantKey,
@@ -197,6 +198,9 @@ describe('gateway HTTP edge', () => {
     expect(Object.keys(paths)).toEqual(
       expect.arrayContaining(['/v1/tenants', '/v1/tenant/keys/{id}', '/v1/provisions/{id}', '/v1/imports']),
     );
+    // The route table covers exactly what is served: nothing had to be added or dropped at boot.
+    expect(Object.values(paths).flatMap((ops) => Object.keys(ops))).toHaveLength(ROUTES.length);
+    expect(doc.text).not.toContain('x-undocumented');
     for (const [path, operations] of Object.entries(paths)) {
       for (const [method, op] of Object.entries(operations)) {
         // Every route documents the problems every route can answer with.

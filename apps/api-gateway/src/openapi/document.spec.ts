@@ -1,5 +1,5 @@
 import { PROBLEM_STATUS, type ProblemCode } from '@ledgerline/contracts';
-import { buildOpenApiDocument } from './document';
+import { buildOpenApiDocument, reconcile } from './document';
 import { ROUTES } from './routes';
 
 type Doc = {
@@ -38,5 +38,15 @@ describe('OpenAPI document', () => {
     for (const [, ops] of byId)
       for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['404', '422']));
     expect(doc.paths['/v1/tenants']?.post?.responses['422']?.description).toContain('validation-failed');
+  });
+});
+
+describe('OpenAPI reconciliation with the served routes', () => {
+  it('adds served routes missing from the table and drops listed routes that are not served', () => {
+    const doc = buildOpenApiDocument() as unknown as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    reconcile(doc as never, [{ method: 'GET', path: '/v1/monitoring/report' }], [{ method: 'GET', path: '/v1/tenant/keys/current' }]);
+    expect(doc.paths['/v1/monitoring/report']?.get).toMatchObject({ 'x-undocumented': true, summary: 'Not documented yet' });
+    expect(doc.paths['/v1/tenant/keys/current']).toBeUndefined();
+    expect(doc.paths['/v1/tenant/keys']?.get).toBeDefined();
   });
 });

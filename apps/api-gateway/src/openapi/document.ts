@@ -113,6 +113,37 @@ const problemTypes = (Object.keys(PROBLEM_STATUS) as ProblemCode[])
   .map((code) => `- \`${PROBLEM_TYPE_BASE}${code}\` — ${PROBLEM_STATUS[code]} ${PROBLEM_TITLES[code]}`)
   .join('\n');
 
+/**
+ * Makes the document match what is actually served: a served route missing
+ * from the table still appears (marked `x-undocumented`, with the problems
+ * every route can answer), a listed route that is not served is dropped.
+ */
+export function reconcile(
+  doc: JsonSchema,
+  undocumented: { method: string; path: string }[],
+  notServed: { method: string; path: string }[],
+): void {
+  const paths = doc.paths as Record<string, Record<string, JsonSchema>>;
+  for (const { method, path } of notServed) {
+    const ops = paths[openApiPath(path)];
+    if (!ops) continue;
+    delete ops[method.toLowerCase()];
+    if (Object.keys(ops).length === 0) delete paths[openApiPath(path)];
+  }
+  for (const { method, path } of undocumented) {
+    const route: RouteDoc = {
+      method: method as RouteDoc['method'],
+      path,
+      summary: 'Not documented yet',
+      auth: 'tenant',
+      routeClass: method === 'GET' ? 'reads' : 'writes',
+      success: { status: 200, description: 'See the handler' },
+      problems: [],
+    };
+    (paths[openApiPath(path)] ??= {})[method.toLowerCase()] = { ...operation(route), 'x-undocumented': true };
+  }
+}
+
 /** The OpenAPI 3.1 document of the public API, built once at boot. */
 export function buildOpenApiDocument(routes: RouteDoc[] = ROUTES): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
