@@ -11,6 +11,8 @@ import { BENCH_ADMIN_KEY, createBenchTenant, round } from './bench-stack';
  * and header machinery, telemetry) next to a bare Fastify hello-world, both
  * driven by autocannon in the same run on 127.0.0.1. Rounds alternate between
  * the two so drift on a shared machine hits both alike; the best round of each counts.
+ * The gateway's own /healthz (Nest and the edge hooks, no auth, no Redis) is
+ * measured alongside, so the gap splits into framework and auth + rate limit.
  */
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -81,16 +83,22 @@ async function main(): Promise<void> {
     log(`warm-up: ${WARMUP_S} s each`);
     await load(`http://127.0.0.1:${helloPort}/hello`, {}, WARMUP_S);
     await load(`${gatewayUrl}/v1/tenant/keys/current`, auth, WARMUP_S);
+    await load(`${gatewayUrl}/healthz`, {}, WARMUP_S);
     const loadBefore = loadavg()[0] as number;
     const bare: Figures[] = [];
     const gateway: Figures[] = [];
+    const floor: Figures[] = [];
     for (let round_ = 1; round_ <= ROUNDS; round_++) {
-      log(`round ${round_}/${ROUNDS}: bare Fastify, then gateway (${DURATION_S} s each, ${CONNECTIONS} connections)`);
+      log(
+        `round ${round_}/${ROUNDS}: bare Fastify, gateway no-op route, gateway /healthz (${DURATION_S} s each, ${CONNECTIONS} connections)`,
+      );
       bare.push(await load(`http://127.0.0.1:${helloPort}/hello`));
       gateway.push(await load(`${gatewayUrl}/v1/tenant/keys/current`, auth));
+      floor.push(await load(`${gatewayUrl}/healthz`));
     }
     const b = best(bare);
     const g = best(gateway);
+    const f = best(floor);
     const ratio = round(g.requestsPerSecond / b.requestsPerSecond, 3);
     process.stdout.write(
       `${JSON.stringify(
@@ -104,6 +112,12 @@ async function main(): Promise<void> {
             route: 'GET /v1/tenant/keys/current (authenticated, rate-limited)',
             ...g,
             rounds: gateway.map((r) => r.requestsPerSecond),
+          },
+          gatewayHealthz: {
+            route: 'GET /healthz on the gateway (Nest + edge hooks + telemetry, no auth or rate limit)',
+            ...f,
+            rounds: floor.map((r) => r.requestsPerSecond),
+            ratioToBare: round(f.requestsPerSecond / b.requestsPerSecond, 3),
           },
           ratio,
           target: TARGET,
