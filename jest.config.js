@@ -5,6 +5,9 @@
 const preset = require('./jest.preset');
 
 module.exports = {
+  // A global option (ignored inside projects): integration and e2e tests start,
+  // kill and restart real processes, which on a busy 2-core machine takes seconds.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/tools/summary-reporter.js'],
   projects: [
     { ...preset, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.spec.ts'] },
@@ -14,7 +17,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/integration-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest/teardown.ts',
-      testTimeout: 60_000,
     },
     {
       ...preset,
@@ -22,7 +24,6 @@ module.exports = {
       testMatch: ['<rootDir>/apps/**/test/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/e2e-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest/teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

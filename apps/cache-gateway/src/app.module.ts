@@ -3,7 +3,9 @@ import { HealthModule } from '@ledgerline/runtime';
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import type { CacheGatewayConfig } from './config';
+import { CacheModule } from './cache/cache.module';
 import { createRedis, REDIS, redisReadiness, type Redis } from './redis/redis.client';
+import { CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER } from './tokens';
 
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -21,9 +23,11 @@ export class AppModule {
       module: AppModule,
       providers: [
         { provide: REDIS, useFactory: () => createRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, logger) },
+        { provide: CACHE_GATEWAY_CONFIG, useValue: config },
+        { provide: CACHE_GATEWAY_LOGGER, useValue: logger },
         RedisCloser,
       ],
-      exports: [REDIS],
+      exports: [REDIS, CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER],
       imports: [
         MessagingModule.forRoot({
           url: config.NATS_URL,
@@ -35,6 +39,7 @@ export class AppModule {
           inject: [NatsBus, REDIS],
           checks: (bus: NatsBus, redis: Redis) => [natsReadiness(bus), redisReadiness(redis)],
         }),
+        CacheModule,
       ],
     };
   }

@@ -1,7 +1,22 @@
 import { loadConfig, millis, port, redisEnv, serviceEnv } from '@ledgerline/runtime';
 import { z } from 'zod';
 
-const schema = z.object({ ...serviceEnv, ...redisEnv, PORT: port(3004), REDIS_COMMAND_TIMEOUT_MS: millis(50) });
+const schema = z.object({
+  ...serviceEnv,
+  ...redisEnv,
+  PORT: port(3004),
+  REDIS_COMMAND_TIMEOUT_MS: millis(50),
+  /** L1 (in-process LRU) budget in bytes of stored replies. */
+  CACHE_L1_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+  /** Safety net only: entries are invalidated by events long before this. */
+  CACHE_TTL_MS: millis(300_000),
+  /** Replies larger than this are stored gzipped (and forwarded gzipped to clients that accept it). */
+  CACHE_COMPRESS_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
+  /** How long one replica may hold the right to recompute a missing entry before others give up waiting. */
+  CACHE_LEASE_MS: millis(2_000),
+  /** How long a replica waits for another replica's recompute before doing it itself. */
+  CACHE_LEASE_WAIT_MS: millis(1_000),
+});
 
 export type CacheGatewayConfig = z.output<typeof schema>;
 

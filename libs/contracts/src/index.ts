@@ -1,6 +1,7 @@
 export * from './common/problem';
 export * from './common/validation';
 export * from './common/primitives';
+export * from './common/months';
 export * from './common/contract';
 export * from './tenant/tenant-config.schema';
 export * from './tenant/tenant.contracts';
@@ -13,3 +14,4 @@ export * from './dashboard/dashboard.schema';
 export * from './dashboard/dashboard.contracts';
 export * from './imports/import.contracts';
 export * from './tasks/task.contracts';
+export * from './cache/cache.contracts';

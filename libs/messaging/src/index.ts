@@ -3,3 +3,4 @@ export * from './messaging.module';
 export * from './trace-headers';
 export * from './jetstream';
 export * from './object-store';
+export * from './cache-invalidation';

@@ -10,9 +10,10 @@ import {
   type RequestContract,
   type RequestOf,
 } from '@ledgerline/contracts';
-import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { gunzipSync } from 'node:zlib';
 import type pino from 'pino';
 import { ZodError } from 'zod';
 import { extractTraceContext, injectTraceHeaders } from './trace-headers';
@@ -33,6 +34,29 @@ const encode = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(val
 const decode = (msg: Msg): unknown => (msg.data.length === 0 ? undefined : JSON.parse(decoder.decode(msg.data)));
 
 /**
+ * A successful reply already serialized — and possibly gzipped — by the
+ * replier (the cache serves stored bytes without touching JSON). It travels
+ * without the `{ok, data}` envelope, marked by a header.
+ */
+export interface RawReply {
+  body: Uint8Array;
+  encoding: 'identity' | 'gzip';
+}
+
+const RAW_REPLY_HEADER = 'Ledgerline-Reply';
+const ENCODING_HEADER = 'Content-Encoding';
+
+function rawReplyOf(msg: Msg): RawReply | undefined {
+  if (msg.headers?.get(RAW_REPLY_HEADER) !== 'raw') return undefined;
+  return { body: msg.data, encoding: msg.headers.get(ENCODING_HEADER) === 'gzip' ? 'gzip' : 'identity' };
+}
+
+/** The JSON text of a raw reply's data. */
+export function rawReplyJson(reply: RawReply): string {
+  return decoder.decode(reply.encoding === 'gzip' ? gunzipSync(reply.body) : reply.body);
+}
+
+/**
  * Typed NATS request/reply and fan-out events. Every request has a bounded
  * timeout and maps "nobody answers" to 503 and "too slow" to 504; every
  * received payload is validated against its contract; trace context travels
@@ -41,6 +65,7 @@ const decode = (msg: Msg): unknown => (msg.data.length === 0 ? undefined : JSON.
 export class NatsBus {
   private connected = false;
   private readonly subscriptions: Subscription[] = [];
+  private readonly reconnectListeners: (() => void)[] = [];
 
   private constructor(
     readonly connection: NatsConnection,
@@ -62,6 +87,11 @@ export class NatsBus {
     return bus;
   }
 
+  /** Called after each reconnect: fan-out events sent meanwhile were missed (local caches must not trust themselves). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
   get isConnected(): boolean {
     return this.connected && !this.connection.isClosed();
   }
@@ -69,7 +99,10 @@ export class NatsBus {
   private async watchStatus(): Promise<void> {
     for await (const status of this.connection.status()) {
       if (status.type === 'disconnect') this.connected = false;
-      if (status.type === 'reconnect') this.connected = true;
+      if (status.type === 'reconnect') {
+        this.connected = true;
+        for (const listener of this.reconnectListeners) listener();
+      }
       if (status.type === 'disconnect' || status.type === 'reconnect') {
         this.options.logger.warn({ nats: status.type }, `NATS ${status.type}`);
       }
@@ -77,7 +110,26 @@ export class NatsBus {
   }
 
   async request<C extends RequestContract>(contract: C, payload: RequestOf<C>, options: { timeoutMs?: number } = {}): Promise<ReplyOf<C>> {
-    const timeout = options.timeoutMs ?? this.options.requestTimeoutMs;
+    const reply = await this.exchange(contract, payload, options.timeoutMs);
+    return ('raw' in reply ? JSON.parse(rawReplyJson(reply.raw)) : reply.data) as ReplyOf<C>;
+  }
+
+  /**
+   * Like `request`, but hands back the reply's data as bytes, exactly as the
+   * replier serialized (and maybe compressed) it, so a proxy can forward it
+   * without parsing. Problems are thrown as with `request`.
+   */
+  async requestRaw<C extends RequestContract>(contract: C, payload: RequestOf<C>, options: { timeoutMs?: number } = {}): Promise<RawReply> {
+    const reply = await this.exchange(contract, payload, options.timeoutMs);
+    return 'raw' in reply ? reply.raw : { body: encode(reply.data), encoding: 'identity' };
+  }
+
+  /** Sends a request; a problem reply is thrown, data comes back parsed or, for a raw reply, as bytes. */
+  private async exchange(
+    contract: RequestContract,
+    payload: unknown,
+    timeoutMs = this.options.requestTimeoutMs,
+  ): Promise<{ raw: RawReply } | { data: unknown }> {
     return tracer.startActiveSpan(
       `${contract.subject} request`,
       { kind: SpanKind.CLIENT, attributes: messagingAttributes(contract.subject) },
@@ -85,14 +137,15 @@ export class NatsBus {
         try {
           if (!this.isConnected) throw new AppError('service-unavailable', 'The message bus is unavailable.');
           const msg = await this.connection
-            .request(contract.subject, encode(payload), { timeout, headers: injectTraceHeaders() })
+            .request(contract.subject, encode(payload), { timeout: timeoutMs, headers: injectTraceHeaders() })
             .catch((error: unknown) => {
               throw toTransportError(error, contract.subject);
             });
-          const reply = decode(msg) as Reply<ReplyOf<C>>;
-          if (reply.ok) return reply.data;
-          const code = isProblemCode(reply.problem.code) ? reply.problem.code : 'internal';
-          throw new AppError(code, reply.problem.detail, reply.problem.errors);
+          const raw = rawReplyOf(msg);
+          if (raw) return { raw };
+          const reply = decode(msg) as Reply<unknown>;
+          if (!reply.ok) throw problemError(reply.problem);
+          return { data: reply.data };
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
           throw error;
@@ -105,6 +158,27 @@ export class NatsBus {
 
   /** Answers requests on a contract's subject; replicas share the work through a queue group. */
   serve<C extends RequestContract>(contract: C, handler: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>>): void {
+    this.listen(contract, async (request) => {
+      const data = await handler(request);
+      return { body: encode({ ok: true, data } satisfies Reply<unknown>) };
+    });
+  }
+
+  /** Like `serve`, for a handler that returns the reply data already serialized (see `RawReply`). */
+  serveRaw<C extends RequestContract>(contract: C, handler: (request: ParsedRequestOf<C>) => Promise<RawReply>): void {
+    this.listen(contract, async (request) => {
+      const reply = await handler(request);
+      const headers = natsHeaders();
+      headers.set(RAW_REPLY_HEADER, 'raw');
+      if (reply.encoding === 'gzip') headers.set(ENCODING_HEADER, 'gzip');
+      return { body: reply.body, headers };
+    });
+  }
+
+  private listen<C extends RequestContract>(
+    contract: C,
+    handler: (request: ParsedRequestOf<C>) => Promise<{ body: Uint8Array; headers?: ReturnType<typeof natsHeaders> }>,
+  ): void {
     const sub = this.connection.subscribe(contract.subject, {
       queue: this.options.name,
       callback: (error, msg) => {
@@ -120,7 +194,7 @@ export class NatsBus {
 
   private async answer<C extends RequestContract>(
     contract: C,
-    handler: (request: ParsedRequestOf<C>) => Promise<ReplyOf<C>>,
+    handler: (request: ParsedRequestOf<C>) => Promise<{ body: Uint8Array; headers?: ReturnType<typeof natsHeaders> }>,
     msg: Msg,
   ): Promise<void> {
     const parent = extractTraceContext(msg.headers);
@@ -129,15 +203,14 @@ export class NatsBus {
         contract.subject,
         { kind: SpanKind.SERVER, attributes: messagingAttributes(contract.subject) },
         async (span) => {
-          let reply: Reply<unknown>;
           try {
             const request = contract.request.parse(decode(msg)) as ParsedRequestOf<C>;
-            reply = { ok: true, data: await handler(request) };
+            const reply = await handler(request);
+            msg.respond(reply.body, reply.headers ? { headers: reply.headers } : undefined);
           } catch (error) {
-            reply = { ok: false, problem: this.toProblem(error, contract.subject) };
+            msg.respond(encode({ ok: false, problem: this.toProblem(error, contract.subject) } satisfies Reply<unknown>));
             if (!(error instanceof AppError) || error.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
           }
-          msg.respond(encode(reply));
           span.end();
         },
       ),
@@ -182,6 +255,11 @@ export class NatsBus {
     if (this.connection.isClosed()) return;
     await this.connection.drain().catch(() => this.connection.close());
   }
+}
+
+function problemError(problem: Extract<Reply<unknown>, { ok: false }>['problem']): AppError {
+  const code = isProblemCode(problem.code) ? problem.code : 'internal';
+  return new AppError(code, problem.detail, problem.errors);
 }
 
 function messagingAttributes(subject: string) {

@@ -2,7 +2,7 @@ import type { DrillDownItem, Stats } from '@ledgerline/contracts';
 import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { CategoryRollup, MonthRollup } from './figures';
 
 interface CategoryDbRow {
@@ -51,18 +51,42 @@ export interface DrillPage {
 export class DashboardQueries {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Several reads that must agree with each other see one snapshot. */
-  snapshot<T>(work: (q: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction('REPEATABLE READ', work);
+  /**
+   * Everything the summary reads from rollups, in one statement: a single
+   * statement sees one snapshot, so the three parts always agree, and it costs
+   * one round trip instead of a REPEATABLE READ transaction's six.
+   */
+  async summaryRollups(
+    tenantId: string,
+    month: string,
+  ): Promise<{ categories: CategoryRollup[]; month: MonthRollup | null; paid: Map<string, bigint> }> {
+    const rows: { categories: CategoryDbRow[] | null; month: MonthDbRow | null; paid: { member: string; total_cents: string }[] | null }[] =
+      await this.ds.query(
+        `SELECT (SELECT json_agg(json_build_object('category', category, 'subcategory', subcategory, 'expense_type', expense_type,
+                                                   'count', count, 'total_cents', total_cents::text,
+                                                   'min_cents', min_cents::text, 'max_cents', max_cents::text))
+                   FROM aggregation.category_rollups WHERE tenant_id = $1 AND month = $2) AS categories,
+                (SELECT json_build_object('month', month, 'count', count, 'total_cents', total_cents::text,
+                                          'fixed_cents', fixed_cents::text, 'excluded_count', excluded_count)
+                   FROM aggregation.month_rollups WHERE tenant_id = $1 AND month = $2) AS month,
+                (SELECT json_agg(json_build_object('member', member, 'total_cents', total_cents::text))
+                   FROM aggregation.member_rollups WHERE tenant_id = $1 AND month = $2) AS paid`,
+        [tenantId, month],
+      );
+    const row = rows[0];
+    return {
+      categories: (row?.categories ?? []).map(toCategory),
+      month: row?.month ? toMonth(row.month) : null,
+      paid: new Map((row?.paid ?? []).map((r) => [r.member, BigInt(r.total_cents)])),
+    };
   }
 
   async categories(
-    em: EntityManager | undefined,
     tenantId: string,
     month: string,
     filter: { expenseType?: string; category?: string } = {},
   ): Promise<CategoryRollup[]> {
-    const rows: CategoryDbRow[] = await (em ?? this.ds).query(
+    const rows: CategoryDbRow[] = await this.ds.query(
       `SELECT category, subcategory, expense_type, count, total_cents, min_cents, max_cents
          FROM aggregation.category_rollups
         WHERE tenant_id = $1 AND month = $2
@@ -72,8 +96,8 @@ export class DashboardQueries {
     return rows.map(toCategory);
   }
 
-  async months(em: EntityManager | undefined, tenantId: string, from: string, to: string): Promise<Map<string, MonthRollup>> {
-    const rows: MonthDbRow[] = await (em ?? this.ds).query(
+  async months(tenantId: string, from: string, to: string): Promise<Map<string, MonthRollup>> {
+    const rows: MonthDbRow[] = await this.ds.query(
       `SELECT month, count, total_cents, fixed_cents, excluded_count
          FROM aggregation.month_rollups WHERE tenant_id = $1 AND month BETWEEN $2 AND $3`,
       [tenantId, from, to],
@@ -92,14 +116,6 @@ export class DashboardQueries {
       [tenantId, from, to, category],
     );
     return new Map(rows.map((r) => [r.month, toMonth(r)]));
-  }
-
-  async paid(em: EntityManager, tenantId: string, month: string): Promise<Map<string, bigint>> {
-    const rows: { member: string; total_cents: string }[] = await em.query(
-      'SELECT member, total_cents FROM aggregation.member_rollups WHERE tenant_id = $1 AND month = $2',
-      [tenantId, month],
-    );
-    return new Map(rows.map((r) => [r.member, BigInt(r.total_cents)]));
   }
 
   /** The month's largest (positive) non-excluded expense; ties to the newest, then the id. */

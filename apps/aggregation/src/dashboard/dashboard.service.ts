@@ -1,5 +1,6 @@
 import {
   getMonthPlan,
+  previousMonth,
   type Breakdown,
   type BreakdownQuery,
   type DrillDownQuery,
@@ -15,7 +16,7 @@ import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from './cursor';
 import { DashboardQueries } from './dashboard.queries';
-import { amountStats, EMPTY_MONTH, groupRows, previousMonth, statsOf, summaryOf, sumTotals, trendsOf } from './figures';
+import { amountStats, EMPTY_MONTH, groupRows, statsOf, summaryOf, sumTotals, trendsOf } from './figures';
 
 @Injectable()
 export class DashboardService {
@@ -27,18 +28,14 @@ export class DashboardService {
   async summary(tenantId: string, month: string): Promise<Summary> {
     const [plan, rollups] = await Promise.all([
       this.bus.request(getMonthPlan, { tenantId, month }),
-      this.queries.snapshot(async (em) => ({
-        categories: await this.queries.categories(em, tenantId, month),
-        month: (await this.queries.months(em, tenantId, month, month)).get(month) ?? EMPTY_MONTH,
-        paid: await this.queries.paid(em, tenantId, month),
-      })),
+      this.queries.summaryRollups(tenantId, month),
     ]);
-    return summaryOf(plan, rollups.categories, rollups.month, rollups.paid);
+    return summaryOf(plan, rollups.categories, rollups.month ?? EMPTY_MONTH, rollups.paid);
   }
 
   async breakdown(tenantId: string, query: BreakdownQuery): Promise<Breakdown> {
     const groups = groupRows(
-      await this.queries.categories(undefined, tenantId, query.month, { expenseType: query.expenseType }),
+      await this.queries.categories(tenantId, query.month, { expenseType: query.expenseType }),
       (r) => r.category,
     );
     const total = sumTotals(groups);
@@ -62,7 +59,7 @@ export class DashboardService {
       );
       return { month: query.month, category, level: 'transactions', items: page.items, nextCursor: page.next && encodeCursor(page.next) };
     }
-    const groups = groupRows(await this.queries.categories(undefined, tenantId, query.month, { category }), (r) => r.subcategory);
+    const groups = groupRows(await this.queries.categories(tenantId, query.month, { category }), (r) => r.subcategory);
     const total = sumTotals(groups);
     return {
       month: query.month,
@@ -76,14 +73,14 @@ export class DashboardService {
   async trends(tenantId: string, query: TrendsQuery): Promise<Trends> {
     const byMonth = query.category
       ? await this.queries.categoryMonths(tenantId, query.from, query.to, query.category)
-      : await this.queries.months(undefined, tenantId, query.from, query.to);
+      : await this.queries.months(tenantId, query.from, query.to);
     return trendsOf(query.from, query.to, query.category ?? null, byMonth);
   }
 
   async stats(tenantId: string, month: string): Promise<Stats> {
     const previous = previousMonth(month);
     const [months, largest] = await Promise.all([
-      this.queries.months(undefined, tenantId, previous, month),
+      this.queries.months(tenantId, previous, month),
       this.queries.largestExpense(tenantId, month),
     ]);
     return statsOf(month, months.get(month) ?? EMPTY_MONTH, months.get(previous) ?? EMPTY_MONTH, largest);

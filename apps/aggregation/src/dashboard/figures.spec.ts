@@ -1,5 +1,6 @@
 import type { MonthPlan } from '@ledgerline/contracts';
-import { daysInMonth, groupRows, monthsBetween, previousMonth, statsOf, summaryOf, trendsOf, type CategoryRollup } from './figures';
+import { monthsBetween, previousMonth } from '@ledgerline/contracts';
+import { daysInMonth, groupRows, statsOf, summaryOf, trendsOf, type CategoryRollup } from './figures';
 
 const rollup = (category: string, total: bigint, extra: Partial<CategoryRollup> = {}): CategoryRollup => ({
   category,

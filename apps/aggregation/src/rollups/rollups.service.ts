@@ -1,11 +1,12 @@
 import { rollupsChanged, type EventOf, type RefreshResult, type transactionsChanged } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { foldDeltas } from './fold';
+import { KeyedQueue } from './keyed-queue';
 import { RollupsRepository } from './rollups.repository';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
@@ -22,6 +23,8 @@ const MAX_ATTEMPTS = 8;
  */
 @Injectable()
 export class RollupsService {
+  private readonly perTenant = new KeyedQueue();
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: RollupsRepository,
@@ -30,23 +33,29 @@ export class RollupsService {
 
   /** Returns the months that changed (empty when the change was applied before). */
   async apply(event: ChangeEvent): Promise<string[]> {
-    const months = await this.inSnapshot(async (em) => {
+    const months = await this.perTenant.run(event.tenantId, () => this.applyNow(event));
+    if (months.length > 0) await this.announce(event.tenantId, months);
+    return months;
+  }
+
+  private async applyNow(event: ChangeEvent): Promise<string[]> {
+    return this.inSnapshot(async (em) => {
       const fresh = await this.repo.claim(em, event.eventId, event.months);
       if (fresh.size > 0) await this.repo.apply(em, event.tenantId, foldDeltas(event.deltas, fresh));
       return [...fresh].sort();
     });
-    if (months.length > 0) this.announce(event.tenantId, months);
-    return months;
   }
 
   async refresh(tenantId: string, month: string): Promise<RefreshResult> {
     const started = performance.now();
-    const result = await this.inSnapshot((em) => this.repo.rebuild(em, tenantId, month));
-    this.announce(tenantId, [month]);
+    const result = await this.perTenant.run(tenantId, () => this.inSnapshot((em) => this.repo.rebuild(em, tenantId, month)));
+    await this.announce(tenantId, [month]);
     return { month, ...result, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   }
 
-  private announce(tenantId: string, months: string[]): void {
+  /** Caches first (awaited, bounded): the writer is acknowledged only after its months are invalidated. */
+  private async announce(tenantId: string, months: string[]): Promise<void> {
+    await invalidateCaches(this.bus, tenantId, months);
     this.bus.publish(rollupsChanged, { eventId: randomUUID(), tenantId, months, occurredAt: new Date().toISOString() });
   }
 

@@ -4,7 +4,7 @@ import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { monthsBetween } from '../dashboard/figures';
+import { monthsBetween } from '@ledgerline/contracts';
 import { EXPORT_FORMATS, type ExportRow } from './export-format';
 
 const CHUNK_ROWS = 5_000;

@@ -1,4 +1,5 @@
 import {
+  cachedRead,
   calculateProvisions,
   createFixedLine,
   createProvision,
@@ -40,7 +41,7 @@ export class FixedLinesController {
 
   @Get()
   list(@Tenant() t: TenantPrincipal): Promise<{ fixedLines: FixedLine[] }> {
-    return this.bus.request(listFixedLines, { tenantId: t.tenantId });
+    return this.bus.request(cachedRead(listFixedLines), { tenantId: t.tenantId });
   }
 
   @Post()
@@ -77,7 +78,7 @@ export class ProvisionsController {
 
   @Get()
   list(@Tenant() t: TenantPrincipal): Promise<{ provisions: Provision[] }> {
-    return this.bus.request(listProvisions, { tenantId: t.tenantId });
+    return this.bus.request(cachedRead(listProvisions), { tenantId: t.tenantId });
   }
 
   /** Declared before `:id` so "calculate" is never taken for an id. */
@@ -86,7 +87,7 @@ export class ProvisionsController {
     @Tenant() t: TenantPrincipal,
     @Query(new ZodPipe(monthQuery, 'query')) query: { month: string },
   ): Promise<ProvisionsCalculation> {
-    return this.bus.request(calculateProvisions, { tenantId: t.tenantId, month: query.month });
+    return this.bus.request(cachedRead(calculateProvisions), { tenantId: t.tenantId, month: query.month });
   }
 
   @Post()

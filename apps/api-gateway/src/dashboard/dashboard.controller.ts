@@ -1,5 +1,7 @@
 import {
+  AppError,
   breakdownQuerySchema,
+  cachedRead,
   drillDownQuerySchema,
   getBreakdown,
   getDrillDown,
@@ -10,22 +12,21 @@ import {
   refreshMonth,
   startRefreshTask,
   trendsQuerySchema,
-  type Breakdown,
   type BreakdownQuery,
   type DrillDownQuery,
   type RefreshResult,
-  type Stats,
-  type SubcategoryDrillDown,
-  type Summary,
-  type TransactionDrillDown,
-  type Trends,
+  type RequestContract,
+  type RequestOf,
   type TrendsQuery,
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { ZodPipe } from '../http/zod-body.pipe';
+import { sendCachedJson } from './cached-reply';
+import { NearCache } from './near-cache';
 
 const categoryParam = z.string().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
 /** A rebuild reads every raw row of the month: more than the default request budget on big tenants. */
@@ -34,35 +35,91 @@ const REFRESH_TIMEOUT_MS = 30_000;
 @Controller('v1/dashboard')
 @UseGuards(TenantGuard)
 export class DashboardController {
-  constructor(private readonly bus: NatsBus) {}
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly near: NearCache,
+  ) {}
+
+  /**
+   * Reads are answered from the near-cache, else through the cache-gateway,
+   * as the bytes it stored. `Cache-Control: no-cache` asks for the figures
+   * from the source instead, past both caches.
+   */
+  private async forward<C extends RequestContract>(
+    req: FastifyRequest,
+    res: FastifyReply,
+    contract: C,
+    payload: RequestOf<C> & { tenantId: string },
+  ): Promise<void> {
+    if (/\bno-cache\b/i.test(req.headers['cache-control'] ?? '')) {
+      sendCachedJson(req, res, await this.bus.requestRaw(contract, payload));
+      return;
+    }
+    const request = `${contract.subject} ${JSON.stringify(payload)}`;
+    const hit = this.near.get(contract.subject, payload.tenantId, request);
+    if (hit) {
+      sendCachedJson(req, res, hit);
+      return;
+    }
+    const generation = this.near.generation(payload.tenantId);
+    const reply = await this.bus.requestRaw(cachedRead(contract), payload).catch((error: unknown) => {
+      // No cache-gateway answering: the figures are still one hop away at the source.
+      if (error instanceof AppError && error.code === 'service-unavailable') return undefined;
+      throw error;
+    });
+    if (reply) this.near.set(payload.tenantId, request, reply, generation);
+    sendCachedJson(req, res, reply ?? (await this.bus.requestRaw(contract, payload)));
+  }
 
   @Get('summary')
-  summary(@Tenant() t: TenantPrincipal, @Query(new ZodPipe(monthQuerySchema, 'query')) q: { month: string }): Promise<Summary> {
-    return this.bus.request(getSummary, { tenantId: t.tenantId, month: q.month });
+  async summary(
+    @Tenant() t: TenantPrincipal,
+    @Query(new ZodPipe(monthQuerySchema, 'query')) q: { month: string },
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    await this.forward(req, res, getSummary, { tenantId: t.tenantId, month: q.month });
   }
 
   @Get('breakdown')
-  breakdown(@Tenant() t: TenantPrincipal, @Query(new ZodPipe(breakdownQuerySchema, 'query')) q: BreakdownQuery): Promise<Breakdown> {
-    return this.bus.request(getBreakdown, { tenantId: t.tenantId, ...q });
+  async breakdown(
+    @Tenant() t: TenantPrincipal,
+    @Query(new ZodPipe(breakdownQuerySchema, 'query')) q: BreakdownQuery,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    await this.forward(req, res, getBreakdown, { tenantId: t.tenantId, ...q });
   }
 
   @Get('drill-down/:category')
-  drillDown(
+  async drillDown(
     @Tenant() t: TenantPrincipal,
     @Param('category', new ZodPipe(categoryParam, 'category')) category: string,
     @Query(new ZodPipe(drillDownQuerySchema, 'query')) q: DrillDownQuery,
-  ): Promise<SubcategoryDrillDown | TransactionDrillDown> {
-    return this.bus.request(getDrillDown, { tenantId: t.tenantId, category, ...q });
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    await this.forward(req, res, getDrillDown, { tenantId: t.tenantId, category, ...q });
   }
 
   @Get('trends')
-  trends(@Tenant() t: TenantPrincipal, @Query(new ZodPipe(trendsQuerySchema, 'query')) query: TrendsQuery): Promise<Trends> {
-    return this.bus.request(getTrends, { tenantId: t.tenantId, query });
+  async trends(
+    @Tenant() t: TenantPrincipal,
+    @Query(new ZodPipe(trendsQuerySchema, 'query')) query: TrendsQuery,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    await this.forward(req, res, getTrends, { tenantId: t.tenantId, query });
   }
 
   @Get('stats')
-  stats(@Tenant() t: TenantPrincipal, @Query(new ZodPipe(monthQuerySchema, 'query')) q: { month: string }): Promise<Stats> {
-    return this.bus.request(getStats, { tenantId: t.tenantId, month: q.month });
+  async stats(
+    @Tenant() t: TenantPrincipal,
+    @Query(new ZodPipe(monthQuerySchema, 'query')) q: { month: string },
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    await this.forward(req, res, getStats, { tenantId: t.tenantId, month: q.month });
   }
 
   @Post('refresh')

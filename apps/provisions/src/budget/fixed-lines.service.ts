@@ -7,7 +7,7 @@ import {
   type FixedLineBody,
   type FixedLinePatch,
 } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { formatMoney, monthlyEquivalent, parseMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -40,7 +40,7 @@ export class FixedLinesService {
   async create(tenantId: string, body: FixedLineBody): Promise<FixedLine> {
     await this.checkMembers(tenantId, body);
     const saved = await this.repo.insert(FixedLineEntity, { tenantId, ...toColumns(body) });
-    this.announce(tenantId);
+    await this.announce(tenantId);
     return toFixedLine(saved);
   }
 
@@ -53,13 +53,13 @@ export class FixedLinesService {
         return Object.assign(current, toColumns(merged));
       }),
     );
-    this.announce(tenantId);
+    await this.announce(tenantId);
     return toFixedLine(saved);
   }
 
   async delete(tenantId: string, id: string): Promise<{ deleted: true }> {
     if (!(await this.repo.delete(FixedLineEntity, tenantId, id))) throw notFound();
-    this.announce(tenantId);
+    await this.announce(tenantId);
     return { deleted: true };
   }
 
@@ -77,7 +77,9 @@ export class FixedLinesService {
     return entity;
   }
 
-  private announce(tenantId: string): void {
+  /** Caches first (awaited, bounded), so the writer's next read sees the change. */
+  private async announce(tenantId: string): Promise<void> {
+    await invalidateCaches(this.bus, tenantId);
     this.bus.publish(budgetChanged, { eventId: randomUUID(), tenantId, resource: 'fixed-line', occurredAt: new Date().toISOString() });
   }
 }

@@ -7,7 +7,7 @@ import {
   type ProvisionBody,
   type ProvisionPatch,
 } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -43,7 +43,7 @@ export class ProvisionsService {
   async create(tenantId: string, body: ProvisionBody): Promise<Provision> {
     throwIfAny(unknownMemberErrors(await this.memberIds(tenantId), body.split, body.kind === 'percent' ? body.base : null));
     const saved = await this.repo.insert(ProvisionEntity, { tenantId, ...toColumns(body) });
-    this.announce(tenantId);
+    await this.announce(tenantId);
     return toProvision(saved);
   }
 
@@ -56,13 +56,13 @@ export class ProvisionsService {
         return Object.assign(current, toColumns(merged));
       }),
     );
-    this.announce(tenantId);
+    await this.announce(tenantId);
     return toProvision(saved);
   }
 
   async delete(tenantId: string, id: string): Promise<{ deleted: true }> {
     if (!(await this.repo.delete(ProvisionEntity, tenantId, id))) throw notFound();
-    this.announce(tenantId);
+    await this.announce(tenantId);
     return { deleted: true };
   }
 
@@ -76,7 +76,9 @@ export class ProvisionsService {
     return entity;
   }
 
-  private announce(tenantId: string): void {
+  /** Caches first (awaited, bounded), so the writer's next read sees the change. */
+  private async announce(tenantId: string): Promise<void> {
+    await invalidateCaches(this.bus, tenantId);
     this.bus.publish(budgetChanged, { eventId: randomUUID(), tenantId, resource: 'provision', occurredAt: new Date().toISOString() });
   }
 }

@@ -7,7 +7,7 @@ import {
   type PatchTenantBody,
   type TenantConfig,
 } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TenantConfigEntity } from './tenant-config.entity';
@@ -59,6 +59,7 @@ export class TenantConfigService {
       return current;
     });
     if (!saved) throw new AppError('not-found', 'No such tenant.');
+    await invalidateCaches(this.bus, tenantId);
     this.bus.publish(tenantConfigChanged, { eventId: randomUUID(), tenantId, occurredAt: new Date().toISOString() });
     return toConfig(saved);
   }

@@ -11,6 +11,8 @@ export interface SeedOptions {
   rows: number;
   startMonth?: string;
   seed?: number;
+  /** Index of the first tenant, so a later call adds different tenants to the same dataset. */
+  firstTenant?: number;
   log?: (line: string) => void;
 }
 
@@ -36,7 +38,8 @@ export async function seedTenants(options: SeedOptions): Promise<SeededTenant[]>
   const startMonth = options.startMonth ?? '2025-01';
   const seed = options.seed ?? 1;
   const tenants: SeededTenant[] = [];
-  for (let t = 0; t < options.tenants; t++) {
+  const first = options.firstTenant ?? 0;
+  for (let t = first; t < first + options.tenants; t++) {
     const created = await call<{ id: string; apiKey: string }>(`${options.gatewayUrl}/v1/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${options.adminKey}`, 'content-type': 'application/json' },
@@ -62,7 +65,7 @@ export async function seedTenants(options: SeedOptions): Promise<SeededTenant[]>
       });
     }
     tenants.push({ id: created.id, apiKey: created.apiKey });
-    log(`tenant ${t + 1}/${options.tenants}: ${options.months * options.rows} rows`);
+    log(`tenant ${t + 1}/${first + options.tenants}: ${options.months * options.rows} rows`);
   }
   return tenants;
 }

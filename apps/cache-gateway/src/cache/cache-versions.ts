@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { REDIS, type Redis } from '../redis/redis.client';
+
+/** What a cached reply depends on: months of one tenant, plus everything tenant-wide. */
+export interface CacheScope {
+  tenantId: string;
+  months: readonly string[];
+}
+
+/** The tenant-wide field: bumped by budget and config changes, part of every key. */
+const TENANT_WIDE = 'all';
+const versionsKey = (tenantId: string) => `ll:cache:ver:${tenantId}`;
+
+/**
+ * Version counters per tenant-month. A cache key embeds the versions of what
+ * the reply depends on, so bumping a version invalidates every view of that
+ * month at once (O(1)), in every replica and in Redis, without finding keys.
+ *
+ * Redis holds the shared counters, read on every request (one HMGET) so all
+ * replicas agree the moment a bump returns. When Redis is unreachable each
+ * replica falls back to its own counters, moved by the fan-out events it
+ * receives; keys built from them are prefixed by this process's id so they
+ * never meet shared keys.
+ */
+@Injectable()
+export class CacheVersions {
+  private readonly replica = randomUUID().slice(0, 8);
+  private readonly local = new Map<string, Map<string, number>>();
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  /** The version part of a cache key, and whether it is shared (Redis) or this replica's own. */
+  async token(scope: CacheScope): Promise<{ token: string; shared: boolean }> {
+    const fields = [TENANT_WIDE, ...scope.months];
+    if (this.redis.isReady) {
+      try {
+        const values = await this.redis.hmGet(versionsKey(scope.tenantId), fields);
+        return { token: `s:${values.map((v) => v ?? '0').join('.')}`, shared: true };
+      } catch {
+        // Timed out or disconnected mid-command: same as unreachable.
+      }
+    }
+    const counters = this.local.get(scope.tenantId);
+    return { token: `l${this.replica}:${fields.map((f) => counters?.get(f) ?? 0).join('.')}`, shared: false };
+  }
+
+  /** Bumps the shared versions; returns false when Redis could not be reached. */
+  async bumpShared(tenantId: string, months: readonly string[] | undefined): Promise<boolean> {
+    if (!this.redis.isReady) return false;
+    try {
+      const tx = this.redis.multi();
+      for (const field of months ?? [TENANT_WIDE]) tx.hIncrBy(versionsKey(tenantId), field, 1);
+      await tx.exec();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  bumpLocal(tenantId: string, months: readonly string[] | undefined): void {
+    let counters = this.local.get(tenantId);
+    if (!counters) this.local.set(tenantId, (counters = new Map()));
+    for (const field of months ?? [TENANT_WIDE]) counters.set(field, (counters.get(field) ?? 0) + 1);
+  }
+}

@@ -1,0 +1,79 @@
+import {
+  budgetChanged,
+  cacheInvalidated,
+  cachedRead,
+  invalidateCache,
+  rollupsChanged,
+  tenantConfigChanged,
+  type ParsedRequestOf,
+  type RequestContract,
+} from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type pino from 'pino';
+import { REDIS, type Redis } from '../redis/redis.client';
+import { CACHE_GATEWAY_LOGGER } from '../tokens';
+import { CacheVersions } from './cache-versions';
+import { CACHED_READS, type CachedRead } from './cached-reads';
+import { ReadThroughCache } from './read-through';
+
+/**
+ * Wires the cache to NATS: every cached read on `cache.<subject>`, the
+ * invalidation request writers wait on, and the fan-out events.
+ */
+@Injectable()
+export class CacheHandlers implements OnModuleInit {
+  /** Set while Redis is unreachable: shared versions may miss bumps made meanwhile. */
+  private redisWasDown = false;
+
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly cache: ReadThroughCache,
+    private readonly versions: CacheVersions,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CACHE_GATEWAY_LOGGER) private readonly logger: pino.Logger,
+  ) {}
+
+  onModuleInit(): void {
+    for (const read of CACHED_READS) this.serve(read);
+
+    this.bus.serve(invalidateCache, async ({ tenantId, months }) => {
+      await this.invalidate(tenantId, months);
+      // Every replica (and every api-gateway near-cache) drops its local view;
+      // flushed so the fan-out is on the server before the writer is answered.
+      this.bus.publish(cacheInvalidated, { tenantId, ...(months ? { months } : {}) });
+      await this.bus.connection.flush();
+      return { invalidated: true as const };
+    });
+    this.bus.subscribe(cacheInvalidated, ({ tenantId, months }) => this.versions.bumpLocal(tenantId, months));
+
+    // Backstop: the owners' own change events, in case their invalidation request did not get through.
+    this.bus.subscribe(rollupsChanged, ({ tenantId, months }) => this.invalidate(tenantId, months));
+    this.bus.subscribe(budgetChanged, ({ tenantId }) => this.invalidate(tenantId, undefined));
+    this.bus.subscribe(tenantConfigChanged, ({ tenantId }) => this.invalidate(tenantId, undefined));
+
+    this.redis.on('error', () => {
+      this.redisWasDown = true;
+    });
+    this.redis.on('ready', () => {
+      if (!this.redisWasDown) return;
+      this.redisWasDown = false;
+      // Bumps made while Redis was away exist only in local counters, and a
+      // restarted Redis may have lost every version: local entries keyed by
+      // shared versions can no longer be trusted.
+      this.cache.clearLocal();
+      this.logger.info('redis back: local cache cleared');
+    });
+  }
+
+  private serve<C extends RequestContract>(read: CachedRead<C>): void {
+    this.bus.serveRaw(cachedRead(read.upstream), (request: ParsedRequestOf<C>) => this.cache.read(read, request));
+  }
+
+  private async invalidate(tenantId: string, months: readonly string[] | undefined): Promise<void> {
+    this.versions.bumpLocal(tenantId, months);
+    if (!(await this.versions.bumpShared(tenantId, months))) {
+      this.logger.warn({ tenantId }, 'cache versions not shared: redis unreachable');
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { cachedRead, getBreakdown, getSummary, invalidateCache, type Summary } from '@ledgerline/contracts';
+import { NatsBus, rawReplyJson } from '@ledgerline/messaging';
+import { createHttpApp } from '@ledgerline/runtime';
+import { ensureBinaries, freePort, startNats, startRedis, stopChild, waitFor, type RunningNats, type RunningRedis } from '@ledgerline/testing';
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { AppModule } from '../app.module';
+import { loadCacheGatewayConfig } from '../config';
+import { REDIS, type Redis } from '../redis/redis.client';
+
+const logger = pino({ level: 'silent' });
+const MONTH = '2026-03';
+
+/**
+ * Two cache-gateway replicas against their own NATS and Redis processes (this
+ * spec kills Redis, so it must not share one with other specs), in front of a
+ * stand-in aggregation service that counts how often it is asked.
+ */
+describe('cache-gateway with real Redis and NATS', () => {
+  let dir: string;
+  let nats: RunningNats;
+  let redis: RunningRedis;
+  let replicas: INestApplication[];
+  let client: NatsBus;
+  let upstream: NatsBus;
+  /** Upstream computations per tenant; the figure changes with every computation. */
+  const computed = new Map<string, number>();
+  let upstreamDelayMs = 0;
+  let padding = '';
+
+  const summaryOf = (tenantId: string, n: number): Summary =>
+    ({ month: MONTH, currency: 'EUR', expenses: { total: `${n}.00` }, note: padding, tenantId }) as unknown as Summary;
+
+  const startUpstream = async () => {
+    upstream = await NatsBus.connect({ url: nats.url, name: 'aggregation', requestTimeoutMs: 2_000, logger });
+    upstream.serve(getSummary, async ({ tenantId }) => {
+      const n = (computed.get(tenantId) ?? 0) + 1;
+      computed.set(tenantId, n);
+      if (upstreamDelayMs > 0) await new Promise((r) => setTimeout(r, upstreamDelayMs));
+      return summaryOf(tenantId, n);
+    });
+    upstream.serve(getBreakdown, async ({ tenantId }) => {
+      computed.set(`${tenantId}:breakdown`, (computed.get(`${tenantId}:breakdown`) ?? 0) + 1);
+      return { month: MONTH, expenseType: null, total: '0.00', categories: [] };
+    });
+  };
+
+  const startRedisOnce = async (port?: number) =>
+    startRedis(ensureBinaries(() => undefined).redisServer, port ?? (await freePort()), join(dir, 'redis'), dir);
+
+  const read = async (tenantId: string) =>
+    (await client.request(cachedRead(getSummary), { tenantId, month: MONTH })) as unknown as { expenses: { total: string } };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cache-it-'));
+    const bins = ensureBinaries(() => undefined);
+    nats = await startNats(bins.natsServer, await freePort(), join(dir, 'nats'), dir);
+    redis = await startRedisOnce();
+    const config = loadCacheGatewayConfig({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: '0', CACHE_LEASE_WAIT_MS: '3000' });
+    replicas = [];
+    for (let i = 0; i < 2; i++) {
+      const app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0 });
+      await app.init();
+      replicas.push(app);
+    }
+    await waitFor('replicas connected to redis', async () => replicas.every((a) => a.get<Redis>(REDIS).isReady));
+    client = await NatsBus.connect({ url: nats.url, name: 'it-client', requestTimeoutMs: 5_000, logger });
+    await startUpstream();
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await upstream?.close();
+    for (const app of replicas ?? []) await app.close();
+    if (redis) await stopChild(redis.child);
+    if (nats) await stopChild(nats.child);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    upstreamDelayMs = 0;
+    padding = '';
+  });
+
+  it('answers repeated reads from cache until a version the reply depends on is bumped', async () => {
+    const tenantId = randomUUID();
+    expect((await read(tenantId)).expenses.total).toBe('1.00');
+    for (let i = 0; i < 5; i++) expect((await read(tenantId)).expenses.total).toBe('1.00');
+    expect(computed.get(tenantId)).toBe(1);
+
+    // Another month, another tenant: nothing this reply depends on.
+    await client.request(invalidateCache, { tenantId, months: ['2026-04'] });
+    await client.request(invalidateCache, { tenantId: randomUUID() });
+    expect((await read(tenantId)).expenses.total).toBe('1.00');
+
+    await client.request(invalidateCache, { tenantId, months: [MONTH] });
+    expect((await read(tenantId)).expenses.total).toBe('2.00');
+
+    // Tenant-wide (budget, config) changes invalidate every month.
+    await client.request(invalidateCache, { tenantId });
+    expect((await read(tenantId)).expenses.total).toBe('3.00');
+    expect((await read(tenantId)).expenses.total).toBe('3.00');
+    expect(computed.get(tenantId)).toBe(3);
+  });
+
+  it('keys replies by request: another read of the same month is cached separately', async () => {
+    const tenantId = randomUUID();
+    await read(tenantId);
+    await client.request(cachedRead(getBreakdown), { tenantId, month: MONTH });
+    await client.request(cachedRead(getBreakdown), { tenantId, month: MONTH });
+    expect(computed.get(tenantId)).toBe(1);
+    expect(computed.get(`${tenantId}:breakdown`)).toBe(1);
+  });
+
+  it('computes a freshly invalidated key once across both replicas under 200 concurrent readers', async () => {
+    const tenantId = randomUUID();
+    await read(tenantId);
+    await client.request(invalidateCache, { tenantId, months: [MONTH] });
+    upstreamDelayMs = 150;
+    const replies = await Promise.all(Array.from({ length: 200 }, () => read(tenantId)));
+    expect(new Set(replies.map((r) => r.expenses.total))).toEqual(new Set(['2.00']));
+    expect(computed.get(tenantId)).toBe(2);
+  });
+
+  it('stores large replies gzipped and hands the bytes on without touching them', async () => {
+    const tenantId = randomUUID();
+    padding = 'x'.repeat(4_000);
+    const first = await client.requestRaw(cachedRead(getSummary), { tenantId, month: MONTH });
+    const second = await client.requestRaw(cachedRead(getSummary), { tenantId, month: MONTH });
+    expect(first.encoding).toBe('gzip');
+    expect(first.body.byteLength).toBeLessThan(1_000);
+    expect(JSON.parse(rawReplyJson(second))).toEqual(summaryOf(tenantId, 1));
+    expect(computed.get(tenantId)).toBe(1);
+  });
+
+  it('serves the last figures when the upstream is down', async () => {
+    const tenantId = randomUUID();
+    await read(tenantId);
+    await upstream.close();
+    try {
+      await client.request(invalidateCache, { tenantId, months: [MONTH] });
+      expect((await read(tenantId)).expenses.total).toBe('1.00');
+      await expect(read(randomUUID())).rejects.toMatchObject({ code: 'service-unavailable' });
+    } finally {
+      await startUpstream();
+    }
+    expect((await read(tenantId)).expenses.total).toBe('2.00');
+  });
+
+  it('keeps serving and invalidating with Redis killed, and resumes shared caching when it returns', async () => {
+    const tenantId = randomUUID();
+    await read(tenantId);
+    const port = redis.port;
+    await stopChild(redis.child);
+
+    // Degraded: each replica caches in L1 on its own counters; invalidation reaches it through the fan-out.
+    const outage = computed.get(tenantId) ?? 0;
+    for (let i = 0; i < 10; i++) await read(tenantId);
+    expect(computed.get(tenantId)).toBeLessThanOrEqual(outage + replicas.length);
+    const beforeInvalidation = computed.get(tenantId) ?? 0;
+    await client.request(invalidateCache, { tenantId, months: [MONTH] });
+    expect(Number((await read(tenantId)).expenses.total)).toBeGreaterThan(beforeInvalidation);
+
+    redis = await startRedisOnce(port);
+    await waitFor('replicas reconnected to redis', async () => replicas.every((a) => a.get<Redis>(REDIS).isReady), 15_000);
+    const before = computed.get(tenantId) ?? 0;
+    const resumed = await read(tenantId);
+    for (let i = 0; i < 5; i++) expect(await read(tenantId)).toEqual(resumed);
+    // Reconnected replicas dropped their local entries, then share one computed value.
+    expect(computed.get(tenantId)).toBe(before + 1);
+  });
+});

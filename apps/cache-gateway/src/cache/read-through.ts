@@ -1,0 +1,179 @@
+import { AppError, type ParsedRequestOf, type RequestContract, type RequestOf } from '@ledgerline/contracts';
+import { NatsBus, type RawReply } from '@ledgerline/messaging';
+import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
+import { CACHE_GATEWAY_CONFIG } from '../tokens';
+import type { CacheGatewayConfig } from '../config';
+import { REDIS, type Redis } from '../redis/redis.client';
+import { CacheVersions } from './cache-versions';
+import type { CachedRead } from './cached-reads';
+import { recordLookup } from './cache.metrics';
+import { decodeStored, encodeStored } from './stored-reply';
+
+const LEASE_POLL_MS = 5;
+
+/**
+ * Read-through cache for one upstream read: L1 (this process, LRU bounded by
+ * bytes) → L2 (Redis through cache-manager) → the upstream service. Replies are
+ * kept as the bytes that go on the wire, gzipped when large, so a hit costs no
+ * JSON and no compression. Concurrent misses of one key compute once per
+ * replica (single-flight) and once across replicas (a Redis lease the others
+ * wait on, bounded so a dead holder cannot block them).
+ */
+@Injectable()
+export class ReadThroughCache {
+  private readonly owner = randomUUID();
+  private readonly l1: LRUCache<string, RawReply>;
+  /** Latest versioned key per unversioned request: what to serve if the upstream is down. */
+  private readonly latest: LRUCache<string, string>;
+  private readonly inflight = new Map<string, Promise<RawReply>>();
+
+  constructor(
+    @Inject(CACHE_GATEWAY_CONFIG) private readonly config: CacheGatewayConfig,
+    @Inject(CACHE_MANAGER) private readonly l2: Cache,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly versions: CacheVersions,
+    private readonly bus: NatsBus,
+  ) {
+    this.l1 = new LRUCache({
+      maxSize: config.CACHE_L1_MAX_BYTES,
+      sizeCalculation: (reply, key) => reply.body.byteLength + key.length,
+      ttl: config.CACHE_TTL_MS,
+    });
+    this.latest = new LRUCache({ max: 100_000 });
+  }
+
+  async read<C extends RequestContract>(read: CachedRead<C>, request: ParsedRequestOf<C>): Promise<RawReply> {
+    const scope = read.scope(request);
+    const { token, shared } = await this.versions.token(scope);
+    const unversioned = `${read.upstream.subject}:${scope.tenantId}:${digest(request)}`;
+    const key = `${unversioned}:${token}`;
+    const hit = this.l1.get(key);
+    if (hit) {
+      recordLookup(read.route, 'l1', 'hit');
+      return hit;
+    }
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.fill(read, request, unversioned, key, shared)
+        .then((reply) => {
+          this.l1.set(key, reply);
+          this.latest.set(unversioned, key);
+          return reply;
+        })
+        .catch((error: unknown) => this.stale(read, unversioned, error))
+        .finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Drops every L1 entry: used when Redis comes back and versions may have moved without us. */
+  clearLocal(): void {
+    this.l1.clear();
+    this.latest.clear();
+  }
+
+  private async fill<C extends RequestContract>(
+    read: CachedRead<C>,
+    request: ParsedRequestOf<C>,
+    unversioned: string,
+    key: string,
+    shared: boolean,
+  ): Promise<RawReply> {
+    if (shared) {
+      const stored = await this.fromL2(key);
+      if (stored) {
+        recordLookup(read.route, 'l2', 'hit');
+        return stored;
+      }
+      if (!(await this.takeLease(key))) {
+        const computedElsewhere = await this.waitForL2(key);
+        if (computedElsewhere) {
+          recordLookup(read.route, 'l2', 'hit');
+          return computedElsewhere;
+        }
+      }
+    }
+    recordLookup(read.route, 'upstream', 'miss');
+    try {
+      const reply = this.compress(await this.bus.requestRaw(read.upstream, request as RequestOf<C>));
+      if (shared) await this.toL2(unversioned, key, reply);
+      return reply;
+    } finally {
+      if (shared) await this.redis.del(leaseKey(key)).catch(() => undefined);
+    }
+  }
+
+  /**
+   * With the upstream down or slow, the latest entry of the same request —
+   * this replica's, or whichever replica stored one in Redis — beats an error.
+   */
+  private async stale(read: CachedRead, unversioned: string, error: unknown): Promise<RawReply> {
+    const unavailable = error instanceof AppError && (error.code === 'service-unavailable' || error.code === 'upstream-timeout');
+    if (!unavailable) throw error;
+    const localKey = this.latest.get(unversioned);
+    const local = localKey === undefined ? undefined : this.l1.get(localKey, { allowStale: true });
+    if (local) {
+      recordLookup(read.route, 'l1', 'stale');
+      return local;
+    }
+    const sharedKey = await this.redis.get(latestKey(unversioned)).catch(() => null);
+    const shared = sharedKey === null ? undefined : await this.fromL2(sharedKey);
+    if (!shared) throw error;
+    recordLookup(read.route, 'l2', 'stale');
+    return shared;
+  }
+
+  private compress(reply: RawReply): RawReply {
+    if (reply.encoding === 'gzip' || reply.body.byteLength < this.config.CACHE_COMPRESS_MIN_BYTES) return reply;
+    return { body: gzipSync(reply.body, { level: 6 }), encoding: 'gzip' };
+  }
+
+  private async fromL2(key: string): Promise<RawReply | undefined> {
+    try {
+      const stored = await this.l2.get<string>(key);
+      return stored === undefined || stored === null ? undefined : decodeStored(stored);
+    } catch {
+      return undefined; // Redis trouble is a miss, never an error.
+    }
+  }
+
+  private async toL2(unversioned: string, key: string, reply: RawReply): Promise<void> {
+    await Promise.all([
+      this.l2.set(key, encodeStored(reply), this.config.CACHE_TTL_MS),
+      this.redis.set(latestKey(unversioned), key, { PX: this.config.CACHE_TTL_MS }),
+    ]).catch(() => undefined);
+  }
+
+  private async takeLease(key: string): Promise<boolean> {
+    try {
+      return (await this.redis.set(leaseKey(key), this.owner, { NX: true, PX: this.config.CACHE_LEASE_MS })) === 'OK';
+    } catch {
+      return true; // No Redis, no coordination: compute here.
+    }
+  }
+
+  private async waitForL2(key: string): Promise<RawReply | undefined> {
+    const deadline = performance.now() + this.config.CACHE_LEASE_WAIT_MS;
+    while (performance.now() < deadline) {
+      await sleep(LEASE_POLL_MS);
+      const stored = await this.fromL2(key);
+      if (stored) return stored;
+      if (!this.redis.isReady) return undefined;
+    }
+    return undefined;
+  }
+}
+
+const leaseKey = (key: string) => `ll:cache:lease:${key}`;
+const latestKey = (unversioned: string) => `ll:cache:latest:${unversioned}`;
+
+/** Request identity for keys: stable and short (requests are small validated objects). */
+function digest(request: unknown): string {
+  return createHash('sha1').update(JSON.stringify(request)).digest('base64url');
+}
