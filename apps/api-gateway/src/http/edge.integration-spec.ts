@@ -1,4 +1,12 @@
-import { AppError, getFixedLine, getProvision, listFixedLines, updateTenantConfig, type FixedLine } from '@ledgerline/contracts';
+import {
+  AppError,
+  cachedRead,
+  getFixedLine,
+  getProvision,
+  listFixedLines,
+  updateTenantConfig,
+  type FixedLine,
+} from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -51,7 +59,9 @@ describe('gateway HTTP edge', () => {
         frequency: 'yearly',
       }) as unknown as FixedLine;
     const fixedLines = Array.from({ length: 40 }, (_, i) => line(i));
+    // The gateway asks the cache-gateway's subject for this read; the stand-in answers both.
     downstream.serve(listFixedLines, async () => ({ fixedLines }));
+    downstream.serve(cachedRead(listFixedLines), async () => ({ fixedLines }));
     downstream.serve(updateTenantConfig, async () => {
       throw new AppError('conflict', 'The tenant changed meanwhile.');
     });
