@@ -24,7 +24,8 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swcTransform },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|load-esm|file-type|iterare|cookie)/)'],
+  // content-disposition: ESM-only, loaded by @fastify/static under @fastify/swagger-ui.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|load-esm|file-type|iterare|cookie|content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],

@@ -12,6 +12,7 @@ import { TasksModule } from './tasks/tasks.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
           inject: [NatsBus, DataSource],
           checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
         }),
+        RateLimitModule.forRoot(logger),
         AuthModule,
         TenantsModule,
         TransactionsModule,

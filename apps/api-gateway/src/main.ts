@@ -1,9 +1,9 @@
 import './instrument';
-import { AppError } from '@ledgerline/contracts';
 import { bootstrapService } from '@ledgerline/runtime';
 import { createLogger } from '@ledgerline/telemetry';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
+import { configureEdge } from './http/edge';
 
 const config = loadGatewayConfig();
 const logger = createLogger('api-gateway', config.LOG_LEVEL);
@@ -12,16 +12,7 @@ void bootstrapService({
   logger,
   host: config.HOST,
   port: config.PORT,
-  // Up to 10,000 transactions with 500-character labels in one JSON batch.
-  bodyLimit: 32 * 1_048_576,
-  configure: (app) => {
-    const fastify = app.getHttpAdapter().getInstance();
-    // JSON is the only body the API takes besides CSV imports; anything else is a 415, not a 422.
-    fastify.removeContentTypeParser('text/plain');
-    // CSV imports are streamed by their route, never buffered: hand the raw stream through.
-    fastify.addContentTypeParser('text/csv', (request, payload, done) => {
-      if (request.routeOptions.url === '/v1/imports') done(null, payload);
-      else done(new AppError('unsupported-media-type', 'This route takes application/json.'), undefined);
-    });
-  },
+  // The default for every route; POST /v1/transactions raises it (see configureEdge).
+  bodyLimit: config.JSON_BODY_LIMIT_BYTES,
+  configure: (app) => configureEdge(app, config),
 });

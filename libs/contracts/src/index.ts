@@ -5,6 +5,7 @@ export * from './common/months';
 export * from './common/contract';
 export * from './tenant/tenant-config.schema';
 export * from './tenant/tenant.contracts';
+export * from './tenant/api-key.contracts';
 export * from './transactions/transaction.schema';
 export * from './transactions/transaction.contracts';
 export * from './budget/budget.schema';

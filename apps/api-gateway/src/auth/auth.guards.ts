@@ -1,25 +1,60 @@
 import { AppError } from '@ledgerline/contracts';
-import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { clientIp } from '../http/client-ip';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { classOfMethod, ROUTE_CLASS, type RouteClass } from '../rate-limit/route-class';
 import { bearerToken } from './api-key';
 import { AuthService, type Principal } from './auth.service';
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
 
-async function principalOf(auth: AuthService, context: ExecutionContext): Promise<[AuthedRequest, Principal]> {
-  const request = context.switchToHttp().getRequest<AuthedRequest>();
-  const principal = await auth.authenticate(bearerToken(request.headers.authorization));
-  request.principal = principal;
-  return [request, principal];
+/**
+ * Who is calling, and may they call again now: authenticates the bearer key,
+ * then takes one request from the caller's bucket for this route's class.
+ * Calls without a valid key are limited per client IP before their 401.
+ */
+@Injectable()
+export class Admission {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly limiter: RateLimiter,
+    private readonly reflector: Reflector,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async admit(context: ExecutionContext): Promise<Principal> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthedRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const setHeaders = (headers: Record<string, string>) => void reply.headers(headers);
+    let principal: Principal;
+    try {
+      principal = await this.auth.authenticate(bearerToken(request.headers.authorization));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unauthorized') {
+        const ip = clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.config.TRUSTED_PROXIES.list);
+        await this.limiter.enforce('anonymous', `ip:${ip}`, setHeaders);
+      }
+      throw error;
+    }
+    request.principal = principal;
+    const routeClass = this.reflector.get<RouteClass | undefined>(ROUTE_CLASS, context.getHandler()) ?? classOfMethod(request.method);
+    if (principal.kind === 'admin') await this.limiter.enforce(routeClass, 'admin', setHeaders);
+    else await this.limiter.enforce(routeClass, `key:${principal.keyId}`, setHeaders, principal.tenantId);
+    return principal;
+  }
 }
 
 /** Routes for the operator: the admin key only. */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly admission: Admission) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const [, principal] = await principalOf(this.auth, context);
+    const principal = await this.admission.admit(context);
     if (principal.kind !== 'admin') throw new AppError('forbidden', 'This route needs the admin key.');
     return true;
   }
@@ -28,10 +63,10 @@ export class AdminGuard implements CanActivate {
 /** Routes on a tenant's own data: a tenant key; the tenant id comes from the key, never from the client. */
 @Injectable()
 export class TenantGuard implements CanActivate {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly admission: Admission) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const [, principal] = await principalOf(this.auth, context);
+    const principal = await this.admission.admit(context);
     if (principal.kind !== 'tenant') throw new AppError('forbidden', 'This route needs a tenant API key.');
     return true;
   }

@@ -1,8 +1,10 @@
-import { AppError } from '@ledgerline/contracts';
-import { Inject, Injectable } from '@nestjs/common';
+import { apiKeyRevoked, AppError } from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { timingSafeEqual } from 'node:crypto';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { hashApiKey, looksLikeApiKey, sameSecret } from './api-key';
+import { hashApiKey, looksLikeApiKey } from './api-key';
 import { ApiKeyRepository } from './api-key.repository';
 
 export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; keyId: string };
@@ -11,19 +13,27 @@ const UNKNOWN = { kind: 'unknown' } as const;
 type Lookup = Principal | typeof UNKNOWN;
 
 /**
- * Resolves a bearer token to who is calling. Lookups are cached for at most
- * API_KEY_CACHE_MS (≤ 1 s), which bounds how long a revoked key still works on
- * any replica without a cross-replica invalidation channel.
+ * Resolves a bearer token to who is calling. Lookups are cached per replica;
+ * a revocation is fanned out over NATS so every replica forgets the key at
+ * once, and the cache TTL (API_KEY_CACHE_MS, ≤ 1 s) bounds the delay if that
+ * at-most-once event is lost.
  */
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   private readonly cache: LRUCache<string, Lookup>;
+  private readonly adminHash: Buffer;
 
   constructor(
     private readonly keys: ApiKeyRepository,
+    private readonly bus: NatsBus,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(1, config.API_KEY_CACHE_MS) });
+    this.adminHash = hashApiKey(config.ADMIN_API_KEY);
+  }
+
+  onModuleInit(): void {
+    this.bus.subscribe(apiKeyRevoked, (event) => this.forget(event.keyId));
   }
 
   async authenticate(token: string | undefined): Promise<Principal> {
@@ -33,14 +43,30 @@ export class AuthService {
     return found;
   }
 
-  private async lookup(token: string): Promise<Lookup> {
-    if (sameSecret(token, this.config.ADMIN_API_KEY)) return { kind: 'admin' };
-    if (!looksLikeApiKey(token)) return UNKNOWN;
-    if (this.config.API_KEY_CACHE_MS > 0) {
-      const cached = this.cache.get(token);
-      if (cached) return cached;
+  /** Revokes a key of the tenant and tells every replica; false when there was no such active key. */
+  async revoke(tenantId: string, keyId: string): Promise<boolean> {
+    if (!(await this.keys.revoke(tenantId, keyId))) return false;
+    this.forget(keyId);
+    this.bus.publish(apiKeyRevoked, { tenantId, keyId });
+    // Once the client hears 204, the event is on the server, ahead of anything another replica asks next.
+    await this.bus.connection.flush().catch(() => undefined);
+    return true;
+  }
+
+  private forget(keyId: string): void {
+    for (const [token, lookup] of this.cache.entries()) {
+      if (lookup.kind === 'tenant' && lookup.keyId === keyId) this.cache.delete(token);
     }
-    const row = await this.keys.findActiveTenantByHash(hashApiKey(token));
+  }
+
+  private async lookup(token: string): Promise<Lookup> {
+    // Only tenant keys are cached, so a hit is never the admin key and skips hashing entirely.
+    const cached = this.config.API_KEY_CACHE_MS > 0 ? this.cache.get(token) : undefined;
+    if (cached) return cached;
+    const hash = hashApiKey(token);
+    if (timingSafeEqual(hash, this.adminHash)) return { kind: 'admin' };
+    if (!looksLikeApiKey(token)) return UNKNOWN;
+    const row = await this.keys.findActiveTenantByHash(hash);
     const result: Lookup = row ? { kind: 'tenant', ...row } : UNKNOWN;
     if (this.config.API_KEY_CACHE_MS > 0) this.cache.set(token, result);
     return result;

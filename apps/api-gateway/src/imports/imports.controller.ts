@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ZodPipe } from '../http/zod-body.pipe';
+import { RateLimitClass } from '../rate-limit/route-class';
 import { limitBytes } from './limit-bytes';
 
 @Controller('v1/imports')
@@ -23,6 +24,7 @@ export class ImportsController {
    */
   @Post()
   @HttpCode(202)
+  @RateLimitClass('imports')
   async create(@Tenant() t: TenantPrincipal, @Req() request: FastifyRequest): Promise<{ id: string; status: string }> {
     const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'text/csv' || !(request.body instanceof Readable)) {

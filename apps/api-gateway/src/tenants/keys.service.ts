@@ -3,10 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hashApiKey, keyPrefix, mintApiKey } from '../auth/api-key';
 import { ApiKeyRepository, type ApiKeyRow } from '../auth/api-key.repository';
+import { AuthService } from '../auth/auth.service';
 
 @Injectable()
 export class KeysService {
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly auth: AuthService,
+  ) {}
 
   async mint(tenantId: string): Promise<{ id: string; prefix: string; apiKey: string }> {
     const apiKey = mintApiKey();
@@ -20,6 +24,6 @@ export class KeysService {
   }
 
   async revoke(tenantId: string, keyId: string): Promise<void> {
-    if (!(await this.keys.revoke(tenantId, keyId))) throw new AppError('not-found', 'No such active key.');
+    if (!(await this.auth.revoke(tenantId, keyId))) throw new AppError('not-found', 'No such active key.');
   }
 }

@@ -49,6 +49,12 @@ export class TenantController {
     return this.keys.mint(tenant.tenantId);
   }
 
+  /** Which key and tenant this call authenticated as; answered here without any downstream call. */
+  @Get('keys/current')
+  currentKey(@Tenant() tenant: TenantPrincipal): { id: string; tenantId: string } {
+    return { id: tenant.keyId, tenantId: tenant.tenantId };
+  }
+
   @Get('keys')
   async listKeys(@Tenant() tenant: TenantPrincipal): Promise<{ keys: ApiKeyRow[] }> {
     return { keys: await this.keys.list(tenant.tenantId) };

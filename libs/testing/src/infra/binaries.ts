@@ -10,25 +10,36 @@ export interface Binaries {
   pgBin: string;
 }
 
+/** Installs Debian packages when running as root; otherwise says what to install. */
+function aptInstall(packages: string[], log: (line: string) => void): void {
+  if (!isRoot()) {
+    throw new Error(`Missing ${packages.join(', ')}: install them (e.g. sudo apt-get install -y ${packages.join(' ')}) and retry.`);
+  }
+  log(`installing ${packages.join(', ')} with apt-get…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...packages],
+  ]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
+  }
+}
+
 /** Finds nats-server, redis-server and PostgreSQL 15; installs the first two with apt when root. */
 export function ensureBinaries(log: (line: string) => void = console.log): Binaries {
   const missing = ['nats-server', 'redis-server'].filter((b) => !which(b));
-  if (missing.length > 0) {
-    if (!isRoot()) {
-      throw new Error(`Missing ${missing.join(', ')}: install them (e.g. sudo apt-get install -y ${missing.join(' ')}) and retry.`);
-    }
-    log(`installing ${missing.join(', ')} with apt-get (about 30 s)…`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [
-      ['update', '-qq'],
-      ['install', '-y', '-qq', ...missing],
-    ]) {
-      const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-      if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
-    }
-  }
+  if (missing.length > 0) aptInstall(missing, log);
   if (!existsSync(`${PG_BIN}/pg_ctl`)) {
     throw new Error(`PostgreSQL 15 not found under ${PG_BIN} (set PG_BIN, or apt-get install -y postgresql-15).`);
   }
   return { natsServer: which('nats-server') as string, redisServer: which('redis-server') as string, pgBin: PG_BIN };
+}
+
+/** Headless Chromium for the status-page check (Debian's package; CHROMIUM_BIN overrides). */
+export function ensureChromium(log: (line: string) => void = console.log): string {
+  const configured = process.env.CHROMIUM_BIN;
+  if (configured) return configured;
+  if (!which('chromium')) aptInstall(['chromium'], log);
+  return which('chromium') as string;
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureChromium } from '../infra/binaries';
 import { freePort, stopRecordedPids } from '../infra/process';
 import { SERVICES, type ServiceName } from '../stack/services';
 import { startServices } from '../stack/stack';
@@ -9,6 +10,7 @@ export const E2E_ADMIN_KEY = 'e2e-admin-key';
 
 /** E2E tier: the whole system from dist/, every service in its own process, reached through the gateway. */
 export default async function e2eSetup(): Promise<void> {
+  process.env.CHROMIUM_BIN = ensureChromium();
   const infra = await startThrowAwayInfra('e2e');
   const ports = {} as Record<ServiceName, number>;
   for (const s of SERVICES) ports[s.name] = await freePort();

@@ -1,0 +1,24 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type pino from 'pino';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { createRateLimitRedis, RATE_LIMIT_REDIS } from './rate-limit.redis';
+import { RateLimiter } from './rate-limiter.service';
+
+@Global()
+@Module({})
+export class RateLimitModule {
+  static forRoot(logger: pino.Logger): DynamicModule {
+    return {
+      module: RateLimitModule,
+      providers: [
+        {
+          provide: RATE_LIMIT_REDIS,
+          inject: [GATEWAY_CONFIG],
+          useFactory: (config: GatewayConfig) => createRateLimitRedis(config.REDIS_URL, logger),
+        },
+        RateLimiter,
+      ],
+      exports: [RateLimiter],
+    };
+  }
+}
