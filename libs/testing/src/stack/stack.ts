@@ -110,7 +110,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       ...(process.env as Record<string, string>),
       ...options.infra.env,
       ...portEnv,
-      OTEL_EXPORTER_OTLP_ENDPOINT: urls.monitoring,
+      // Our monitoring service unless the environment names another receiver (a collector, Jaeger, Tempo).
+      OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? urls.monitoring,
       OTEL_BSP_SCHEDULE_DELAY: '500',
       ...options.env,
       PORT: String(options.ports[name]),
