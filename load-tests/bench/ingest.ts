@@ -16,6 +16,8 @@ import { createBenchTenant, round, startBenchStack } from './bench-stack';
  */
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 50);
+/** Ten months split 1,000,000 rows evenly: an import holds at most 1,000,000. */
+const MONTHS = 10;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const CSV_HEADER = 'externalId,date,month,label,amount,category,subcategory,expenseType,member,exclude\n';
@@ -34,8 +36,8 @@ async function writeFiles(dir: string, copyTenant: string): Promise<{ csv: strin
   for (const r of generateTransactions({
     seed: 2026,
     startMonth: '2025-01',
-    months: 12,
-    rowsPerMonth: Math.ceil(ROWS / 12),
+    months: MONTHS,
+    rowsPerMonth: Math.ceil(ROWS / MONTHS),
     members: ['m1', 'm2', 'm3'],
     idPrefix: 'bench',
   })) {
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${tenant.apiKey}` };
     log(`writing ${ROWS} rows as CSV and as COPY text`);
     const files = await writeFiles(stack.dataDir, randomUUID());
-    const rows = Math.ceil(ROWS / 12) * 12;
+    const rows = Math.ceil(ROWS / MONTHS) * MONTHS;
 
     log('raw COPY into ingestion.transactions');
     const pg = new Client({ connectionString: stack.infra.env.DATABASE_URL });
