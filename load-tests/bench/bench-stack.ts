@@ -1,7 +1,18 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, SERVICES, startInfra, startServices, type Infra, type RunningServices, type ServiceName } from '@ledgerline/testing';
+import {
+  freePort,
+  SERVICES,
+  startInfra,
+  startProcess,
+  startServices,
+  waitFor,
+  type Infra,
+  type ManagedProcess,
+  type RunningServices,
+  type ServiceName,
+} from '@ledgerline/testing';
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key';
 
@@ -10,13 +21,18 @@ export interface BenchStack {
   services: RunningServices;
   gatewayUrl: string;
   dataDir: string;
+  /** Starts the reference: a bare Fastify hello-world in its own process (stopped with the stack); returns its URL. */
+  startHelloServer(): Promise<string>;
   /** Peak resident memory of a service so far (VmHWM), in MiB. */
   peakRssMiB(name: ServiceName): number;
   stop(): Promise<void>;
 }
 
-/** The whole system on free loopback ports in a temporary directory; everything is stopped by PID at the end. */
-export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+/**
+ * The whole system (or `only` some services) on free loopback ports in a
+ * temporary directory; everything is stopped by PID at the end.
+ */
+export async function startBenchStack(log: (line: string) => void, only?: ServiceName[]): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-'));
   chmodSync(dataDir, 0o755);
   const infra = await startInfra({
@@ -32,6 +48,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     services = await startServices({
       infra,
       ports,
+      ...(only ? { only } : {}),
       env: {
         ADMIN_API_KEY: BENCH_ADMIN_KEY,
         LOG_LEVEL: 'warn',
@@ -45,7 +62,9 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     await infra.stop();
     throw error;
   }
+  const extra: ManagedProcess[] = [];
   const stop = async () => {
+    for (const proc of extra) await proc.stop();
     await services.stopAll();
     await infra.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -55,6 +74,18 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     services,
     gatewayUrl: services.urls['api-gateway'],
     dataDir,
+    startHelloServer: async () => {
+      const port = await freePort();
+      const proc = startProcess('hello', process.execPath, [join(__dirname, 'hello-server.js'), String(port)], join(dataDir, 'hello.log'));
+      extra.push(proc);
+      await waitFor(
+        'hello-world server',
+        async () => (await fetch(`http://127.0.0.1:${port}/hello`).catch(() => undefined))?.ok === true,
+        10_000,
+        50,
+      );
+      return `http://127.0.0.1:${port}/hello`;
+    },
     peakRssMiB: (name) => {
       const pid = services.processes.get(name)?.child.pid;
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');

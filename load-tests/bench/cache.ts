@@ -1,4 +1,4 @@
-import { freePort, spawnService, startProcess, waitFor, type ManagedProcess } from '@ledgerline/testing';
+import { freePort, spawnService, type ManagedProcess } from '@ledgerline/testing';
 import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { createBenchTenant, percentile, round, startBenchStack, type BenchStack } from './bench-stack';
@@ -17,12 +17,6 @@ const WRITES_PER_S = Number(process.env.BENCH_FRESHNESS_WRITES ?? 200);
 const READS_PER_S = Number(process.env.BENCH_FRESHNESS_READS ?? 1_000);
 const MONTH = '2026-03';
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-const BARE_FASTIFY = `
-const app = require('fastify')();
-app.get('/', async () => ({ hello: 'world' }));
-app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
-`;
 
 function load(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -140,13 +134,7 @@ async function main(): Promise<void> {
     );
     const cacheUrls = [stack.services.urls['cache-gateway'], `http://127.0.0.1:${secondPort}`];
 
-    const barePort = await freePort();
-    const bare = startProcess('bare-fastify', process.execPath, ['-e', BARE_FASTIFY], join(stack.dataDir, 'bare.log'), {
-      env: { ...process.env, PORT: String(barePort) },
-      cwd: process.cwd(),
-    });
-    extra.push(bare);
-    await waitFor('bare fastify', async () => (await fetch(`http://127.0.0.1:${barePort}/`).catch(() => undefined))?.ok === true);
+    const bareUrl = await stack.startHelloServer();
 
     const tenant = await createBenchTenant(stack.gatewayUrl);
     const key = tenant.apiKey;
@@ -156,7 +144,7 @@ async function main(): Promise<void> {
 
     log('warm throughput: bare Fastify, then the summary through the stack');
     await load({ url: summaryUrl, headers: auth, connections: CONNECTIONS, duration: 2 }); // warm up JITs and caches
-    const bareResult = await load({ url: `http://127.0.0.1:${barePort}/`, connections: CONNECTIONS, duration: DURATION_S });
+    const bareResult = await load({ url: bareUrl, connections: CONNECTIONS, duration: DURATION_S });
     const warmResult = await load({ url: summaryUrl, headers: auth, connections: CONNECTIONS, duration: DURATION_S });
 
     log('warm latency at a fixed 1,000 req/s');

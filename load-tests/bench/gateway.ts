@@ -1,9 +1,6 @@
-import { freePort, startInfra, startProcess, startServices, waitFor, type ServiceName } from '@ledgerline/testing';
 import autocannon from 'autocannon';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BENCH_ADMIN_KEY, createBenchTenant, round } from './bench-stack';
+import { cpus, loadavg } from 'node:os';
+import { createBenchTenant, round, startBenchStack } from './bench-stack';
 
 /**
  * npm run bench:gateway — requests/s of an authenticated, rate-limited no-op
@@ -43,37 +40,11 @@ async function load(url: string, headers: Record<string, string> = {}, duration 
 const best = (runs: Figures[]): Figures => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-gw-'));
-  chmodSync(dataDir, 0o755);
-  const infra = await startInfra({
-    dataDir,
-    ports: { postgres: await freePort(), nats: await freePort(), redis: await freePort() },
-    fast: true,
-    log,
-  });
-  const only: ServiceName[] = ['monitoring', 'provisions', 'api-gateway'];
-  const ports = { monitoring: 0, provisions: 0, ingestion: 0, aggregation: 0, 'cache-gateway': 0, 'api-gateway': 0 } as Record<
-    ServiceName,
-    number
-  >;
-  for (const name of Object.keys(ports) as ServiceName[]) ports[name] = await freePort();
-  // Limits far above what one machine can send: every request is admitted and pays for the full check.
-  const services = await startServices({
-    infra,
-    ports,
-    only,
-    env: { ADMIN_API_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'warn', RATE_LIMIT_READS: '1000000/1s,1000000' },
-  });
-  const helloPort = await freePort();
-  const hello = startProcess(
-    'hello',
-    process.execPath,
-    [join(__dirname, 'hello-server.js'), String(helloPort)],
-    join(infra.logDir, 'hello.log'),
-  );
+  // Only what the measured route needs: fewer processes competing for the cores.
+  const stack = await startBenchStack(log, ['monitoring', 'provisions', 'api-gateway']);
   try {
-    await waitFor('hello-world server', async () => (await fetch(`http://127.0.0.1:${helloPort}/hello`)).ok, 10_000, 50);
-    const gatewayUrl = services.urls['api-gateway'];
+    const helloUrl = await stack.startHelloServer();
+    const gatewayUrl = stack.gatewayUrl;
     const tenant = await createBenchTenant(gatewayUrl);
     const auth = { authorization: `Bearer ${tenant.apiKey}` };
     const probe = await fetch(`${gatewayUrl}/v1/tenant/keys/current`, { headers: auth });
@@ -81,7 +52,7 @@ async function main(): Promise<void> {
 
     // Unmeasured warm-up: JIT, connection pools and caches settle before anything counts.
     log(`warm-up: ${WARMUP_S} s each`);
-    await load(`http://127.0.0.1:${helloPort}/hello`, {}, WARMUP_S);
+    await load(helloUrl, {}, WARMUP_S);
     await load(`${gatewayUrl}/v1/tenant/keys/current`, auth, WARMUP_S);
     await load(`${gatewayUrl}/healthz`, {}, WARMUP_S);
     const loadBefore = loadavg()[0] as number;
@@ -92,7 +63,7 @@ async function main(): Promise<void> {
       log(
         `round ${round_}/${ROUNDS}: bare Fastify, gateway no-op route, gateway /healthz (${DURATION_S} s each, ${CONNECTIONS} connections)`,
       );
-      bare.push(await load(`http://127.0.0.1:${helloPort}/hello`));
+      bare.push(await load(helloUrl));
       gateway.push(await load(`${gatewayUrl}/v1/tenant/keys/current`, auth));
       floor.push(await load(`${gatewayUrl}/healthz`));
     }
@@ -130,10 +101,7 @@ async function main(): Promise<void> {
       )}\n`,
     );
   } finally {
-    await hello.stop();
-    await services.stopAll();
-    await infra.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

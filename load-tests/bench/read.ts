@@ -128,7 +128,9 @@ async function stage(stack: BenchStack, pg: Client, tenants: SeededTenant[], tar
   await pg.query('VACUUM ANALYZE ingestion.transactions');
   const coveringIndexSeconds = (performance.now() - indexStarted) / 1000;
   const naiveCovering = await measure(200, 10, () => pg.query(NAIVE_SUMMARY, args));
-  const plan = (await pg.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${NAIVE_SUMMARY.replace('$1', `'${tenant.id}'`).replace('$2', `'${MONTH}'`)}`)).rows
+  const plan = (
+    await pg.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${NAIVE_SUMMARY.replace('$1', `'${tenant.id}'`).replace('$2', `'${MONTH}'`)}`)
+  ).rows
     .map((r) => r['QUERY PLAN'])
     .find((line) => /Scan/.test(line))
     ?.trim();
