@@ -1,11 +1,10 @@
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
-import { HealthModule } from '@ledgerline/runtime';
+import { createHotPathRedis, HealthModule, RedisDeadline, type Redis } from '@ledgerline/runtime';
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import type { CacheGatewayConfig } from './config';
 import { CacheModule } from './cache/cache.module';
-import { createRedis, REDIS, redisReadiness, type Redis } from './redis/redis.client';
-import { CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER } from './tokens';
+import { CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER, REDIS } from './tokens';
 
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -22,12 +21,17 @@ export class AppModule {
     return {
       module: AppModule,
       providers: [
-        { provide: REDIS, useFactory: () => createRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, logger) },
+        { provide: REDIS, useFactory: () => createHotPathRedis(config.REDIS_URL, logger, 'shared cache (L1 and the source serve)') },
+        {
+          provide: RedisDeadline,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new RedisDeadline(redis, config.REDIS_COMMAND_TIMEOUT_MS),
+        },
         { provide: CACHE_GATEWAY_CONFIG, useValue: config },
         { provide: CACHE_GATEWAY_LOGGER, useValue: logger },
         RedisCloser,
       ],
-      exports: [REDIS, CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER],
+      exports: [REDIS, RedisDeadline, CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER],
       imports: [
         MessagingModule.forRoot({
           url: config.NATS_URL,
@@ -36,8 +40,9 @@ export class AppModule {
           logger,
         }),
         HealthModule.forRoot({
-          inject: [NatsBus, REDIS],
-          checks: (bus: NatsBus, redis: Redis) => [natsReadiness(bus), redisReadiness(redis)],
+          // Not Redis: without it the cache degrades to L1 and the source, it does not stop serving.
+          inject: [NatsBus],
+          checks: (bus: NatsBus) => [natsReadiness(bus)],
         }),
         CacheModule,
       ],

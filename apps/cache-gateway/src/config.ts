@@ -7,7 +7,11 @@ const schema = z.object({
   PORT: port(3004),
   REDIS_COMMAND_TIMEOUT_MS: millis(50),
   /** L1 (in-process LRU) budget in bytes of stored replies. */
-  CACHE_L1_MAX_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+  CACHE_L1_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
   /** Safety net only: entries are invalidated by events long before this. */
   CACHE_TTL_MS: millis(300_000),
   /** Replies larger than this are stored gzipped (and forwarded gzipped to clients that accept it). */

@@ -1,2 +1,4 @@
 export const CACHE_GATEWAY_CONFIG = Symbol('CACHE_GATEWAY_CONFIG');
 export const CACHE_GATEWAY_LOGGER = Symbol('CACHE_GATEWAY_LOGGER');
+/** The hot-path Redis client (`Redis` from @ledgerline/runtime); commands go through the RedisDeadline provider. */
+export const REDIS = Symbol('REDIS');

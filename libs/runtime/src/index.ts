@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './problem.filter';
 export * from './readiness';
 export * from './faults';
+export * from './redis';

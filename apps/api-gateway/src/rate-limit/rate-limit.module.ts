@@ -1,7 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { createRateLimitRedis, RATE_LIMIT_REDIS } from './rate-limit.redis';
+import { createHotPathRedis } from '@ledgerline/runtime';
+import { RATE_LIMIT_REDIS } from './rate-limit.redis';
 import { RateLimiter } from './rate-limiter.service';
 
 @Global()
@@ -14,7 +15,8 @@ export class RateLimitModule {
         {
           provide: RATE_LIMIT_REDIS,
           inject: [GATEWAY_CONFIG],
-          useFactory: (config: GatewayConfig) => createRateLimitRedis(config.REDIS_URL, logger),
+          useFactory: (config: GatewayConfig) =>
+            createHotPathRedis(config.REDIS_URL, logger, 'shared rate limits (per-replica fallback limits apply)'),
         },
         RateLimiter,
       ],

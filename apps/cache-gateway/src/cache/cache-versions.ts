@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { RedisDeadline } from '@ledgerline/runtime';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { REDIS, type Redis } from '../redis/redis.client';
 
 /** What a cached reply depends on: months of one tenant, plus everything tenant-wide. */
 export interface CacheScope {
@@ -28,18 +28,16 @@ export class CacheVersions {
   private readonly replica = randomUUID().slice(0, 8);
   private readonly local = new Map<string, Map<string, number>>();
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisDeadline) {}
 
   /** The version part of a cache key, and whether it is shared (Redis) or this replica's own. */
   async token(scope: CacheScope): Promise<{ token: string; shared: boolean }> {
     const fields = [TENANT_WIDE, ...scope.months];
-    if (this.redis.isReady) {
-      try {
-        const values = await this.redis.hmGet(versionsKey(scope.tenantId), fields);
-        return { token: `s:${values.map((v) => v ?? '0').join('.')}`, shared: true };
-      } catch {
-        // Timed out or disconnected mid-command: same as unreachable.
-      }
+    try {
+      const values = await this.redis.run((r) => r.hmGet(versionsKey(scope.tenantId), fields));
+      return { token: `s:${values.map((v) => v ?? '0').join('.')}`, shared: true };
+    } catch {
+      // Unreachable, timed out or disconnected mid-command: this replica's own counters.
     }
     const counters = this.local.get(scope.tenantId);
     return { token: `l${this.replica}:${fields.map((f) => counters?.get(f) ?? 0).join('.')}`, shared: false };
@@ -47,11 +45,12 @@ export class CacheVersions {
 
   /** Bumps the shared versions; returns false when Redis could not be reached. */
   async bumpShared(tenantId: string, months: readonly string[] | undefined): Promise<boolean> {
-    if (!this.redis.isReady) return false;
     try {
-      const tx = this.redis.multi();
-      for (const field of months ?? [TENANT_WIDE]) tx.hIncrBy(versionsKey(tenantId), field, 1);
-      await tx.exec();
+      await this.redis.run((r) => {
+        const tx = r.multi();
+        for (const field of months ?? [TENANT_WIDE]) tx.hIncrBy(versionsKey(tenantId), field, 1);
+        return tx.exec();
+      });
       return true;
     } catch {
       return false;

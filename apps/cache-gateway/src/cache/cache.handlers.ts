@@ -11,8 +11,8 @@ import {
 import { NatsBus } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type pino from 'pino';
-import { REDIS, type Redis } from '../redis/redis.client';
-import { CACHE_GATEWAY_LOGGER } from '../tokens';
+import type { Redis } from '@ledgerline/runtime';
+import { CACHE_GATEWAY_LOGGER, REDIS } from '../tokens';
 import { CacheVersions } from './cache-versions';
 import { CACHED_READS, type CachedRead } from './cached-reads';
 import { ReadThroughCache } from './read-through';

@@ -1,7 +1,16 @@
 import { cachedRead, getBreakdown, getSummary, invalidateCache, type Summary } from '@ledgerline/contracts';
 import { NatsBus, rawReplyJson } from '@ledgerline/messaging';
-import { createHttpApp } from '@ledgerline/runtime';
-import { ensureBinaries, freePort, startNats, startRedis, stopChild, waitFor, type RunningNats, type RunningRedis } from '@ledgerline/testing';
+import { createHttpApp, type Redis } from '@ledgerline/runtime';
+import {
+  ensureBinaries,
+  freePort,
+  startNats,
+  startRedis,
+  stopChild,
+  waitFor,
+  type RunningNats,
+  type RunningRedis,
+} from '@ledgerline/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +19,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { AppModule } from '../app.module';
 import { loadCacheGatewayConfig } from '../config';
-import { REDIS, type Redis } from '../redis/redis.client';
+import { REDIS } from '../tokens';
 
 const logger = pino({ level: 'silent' });
 const MONTH = '2026-03';

@@ -1,5 +1,6 @@
 import { AppError, type ParsedRequestOf, type RequestContract, type RequestOf } from '@ledgerline/contracts';
 import { NatsBus, type RawReply } from '@ledgerline/messaging';
+import { RedisDeadline } from '@ledgerline/runtime';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
@@ -8,7 +9,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { CACHE_GATEWAY_CONFIG } from '../tokens';
 import type { CacheGatewayConfig } from '../config';
-import { REDIS, type Redis } from '../redis/redis.client';
 import { CacheVersions } from './cache-versions';
 import type { CachedRead } from './cached-reads';
 import { recordLookup } from './cache.metrics';
@@ -35,7 +35,7 @@ export class ReadThroughCache {
   constructor(
     @Inject(CACHE_GATEWAY_CONFIG) private readonly config: CacheGatewayConfig,
     @Inject(CACHE_MANAGER) private readonly l2: Cache,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly redis: RedisDeadline,
     private readonly versions: CacheVersions,
     private readonly bus: NatsBus,
   ) {
@@ -105,7 +105,7 @@ export class ReadThroughCache {
       if (shared) await this.toL2(unversioned, key, reply);
       return reply;
     } finally {
-      if (shared) await this.redis.del(leaseKey(key)).catch(() => undefined);
+      if (shared) await this.redis.run((r) => r.del(leaseKey(key))).catch(() => undefined);
     }
   }
 
@@ -122,7 +122,7 @@ export class ReadThroughCache {
       recordLookup(read.route, 'l1', 'stale');
       return local;
     }
-    const sharedKey = await this.redis.get(latestKey(unversioned)).catch(() => null);
+    const sharedKey = await this.redis.run((r) => r.get(latestKey(unversioned))).catch(() => null);
     const shared = sharedKey === null ? undefined : await this.fromL2(sharedKey);
     if (!shared) throw error;
     recordLookup(read.route, 'l2', 'stale');
@@ -136,7 +136,7 @@ export class ReadThroughCache {
 
   private async fromL2(key: string): Promise<RawReply | undefined> {
     try {
-      const stored = await this.l2.get<string>(key);
+      const stored = await this.redis.run(() => this.l2.get<string>(key));
       return stored === undefined || stored === null ? undefined : decodeStored(stored);
     } catch {
       return undefined; // Redis trouble is a miss, never an error.
@@ -144,15 +144,19 @@ export class ReadThroughCache {
   }
 
   private async toL2(unversioned: string, key: string, reply: RawReply): Promise<void> {
-    await Promise.all([
-      this.l2.set(key, encodeStored(reply), this.config.CACHE_TTL_MS),
-      this.redis.set(latestKey(unversioned), key, { PX: this.config.CACHE_TTL_MS }),
-    ]).catch(() => undefined);
+    await this.redis
+      .run((r) =>
+        Promise.all([
+          this.l2.set(key, encodeStored(reply), this.config.CACHE_TTL_MS),
+          r.set(latestKey(unversioned), key, { PX: this.config.CACHE_TTL_MS }),
+        ]),
+      )
+      .catch(() => undefined);
   }
 
   private async takeLease(key: string): Promise<boolean> {
     try {
-      return (await this.redis.set(leaseKey(key), this.owner, { NX: true, PX: this.config.CACHE_LEASE_MS })) === 'OK';
+      return (await this.redis.run((r) => r.set(leaseKey(key), this.owner, { NX: true, PX: this.config.CACHE_LEASE_MS }))) === 'OK';
     } catch {
       return true; // No Redis, no coordination: compute here.
     }
@@ -164,7 +168,7 @@ export class ReadThroughCache {
       await sleep(LEASE_POLL_MS);
       const stored = await this.fromL2(key);
       if (stored) return stored;
-      if (!this.redis.isReady) return undefined;
+      if (!this.redis.available) return undefined;
     }
     return undefined;
   }

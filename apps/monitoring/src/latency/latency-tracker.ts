@@ -53,7 +53,8 @@ export class LatencyTracker {
     const exemplars = new Set<string>();
     for (const span of spans) {
       const hit = span.attributes['cache.hit'];
-      if (typeof hit === 'boolean') this.cacheSeries(span.service, String(span.attributes['cache.level'] ?? 'default')).forEach((w) => w.record(nowMs, hit));
+      if (typeof hit === 'boolean')
+        this.cacheSeries(span.service, String(span.attributes['cache.level'] ?? 'default')).forEach((w) => w.record(nowMs, hit));
       const route = routeOf(span);
       if (route === null) continue;
       const durationMs = Number(span.durationNanos) / 1e6;

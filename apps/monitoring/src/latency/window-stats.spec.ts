@@ -1,16 +1,5 @@
+import { prng as rng } from '@ledgerline/testing';
 import { keepSlowest, SlidingWindow } from './window-stats';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Log-normal latencies (median ~40 ms, long tail) plus a slow mode: the shape real routes have. */
 function latencies(n: number, seed: number): number[] {
