@@ -1,7 +1,6 @@
-import { api, createTenant, e2e, killService, restartedPidsFile, restartService, SPEC_TENANT } from '@ledgerline/testing';
+import { api, createTenant, e2e, killService, restartService, SPEC_TENANT } from '@ledgerline/testing';
 import type { Alert, PerformanceReport } from '@ledgerline/contracts';
-import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,15 +21,6 @@ rules:
     thresholdsMs: { warning: 400, critical: 600 }
 `;
 
-interface SpawnSpec {
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-  cwd: string;
-  logFile: string;
-  readyUrl: string;
-}
-
 interface TraceSpan {
   spanId: string;
   parentSpanId: string | null;
@@ -39,7 +29,11 @@ interface TraceSpan {
   attributes: Record<string, unknown>;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, tick: () => Promise<unknown> = async () => undefined): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  tick: () => Promise<unknown> = async () => undefined,
+): Promise<T> {
   for (let i = 0; i < 300; i++) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -86,26 +80,12 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
     writeFileSync(rulesFile, DRILL_RULES);
 
     // Swap the stack's monitoring for one with the drill rules, on the same port so every exporter still reaches it.
-    const specs = JSON.parse(readFileSync(process.env.E2E_SERVICE_SPECS as string, 'utf8')) as Record<string, SpawnSpec>;
-    const spec = specs['monitoring'] as SpawnSpec;
     await killService('monitoring');
-    const log = openSync(spec.logFile, 'a');
-    const child = spawn(spec.command, spec.args, {
-      env: {
-        ...spec.env,
-        MONITORING_RULES_FILE: rulesFile,
-        MONITORING_EVAL_INTERVAL_MS: '200',
-        MONITORING_WEBHOOK_URLS: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`,
-      },
-      cwd: spec.cwd,
-      detached: true,
-      stdio: ['ignore', log, log],
+    drillPid = await restartService('monitoring', {
+      MONITORING_RULES_FILE: rulesFile,
+      MONITORING_EVAL_INTERVAL_MS: '200',
+      MONITORING_WEBHOOK_URLS: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`,
     });
-    child.unref();
-    drillPid = child.pid;
-    appendFileSync(restartedPidsFile(), `${child.pid}\n`);
-    await until('drill monitoring /readyz', async () => ((await fetch(spec.readyUrl).catch(() => undefined))?.ok ? true : undefined));
-    process.env.E2E_SERVICE_PIDS = JSON.stringify({ ...(JSON.parse(process.env.E2E_SERVICE_PIDS as string) as object), monitoring: child.pid });
 
     tenantKey = (await createTenant(SPEC_TENANT)).apiKey;
   }, 90_000);
@@ -164,7 +144,9 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
     expect(row?.exemplar?.slowestSpans[0]?.name).toBe('fault.injected');
     expect(report.recommendations.some((r) => r.subject.endsWith(REFRESH) && r.message.includes('injected fault'))).toBe(true);
 
-    const hook = await until('the firing webhook', async () => hooks.find((h) => h.status === 'firing' && h.alerts[0]?.labels['severity'] === 'critical'));
+    const hook = await until('the firing webhook', async () =>
+      hooks.find((h) => h.status === 'firing' && h.alerts[0]?.labels['severity'] === 'critical'),
+    );
     expect(hook.alerts[0]?.annotations['exemplar_trace_ids']).toContain(traceId);
 
     const status = await (await fetch(`${e2e.monitoringUrl()}/status`)).text();

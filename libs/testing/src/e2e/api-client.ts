@@ -72,19 +72,26 @@ export async function killService(name: ServiceName): Promise<void> {
 }
 
 /**
- * Starts a fresh copy of a service the test stopped. It outlives the test file
- * (later specs need it too); its PID is recorded for the e2e teardown to stop.
+ * Starts a fresh copy of a service the test stopped, optionally with extra
+ * environment. It outlives the test file (later specs need it too); its PID is
+ * recorded for the e2e teardown to stop, and returned.
  */
-export async function restartService(name: ServiceName): Promise<void> {
+export async function restartService(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<number> {
   const specs = JSON.parse(readFileSync(env('E2E_SERVICE_SPECS'), 'utf8')) as Record<ServiceName, ServiceSpawnSpec>;
   const spec = specs[name];
   const log = openSync(spec.logFile, 'a');
-  const child = spawn(spec.command, spec.args, { env: spec.env, cwd: spec.cwd, detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(spec.command, spec.args, {
+    env: { ...spec.env, ...extraEnv },
+    cwd: spec.cwd,
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
   child.unref();
   appendFileSync(restartedPidsFile(), `${child.pid}\n`);
   await waitFor(`${name} /readyz`, async () => (await fetch(spec.readyUrl)).ok, 60_000, 200);
   const pids = JSON.parse(env('E2E_SERVICE_PIDS')) as Record<string, number>;
   process.env.E2E_SERVICE_PIDS = JSON.stringify({ ...pids, [name]: child.pid });
+  return child.pid as number;
 }
 
 export const restartedPidsFile = (): string => join(env('E2E_LOG_DIR'), 'restarted.pids');
