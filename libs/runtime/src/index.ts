@@ -6,3 +6,4 @@ export * from './problem.filter';
 export * from './readiness';
 export * from './faults';
 export * from './redis';
+export * from './server-spans';

@@ -6,20 +6,27 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { IncomingMessage } from 'node:http';
-
-/** Infrastructure endpoints that would only add noise (and a feedback loop for the receiver). */
-const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/v1/traces', '/favicon.ico']);
+import { RateLimitedSampler } from './rate-limited-sampler';
 
 let sdk: NodeSDK | undefined;
+
+/** New traces recorded per second and process unless OTEL_TRACES_SAMPLER names a standard sampler. */
+const DEFAULT_TRACES_PER_SECOND = 100;
+
+/** A caller's sampling decision is kept (one trace is sampled whole or not at all); new traces are rate-limited. */
+function defaultSampler(): ParentBasedSampler {
+  const perSecond = Number(process.env.TRACES_PER_SECOND ?? DEFAULT_TRACES_PER_SECOND);
+  return new ParentBasedSampler({ root: new RateLimitedSampler(perSecond) });
+}
 
 export function startTelemetry(serviceName: string): void {
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
   process.env.OTEL_SERVICE_NAME ??= serviceName;
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME, 'service.namespace': 'ledgerline' }),
+    ...(process.env.OTEL_TRACES_SAMPLER ? {} : { sampler: defaultSampler() }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
     instrumentations: [
       getNodeAutoInstrumentations({
@@ -28,9 +35,9 @@ export function startTelemetry(serviceName: string): void {
         '@opentelemetry/instrumentation-net': { enabled: false },
         '@opentelemetry/instrumentation-runtime-node': { enabled: false },
         '@opentelemetry/instrumentation-pino': { enabled: false },
-        '@opentelemetry/instrumentation-http': {
-          ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
-        },
+        // Server spans come from a Fastify hook (libs/runtime server-spans.ts), cheaper and named by route;
+        // outgoing requests are still traced here.
+        '@opentelemetry/instrumentation-http': { disableIncomingRequestInstrumentation: true },
       }),
     ],
   });

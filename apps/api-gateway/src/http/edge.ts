@@ -1,6 +1,5 @@
 import fastifyCompress from '@fastify/compress';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import { AppError } from '@ledgerline/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { trace } from '@opentelemetry/api';
@@ -8,6 +7,7 @@ import { constants as zlib } from 'node:zlib';
 import type { GatewayConfig } from '../config';
 import { registerDocs } from '../openapi/docs';
 import { requestId } from './request-id';
+import { addSecurityHeaders, securityHeaders } from './security-headers';
 
 /** Headers a browser client may read: rate-limit state, retry hints, the request id. */
 const EXPOSED_HEADERS = [
@@ -33,10 +33,11 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
     if (route.url === '/v1/transactions' && route.method === 'POST') route.bodyLimit = config.BATCH_BODY_LIMIT_BYTES;
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const id = requestId(request.headers['x-request-id']);
     void reply.header('X-Request-Id', id);
     trace.getActiveSpan()?.setAttribute('http.request_id', id);
+    done();
   });
 
   // JSON is the only body the API takes besides CSV imports; anything else is a 415, not a 422.
@@ -55,11 +56,14 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
 
-  await app.register(fastifyHelmet, {
-    // A JSON API serves no HTML except the docs page, which sets its own policy.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: config.CORS_ORIGINS.length > 0 ? 'cross-origin' : 'same-origin' },
-  });
+  addSecurityHeaders(
+    fastify,
+    securityHeaders({
+      // A JSON API serves no HTML except the docs page, which sets its own policy.
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: config.CORS_ORIGINS.length > 0 ? 'cross-origin' : 'same-origin' },
+    }),
+  );
 
   await registerDocs(app);
 

@@ -19,6 +19,11 @@ export class FaultRegistry {
     this.byTarget = new Map(faults.map((f) => [f.target, f]));
   }
 
+  /** Whether any fault is set: the hot path asks this before building a target name. */
+  get any(): boolean {
+    return this.byTarget.size > 0;
+  }
+
   list(): Fault[] {
     return [...this.byTarget.values()];
   }
