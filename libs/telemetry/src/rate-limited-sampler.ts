@@ -17,7 +17,8 @@ export class RateLimitedSampler implements Sampler {
     private readonly perSecond: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (!(perSecond >= 0) || !Number.isFinite(perSecond)) throw new RangeError(`traces per second must be a finite number ≥ 0, got ${perSecond}`);
+    if (!(perSecond >= 0) || !Number.isFinite(perSecond))
+      throw new RangeError(`traces per second must be a finite number ≥ 0, got ${perSecond}`);
     this.tokens = this.capacity;
     this.refilledAt = this.now();
   }

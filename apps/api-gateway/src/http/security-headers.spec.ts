@@ -33,7 +33,11 @@ describe('securityHeaders', () => {
   });
 
   it('follows the options', () => {
-    const crossOrigin = securityHeaders({ ...options, crossOriginResourcePolicy: { policy: 'cross-origin' }, strictTransportSecurity: false });
+    const crossOrigin = securityHeaders({
+      ...options,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      strictTransportSecurity: false,
+    });
     expect(crossOrigin['cross-origin-resource-policy']).toBe('cross-origin');
     expect(crossOrigin).not.toHaveProperty('strict-transport-security');
   });
