@@ -5,7 +5,7 @@ import { JsonLogger } from '@ledgerline/telemetry';
 import type pino from 'pino';
 import { faults } from './faults';
 import { httpRequestDuration } from './metrics';
-import { ProblemFilter, problemFromError, sendProblem } from './problem.filter';
+import { ProblemFilter } from './problem.filter';
 import { traceRequests } from './server-spans';
 
 export interface BootstrapOptions {
@@ -36,7 +36,6 @@ export function configureHttp(app: NestFastifyApplication, logger: pino.Logger):
     httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
-  fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, problemFromError(error, logger)));
   app.useGlobalFilters(new ProblemFilter(logger));
 }
 
