@@ -214,6 +214,26 @@ describe('dashboards match an independent model of the same generated data', () 
     await expectAllFiguresMatch();
   });
 
+  it('counts every row once when many writers change the tenant at the same moment', async () => {
+    const burst = [
+      ...generateTransactions({
+        seed: 11,
+        startMonth: MONTHS[0] as string,
+        months: 3,
+        rowsPerMonth: 10,
+        members: MEMBERS,
+        idPrefix: 'burst',
+      }),
+    ];
+    // One request per row, all at once, and five of them twice: their changes reach aggregation together.
+    const replies = await Promise.all([...burst, ...burst.slice(0, 5)].map((row) => ingest([row])));
+    expect(replies.every((reply) => reply.applied === true)).toBe(true);
+    expect(replies.reduce((n, reply) => n + (reply.accepted as number), 0)).toBe(burst.length);
+    expect(replies.reduce((n, reply) => n + (reply.duplicates as number), 0)).toBe(5);
+    rows.push(...burst);
+    await expectAllFiguresMatch();
+  });
+
   it('commits writes while aggregation is down, says so, and catches up from JetStream when it returns', async () => {
     await killService('aggregation');
     const offline = [

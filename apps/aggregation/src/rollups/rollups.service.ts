@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { foldDeltas } from './fold';
+import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
 import { RollupsRepository } from './rollups.repository';
 
@@ -14,6 +15,8 @@ type ChangeEvent = EventOf<typeof transactionsChanged>;
 /** PostgreSQL asks to retry on these: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
+/** Bounds one transaction's size (and its lock time) when a tenant's changes pile up. */
+const MAX_CHANGES_PER_BATCH = 100;
 
 /**
  * Applies transaction changes to the rollups exactly once per (change, month),
@@ -24,6 +27,12 @@ const MAX_ATTEMPTS = 8;
 @Injectable()
 export class RollupsService {
   private readonly perTenant = new KeyedQueue();
+  /** Changes of one tenant that arrive while its rollups are busy are applied together, in one transaction. */
+  private readonly changes = new KeyedBatcher<ChangeEvent, PromiseSettledResult<string[]>>(
+    this.perTenant,
+    MAX_CHANGES_PER_BATCH,
+    (tenantId, events) => this.applyBatch(tenantId, events),
+  );
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -31,19 +40,45 @@ export class RollupsService {
     private readonly bus: NatsBus,
   ) {}
 
-  /** Returns the months that changed (empty when the change was applied before). */
+  /** Returns the months that changed (empty when the change was applied before), once its caches are invalidated. */
   async apply(event: ChangeEvent): Promise<string[]> {
-    const months = await this.perTenant.run(event.tenantId, () => this.applyNow(event));
-    if (months.length > 0) await this.announce(event.tenantId, months);
-    return months;
+    const result = await this.changes.submit(event.tenantId, event);
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
   }
 
-  private async applyNow(event: ChangeEvent): Promise<string[]> {
-    return this.inSnapshot(async (em) => {
-      const fresh = await this.repo.claim(em, event.eventId, event.months);
-      if (fresh.size > 0) await this.repo.apply(em, event.tenantId, foldDeltas(event.deltas, fresh));
-      return [...fresh].sort();
-    });
+  private async applyBatch(tenantId: string, events: readonly ChangeEvent[]): Promise<PromiseSettledResult<string[]>[]> {
+    let fresh: string[][];
+    try {
+      fresh = await this.inSnapshot((em) => this.applyNow(em, tenantId, events));
+    } catch (error) {
+      if (events.length === 1) throw error;
+      // One change the database refuses must not fail the others: apply them one at a time.
+      const settled: PromiseSettledResult<string[]>[] = [];
+      for (const event of events) {
+        settled.push(
+          await this.applyBatch(tenantId, [event]).then(
+            ([one]) => one as PromiseSettledResult<string[]>,
+            (reason: unknown) => ({ status: 'rejected', reason }),
+          ),
+        );
+      }
+      return settled;
+    }
+    const months = [...new Set(fresh.flat())].sort();
+    if (months.length > 0) await this.announce(tenantId, months);
+    return fresh.map((value) => ({ status: 'fulfilled', value }));
+  }
+
+  /** Claims each change for its months (a change seen before claims none) and folds what was claimed into one upsert per row. */
+  private async applyNow(em: EntityManager, tenantId: string, events: readonly ChangeEvent[]): Promise<string[][]> {
+    const claimed: ReadonlySet<string>[] = [];
+    // One at a time: the same change twice in a batch (a retry beside its redelivery) is claimed by the first only.
+    for (const event of events) claimed.push(await this.repo.claim(em, event.eventId, event.months));
+    const deltas = events.flatMap((event, i) => event.deltas.filter((d) => claimed[i]?.has(d.month)));
+    const months = new Set(claimed.flatMap((set) => [...set]));
+    if (months.size > 0) await this.repo.apply(em, tenantId, foldDeltas(deltas, months));
+    return claimed.map((set) => [...set].sort());
   }
 
   async refresh(tenantId: string, month: string): Promise<RefreshResult> {
