@@ -322,6 +322,14 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     }
   });
 
+  it("sizes the gateway's Redis-down rate-limit share by its fewest replicas", () => {
+    const container = appContainer('api-gateway');
+    const configName = (container.envFrom ?? []).find((e) => e.configMapRef)?.configMapRef?.name as string;
+    const config = named(ofKind<K8sObject>(objects, 'ConfigMap'), configName).data ?? {};
+    const gatewayPods = podTemplates.find((p) => p.owner === 'Deployment/api-gateway')?.replicas;
+    expect(config.RATE_LIMIT_FALLBACK_REPLICAS).toBe(String(gatewayPods));
+  });
+
   it('lets only api-gateway take traffic from outside; services reach NATS, PostgreSQL, Redis and monitoring', () => {
     const policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
     const selects = (policy: NetworkPolicy, name: string) => {
