@@ -4,6 +4,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { traceRequests } from './server-spans';
 
 describe('traceRequests', () => {
@@ -77,7 +78,7 @@ describe('traceRequests', () => {
       const req = request(
         {
           host: '127.0.0.1',
-          port: app.addresses()[0]?.port,
+          port: (app.server.address() as AddressInfo).port,
           method: 'POST',
           path: '/v1/things',
           headers: { 'content-type': 'application/json', 'content-length': body.length },

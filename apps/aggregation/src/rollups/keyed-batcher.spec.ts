@@ -24,7 +24,7 @@ describe('KeyedBatcher', () => {
 
   it('gathers what arrives while the key is busy into the next batch, each caller getting its own result', async () => {
     const batches: string[][] = [];
-    let release = () => {};
+    let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const batcher = new KeyedBatcher(new KeyedQueue(), 10, async (key, items: readonly string[]) => {
       batches.push([key, ...items]);

@@ -34,7 +34,7 @@ describe('securityHeaders', () => {
 
   it('follows the options', () => {
     const crossOrigin = securityHeaders({
-      ...options,
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"] } },
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       strictTransportSecurity: false,
     });
