@@ -15,6 +15,8 @@ const DURATION_S = Number(process.env.BENCH_CACHE_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CACHE_CONNECTIONS ?? 10);
 const WRITES_PER_S = Number(process.env.BENCH_FRESHNESS_WRITES ?? 200);
 const READS_PER_S = Number(process.env.BENCH_FRESHNESS_READS ?? 1_000);
+/** A second freshness run at a tenth of the target load: what this machine carries with every service, PostgreSQL and the load tool on it. */
+const LIGHT = { writesPerSecond: WRITES_PER_S / 10, readsPerSecond: READS_PER_S / 10 };
 const MONTH = '2026-03';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -58,18 +60,22 @@ async function summaryCount(stack: BenchStack, key: string): Promise<number> {
 }
 
 /**
- * Writers at WRITES_PER_S while autocannon reads at READS_PER_S. After the
+ * Writers at `writesPerSecond` while autocannon reads at `readsPerSecond`. After the
  * j-th acknowledged write, a fresh read must count at least base + j rows;
  * the lag is the time from that ack until a reader on its own connection
  * sees it.
  */
-async function freshness(stack: BenchStack, key: string) {
+async function freshness(
+  stack: BenchStack,
+  key: string,
+  { writesPerSecond, readsPerSecond }: { writesPerSecond: number; readsPerSecond: number },
+) {
   const base = await summaryCount(stack, key);
   const readers = load({
     url: `${stack.gatewayUrl}/v1/dashboard/summary?month=${MONTH}`,
     headers: { authorization: `Bearer ${key}` },
     connections: CONNECTIONS,
-    overallRate: READS_PER_S,
+    overallRate: readsPerSecond,
     duration: DURATION_S,
   });
   const lags: number[] = [];
@@ -82,7 +88,7 @@ async function freshness(stack: BenchStack, key: string) {
   const deadline = started + DURATION_S * 1000;
   const writers = Array.from({ length: 8 }, async (_, w) => {
     while (performance.now() < deadline) {
-      const due = started + (sent * 1000) / WRITES_PER_S;
+      const due = started + (sent * 1000) / writesPerSecond;
       sent += 1;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -107,6 +113,7 @@ async function freshness(stack: BenchStack, key: string) {
   const reads = await readers;
   lags.sort((a, b) => a - b);
   return {
+    requested: { writesPerSecond, readsPerSecond },
     writesPerSecond: Math.round(acked / elapsed),
     readsPerSecond: Math.round(reads.requests.average),
     readNon2xx: reads.non2xx,
@@ -147,7 +154,8 @@ async function main(): Promise<void> {
     const bareResult = await load({ url: bareUrl, connections: CONNECTIONS, duration: DURATION_S });
     const warmResult = await load({ url: summaryUrl, headers: auth, connections: CONNECTIONS, duration: DURATION_S });
 
-    log('warm latency at a fixed 1,000 req/s');
+    log('warm latency at a fixed 1,000 req/s: bare Fastify, then the summary through the stack');
+    const bareFixedRate = await load({ url: bareUrl, connections: CONNECTIONS, overallRate: 1_000, duration: DURATION_S });
     const fixedRate = await load({ url: summaryUrl, headers: auth, connections: CONNECTIONS, overallRate: 1_000, duration: DURATION_S });
 
     log('500 concurrent readers of a freshly invalidated key');
@@ -157,8 +165,10 @@ async function main(): Promise<void> {
     const burst = await load({ url: summaryUrl, headers: auth, connections: 500, amount: 500 });
     const recomputed = (await recomputes(cacheUrls)) - before;
 
-    log('freshness under writes and reads');
-    const fresh = await freshness(stack, key);
+    log(`freshness under ${WRITES_PER_S} writes/s and ${READS_PER_S} reads/s`);
+    const fresh = await freshness(stack, key, { writesPerSecond: WRITES_PER_S, readsPerSecond: READS_PER_S });
+    log(`freshness under ${LIGHT.writesPerSecond} writes/s and ${LIGHT.readsPerSecond} reads/s`);
+    const freshLight = await freshness(stack, key, LIGHT);
 
     const rss = Object.fromEntries([...stack.services.processes.keys()].map((name) => [name, stack.peakRssMiB(name)]));
     const warm = throughput(warmResult);
@@ -168,8 +178,10 @@ async function main(): Promise<void> {
       bareFastify: throughput(bareResult),
       warmRatio: round(warm.requestsPerSecond / Math.round(bareResult.requests.average), 2),
       fixedRate1000: { ...throughput(fixedRate), targetRate: 1_000 },
+      bareFastifyFixedRate1000: throughput(bareFixedRate),
       invalidatedBurst: { readers: 500, non2xx: burst.non2xx, cacheGatewayReplicas: 2, recomputes: recomputed },
       freshness: fresh,
+      freshnessAtATenthOfTheLoad: freshLight,
       peakRssMiB: rss,
       targets: {
         warmRatioGe0_60: warm.requestsPerSecond / bareResult.requests.average >= 0.6,
