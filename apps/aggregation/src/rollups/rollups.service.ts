@@ -90,8 +90,8 @@ export class RollupsService {
 
   /** Caches first (awaited, bounded): the writer is acknowledged only after its months are invalidated. */
   private async announce(tenantId: string, months: string[]): Promise<void> {
-    await invalidateCaches(this.bus, tenantId, months);
-    this.bus.publish(rollupsChanged, { eventId: randomUUID(), tenantId, months, occurredAt: new Date().toISOString() });
+    const cachesInvalidated = await invalidateCaches(this.bus, tenantId, months);
+    this.bus.publish(rollupsChanged, { eventId: randomUUID(), tenantId, months, occurredAt: new Date().toISOString(), cachesInvalidated });
   }
 
   private async inSnapshot<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import {
+  AppError,
   budgetChanged,
   cacheInvalidated,
   cachedRead,
@@ -38,19 +39,25 @@ export class CacheHandlers implements OnModuleInit {
     for (const read of CACHED_READS) this.serve(read);
 
     this.bus.serve(invalidateCache, async ({ tenantId, months }) => {
-      await this.invalidate(tenantId, months);
+      const shared = await this.invalidate(tenantId, months);
       // Every replica (and every api-gateway near-cache) drops its local view;
       // flushed so the fan-out is on the server before the writer is answered.
       this.bus.publish(cacheInvalidated, { tenantId, ...(months ? { months } : {}) });
       await this.bus.connection.flush();
+      // Not confirmed: the writer's change event then makes every replica try the shared bump again.
+      if (!shared) throw new AppError('service-unavailable', 'The shared cache versions could not be moved (Redis unreachable or slow).');
       return { invalidated: true as const };
     });
     this.bus.subscribe(cacheInvalidated, ({ tenantId, months }) => this.versions.bumpLocal(tenantId, months));
 
-    // Backstop: the owners' own change events, in case their invalidation request did not get through.
-    this.bus.subscribe(rollupsChanged, ({ tenantId, months }) => this.invalidate(tenantId, months));
-    this.bus.subscribe(budgetChanged, ({ tenantId }) => this.invalidate(tenantId, undefined));
-    this.bus.subscribe(tenantConfigChanged, ({ tenantId }) => this.invalidate(tenantId, undefined));
+    // Backstop: the owners' own change events, for when their invalidation request did not get through
+    // (a confirmed one already moved the versions: bumping again would only cost readers a recompute).
+    const backstop = async (event: { tenantId: string; cachesInvalidated?: boolean | undefined }, months?: readonly string[]) => {
+      if (!event.cachesInvalidated) await this.invalidate(event.tenantId, months);
+    };
+    this.bus.subscribe(rollupsChanged, (e) => backstop(e, e.months));
+    this.bus.subscribe(budgetChanged, (e) => backstop(e));
+    this.bus.subscribe(tenantConfigChanged, (e) => backstop(e));
 
     this.redis.on('error', () => {
       this.redisWasDown = true;
@@ -70,10 +77,11 @@ export class CacheHandlers implements OnModuleInit {
     this.bus.serveRaw(cachedRead(read.upstream), (request: ParsedRequestOf<C>) => this.cache.read(read, request));
   }
 
-  private async invalidate(tenantId: string, months: readonly string[] | undefined): Promise<void> {
+  /** Moves this replica's versions and the shared ones; false when Redis did not confirm the shared bump. */
+  private async invalidate(tenantId: string, months: readonly string[] | undefined): Promise<boolean> {
     this.versions.bumpLocal(tenantId, months);
-    if (!(await this.versions.bumpShared(tenantId, months))) {
-      this.logger.warn({ tenantId }, 'cache versions not shared: redis unreachable');
-    }
+    if (await this.versions.bumpShared(tenantId, months)) return true;
+    this.logger.warn({ tenantId }, 'cache versions not shared: redis unreachable');
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { cachedRead, getBreakdown, getSummary, invalidateCache, type Summary } from '@ledgerline/contracts';
+import { cachedRead, getBreakdown, getSummary, invalidateCache, rollupsChanged, type Summary } from '@ledgerline/contracts';
 import { NatsBus, rawReplyJson } from '@ledgerline/messaging';
 import { createHttpApp, type Redis } from '@ledgerline/runtime';
 import {
@@ -116,6 +116,36 @@ describe('cache-gateway with real Redis and NATS', () => {
     expect(computed.get(tenantId)).toBe(3);
   });
 
+  it('acts on a change event only when its publisher could not confirm the invalidation itself', async () => {
+    const tenantId = randomUUID();
+    const event = (cachesInvalidated?: boolean) => ({
+      eventId: randomUUID(),
+      tenantId,
+      months: [MONTH],
+      occurredAt: new Date().toISOString(),
+      ...(cachesInvalidated === undefined ? {} : { cachesInvalidated }),
+    });
+    /** Published, then flushed through a request round trip so every replica has handled it. */
+    const publish = async (payload: ReturnType<typeof event>) => {
+      client.publish(rollupsChanged, payload);
+      await client.connection.flush();
+      await new Promise((r) => setTimeout(r, 100));
+    };
+    expect((await read(tenantId)).expenses.total).toBe('1.00');
+
+    // What aggregation does: invalidate (confirmed), then announce the change saying so.
+    await client.request(invalidateCache, { tenantId, months: [MONTH] });
+    expect((await read(tenantId)).expenses.total).toBe('2.00');
+    await publish(event(true));
+    expect((await read(tenantId)).expenses.total).toBe('2.00');
+
+    // The invalidation request did not get through: the event is the backstop.
+    await publish(event(false));
+    expect((await read(tenantId)).expenses.total).toBe('3.00');
+    await publish(event());
+    expect((await read(tenantId)).expenses.total).toBe('4.00');
+  });
+
   it('keys replies by request: another read of the same month is cached separately', async () => {
     const tenantId = randomUUID();
     await read(tenantId);
@@ -171,7 +201,8 @@ describe('cache-gateway with real Redis and NATS', () => {
     for (let i = 0; i < 10; i++) await read(tenantId);
     expect(computed.get(tenantId)).toBeLessThanOrEqual(outage + replicas.length);
     const beforeInvalidation = computed.get(tenantId) ?? 0;
-    await client.request(invalidateCache, { tenantId, months: [MONTH] });
+    // Not confirmed (the shared versions did not move), yet every replica dropped its local view.
+    await expect(client.request(invalidateCache, { tenantId, months: [MONTH] })).rejects.toMatchObject({ code: 'service-unavailable' });
     expect(Number((await read(tenantId)).expenses.total)).toBeGreaterThan(beforeInvalidation);
 
     redis = await startRedisOnce(port);

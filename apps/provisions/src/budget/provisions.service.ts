@@ -78,8 +78,14 @@ export class ProvisionsService {
 
   /** Caches first (awaited, bounded), so the writer's next read sees the change. */
   private async announce(tenantId: string): Promise<void> {
-    await invalidateCaches(this.bus, tenantId);
-    this.bus.publish(budgetChanged, { eventId: randomUUID(), tenantId, resource: 'provision', occurredAt: new Date().toISOString() });
+    const cachesInvalidated = await invalidateCaches(this.bus, tenantId);
+    this.bus.publish(budgetChanged, {
+      eventId: randomUUID(),
+      tenantId,
+      resource: 'provision',
+      occurredAt: new Date().toISOString(),
+      cachesInvalidated,
+    });
   }
 }
 

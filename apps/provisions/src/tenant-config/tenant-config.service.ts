@@ -59,8 +59,8 @@ export class TenantConfigService {
       return current;
     });
     if (!saved) throw new AppError('not-found', 'No such tenant.');
-    await invalidateCaches(this.bus, tenantId);
-    this.bus.publish(tenantConfigChanged, { eventId: randomUUID(), tenantId, occurredAt: new Date().toISOString() });
+    const cachesInvalidated = await invalidateCaches(this.bus, tenantId);
+    this.bus.publish(tenantConfigChanged, { eventId: randomUUID(), tenantId, occurredAt: new Date().toISOString(), cachesInvalidated });
     return toConfig(saved);
   }
 }

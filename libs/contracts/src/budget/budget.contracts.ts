@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cachesInvalidated } from '../cache/cache.contracts';
 import { defineEvent, defineRequest } from '../common/contract';
 import { monthString, tenantId, uuidString } from '../common/primitives';
 import {
@@ -43,5 +44,5 @@ export const getMonthPlan = defineRequest<MonthPlan>()('provisions.month-plan.ge
 /** A fixed line or provision of the tenant was created, changed or deleted: every cached plan figure is stale. */
 export const budgetChanged = defineEvent(
   'events.budget.changed.v1',
-  z.object({ eventId: z.string(), tenantId, resource: z.enum(['fixed-line', 'provision']), occurredAt: z.string() }),
+  z.object({ eventId: z.string(), tenantId, resource: z.enum(['fixed-line', 'provision']), occurredAt: z.string(), cachesInvalidated }),
 );

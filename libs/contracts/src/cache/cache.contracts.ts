@@ -25,5 +25,12 @@ const invalidation = z.object({ tenantId, months: z.array(monthString).min(1).ma
  */
 export const invalidateCache = defineRequest<{ invalidated: true }>()('cache.invalidate.v1', invalidation);
 
+/**
+ * On a change event (rollups, budget, tenant config): true when the publisher's own
+ * `cache.invalidate.v1` request was confirmed before it published, so the caches are
+ * fresh already. Absent or false, the cache-gateways invalidate on the event (the backstop).
+ */
+export const cachesInvalidated = z.boolean().optional();
+
 /** Fan-out to every cache-gateway and api-gateway replica: drop local entries of these tenant-months. */
 export const cacheInvalidated = defineEvent('events.cache.invalidated.v1', invalidation);

@@ -15,6 +15,7 @@ import {
   type TransactionDrillDown,
   type Trends,
 } from './dashboard.schema';
+import { cachesInvalidated } from '../cache/cache.contracts';
 
 export const getSummary = defineRequest<Summary>()('aggregation.summary.get.v1', monthQuerySchema.extend({ tenantId }));
 export const getBreakdown = defineRequest<Breakdown>()('aggregation.breakdown.get.v1', breakdownQuerySchema.extend({ tenantId }));
@@ -36,5 +37,5 @@ export const applyTransactionsChange = defineRequest<{ applied: true }>()('aggre
 /** Rollups of these tenant-months changed: cached dashboard figures for them are stale. */
 export const rollupsChanged = defineEvent(
   'events.rollups.changed.v1',
-  z.object({ eventId: z.string(), tenantId, months: z.array(monthString), occurredAt: z.string() }),
+  z.object({ eventId: z.string(), tenantId, months: z.array(monthString), occurredAt: z.string(), cachesInvalidated }),
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cachesInvalidated } from '../cache/cache.contracts';
 import { defineEvent, defineRequest } from '../common/contract';
 import { tenantId } from '../common/primitives';
 import { createTenantBodySchema, patchTenantBodySchema, type TenantConfig } from './tenant-config.schema';
@@ -18,5 +19,5 @@ export const updateTenantConfig = defineRequest<TenantConfig>()(
 /** Tenant budget config changed: every cached figure of the tenant is stale. */
 export const tenantConfigChanged = defineEvent(
   'events.tenant.config-changed.v1',
-  z.object({ eventId: z.string(), tenantId, occurredAt: z.string() }),
+  z.object({ eventId: z.string(), tenantId, occurredAt: z.string(), cachesInvalidated }),
 );
