@@ -13,6 +13,14 @@ const TENANT_WIDE = 'all';
 const versionsKey = (tenantId: string) => `ll:cache:ver:${tenantId}`;
 
 /**
+ * A bump is on a writer's path, not a reader's: it may wait longer than a read
+ * (REDIS_COMMAND_TIMEOUT_MS), and a read that timed out must not make the next
+ * bump skip Redis. A bump lost that way would leave other replicas serving the
+ * old version to a writer who was told the caches are fresh.
+ */
+const BUMP_TIMEOUT_MS = 400;
+
+/**
  * Version counters per tenant-month. A cache key embeds the versions of what
  * the reply depends on, so bumping a version invalidates every view of that
  * month at once (O(1)), in every replica and in Redis, without finding keys.
@@ -27,8 +35,12 @@ const versionsKey = (tenantId: string) => `ll:cache:ver:${tenantId}`;
 export class CacheVersions {
   private readonly replica = randomUUID().slice(0, 8);
   private readonly local = new Map<string, Map<string, number>>();
+  /** Its own deadline and circuit, apart from the reads' (see BUMP_TIMEOUT_MS). */
+  private readonly bumps: RedisDeadline;
 
-  constructor(private readonly redis: RedisDeadline) {}
+  constructor(private readonly redis: RedisDeadline) {
+    this.bumps = new RedisDeadline(redis.redis, BUMP_TIMEOUT_MS);
+  }
 
   /** The version part of a cache key, and whether it is shared (Redis) or this replica's own. */
   async token(scope: CacheScope): Promise<{ token: string; shared: boolean }> {
@@ -46,7 +58,7 @@ export class CacheVersions {
   /** Bumps the shared versions; returns false when Redis could not be reached. */
   async bumpShared(tenantId: string, months: readonly string[] | undefined): Promise<boolean> {
     try {
-      await this.redis.run((r) => {
+      await this.bumps.run((r) => {
         const tx = r.multi();
         for (const field of months ?? [TENANT_WIDE]) tx.hIncrBy(versionsKey(tenantId), field, 1);
         return tx.exec();
