@@ -21,6 +21,8 @@ type Lookup = Principal | typeof UNKNOWN;
 @Injectable()
 export class AuthService implements OnModuleInit {
   private readonly cache: LRUCache<string, Lookup>;
+  /** Lookups on their way to the database: concurrent requests with one uncached key share one query. */
+  private readonly inflight = new Map<string, Promise<Lookup>>();
   private readonly adminHash: Buffer;
 
   constructor(
@@ -66,9 +68,18 @@ export class AuthService implements OnModuleInit {
     const hash = hashApiKey(token);
     if (timingSafeEqual(hash, this.adminHash)) return { kind: 'admin' };
     if (!looksLikeApiKey(token)) return UNKNOWN;
-    const row = await this.keys.findActiveTenantByHash(hash);
-    const result: Lookup = row ? { kind: 'tenant', ...row } : UNKNOWN;
-    if (this.config.API_KEY_CACHE_MS > 0) this.cache.set(token, result);
-    return result;
+    let pending = this.inflight.get(token);
+    if (!pending) {
+      pending = this.keys
+        .findActiveTenantByHash(hash)
+        .then((row): Lookup => {
+          const result: Lookup = row ? { kind: 'tenant', ...row } : UNKNOWN;
+          if (this.config.API_KEY_CACHE_MS > 0) this.cache.set(token, result);
+          return result;
+        })
+        .finally(() => this.inflight.delete(token));
+      this.inflight.set(token, pending);
+    }
+    return pending;
   }
 }
