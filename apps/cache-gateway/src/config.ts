@@ -18,8 +18,12 @@ const schema = z.object({
   CACHE_COMPRESS_MIN_BYTES: z.coerce.number().int().min(0).default(1024),
   /** How long one replica may hold the right to recompute a missing entry before others give up waiting. */
   CACHE_LEASE_MS: millis(2_000),
-  /** How long a replica waits for another replica's recompute before doing it itself. */
-  CACHE_LEASE_WAIT_MS: millis(1_000),
+  /**
+   * How long a replica waits for another replica's recompute before doing it itself: as long as that
+   * replica's lease lasts, so a slow recompute (a burst of readers on a busy host took over 1 s) is not
+   * repeated, while a dead one holds readers up for no longer than its lease.
+   */
+  CACHE_LEASE_WAIT_MS: millis(2_000),
 });
 
 export type CacheGatewayConfig = z.output<typeof schema>;
