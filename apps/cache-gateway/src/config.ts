@@ -8,7 +8,7 @@ const schema = z.object({
   /**
    * A read's Redis commands give up after this; then Redis is skipped for 1 s (local versions, no shared
    * single-flight). 50 ms tripped on a busy 2-core host under a burst of readers and cost extra recomputes
-   * (bench:cache: 2-3 instead of 1) and fresher-than-needed misses; a hung Redis costs one read this long.
+   * (bench:cache: 2-3 instead of 1) and extra misses; a hung Redis costs one read this long.
    */
   REDIS_COMMAND_TIMEOUT_MS: millis(150),
   /** L1 (in-process LRU) budget in bytes of stored replies. */
