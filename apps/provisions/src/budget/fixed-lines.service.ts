@@ -1,17 +1,16 @@
 import {
   AppError,
-  budgetChanged,
   fixedLineBodySchema,
   parseOrThrow,
   type FixedLine,
   type FixedLineBody,
   type FixedLinePatch,
 } from '@ledgerline/contracts';
-import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
+import { NatsBus } from '@ledgerline/messaging';
 import { formatMoney, monthlyEquivalent, parseMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { TenantConfigService } from '../tenant-config/tenant-config.service';
+import { announceBudgetChange } from './budget-change';
 import { FixedLineEntity } from './budget.entities';
 import { BudgetRepository } from './budget.repository';
 import { normalizeLineSplit, unknownMemberErrors } from './line-split';
@@ -77,16 +76,8 @@ export class FixedLinesService {
     return entity;
   }
 
-  /** Caches first (awaited, bounded), so the writer's next read sees the change. */
-  private async announce(tenantId: string): Promise<void> {
-    const cachesInvalidated = await invalidateCaches(this.bus, tenantId);
-    this.bus.publish(budgetChanged, {
-      eventId: randomUUID(),
-      tenantId,
-      resource: 'fixed-line',
-      occurredAt: new Date().toISOString(),
-      cachesInvalidated,
-    });
+  private announce(tenantId: string): Promise<void> {
+    return announceBudgetChange(this.bus, tenantId, 'fixed-line');
   }
 }
 

@@ -1,17 +1,16 @@
 import {
   AppError,
-  budgetChanged,
   parseOrThrow,
   provisionBodySchema,
   type Provision,
   type ProvisionBody,
   type ProvisionPatch,
 } from '@ledgerline/contracts';
-import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
+import { NatsBus } from '@ledgerline/messaging';
 import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { TenantConfigService } from '../tenant-config/tenant-config.service';
+import { announceBudgetChange } from './budget-change';
 import { ProvisionEntity } from './budget.entities';
 import { BudgetRepository } from './budget.repository';
 import { cents, throwIfAny } from './fixed-lines.service';
@@ -76,16 +75,8 @@ export class ProvisionsService {
     return entity;
   }
 
-  /** Caches first (awaited, bounded), so the writer's next read sees the change. */
-  private async announce(tenantId: string): Promise<void> {
-    const cachesInvalidated = await invalidateCaches(this.bus, tenantId);
-    this.bus.publish(budgetChanged, {
-      eventId: randomUUID(),
-      tenantId,
-      resource: 'provision',
-      occurredAt: new Date().toISOString(),
-      cachesInvalidated,
-    });
+  private announce(tenantId: string): Promise<void> {
+    return announceBudgetChange(this.bus, tenantId, 'provision');
   }
 }
 
