@@ -2,7 +2,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, ty
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Infrastructure endpoints that would only add noise (and, for the OTLP receiver, a feedback loop). */
-export const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics', '/v1/traces', '/favicon.ico']);
+const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics', '/v1/traces', '/favicon.ico']);
 
 const tracer = trace.getTracer('@ledgerline/runtime');
 const SERVER_SPAN = Symbol('ledgerline.serverSpan');

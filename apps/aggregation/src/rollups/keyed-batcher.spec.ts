@@ -2,6 +2,7 @@ import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
 
 const tick = () => new Promise((r) => setImmediate(r));
+const fulfilled = <T>(values: readonly T[]): PromiseSettledResult<T>[] => values.map((value) => ({ status: 'fulfilled', value }));
 
 describe('KeyedBatcher', () => {
   /** A runner that records its batches and takes one tick per batch, as a transaction would. */
@@ -10,7 +11,7 @@ describe('KeyedBatcher', () => {
     const run = async (key: string, items: readonly string[]) => {
       batches.push([key, ...items]);
       await tick();
-      return items.map((item) => `${item}!`);
+      return fulfilled(items.map((item) => `${item}!`));
     };
     return { batches, run };
   }
@@ -29,7 +30,7 @@ describe('KeyedBatcher', () => {
     const batcher = new KeyedBatcher(new KeyedQueue(), 10, async (key, items: readonly string[]) => {
       batches.push([key, ...items]);
       if (items.includes('a')) await gate; // the first batch holds the key until released
-      return items.map((item) => `${item}!`);
+      return fulfilled(items.map((item) => `${item}!`));
     });
     const first = batcher.submit('t1', 'a');
     await tick();
@@ -59,7 +60,7 @@ describe('KeyedBatcher', () => {
       overlap ||= running > 1;
       await tick();
       running -= 1;
-      return [...items];
+      return fulfilled(items);
     });
     const submitted = Array.from({ length: 10 }, (_, i) => batcher.submit('t', i));
     const rebuild = queue.run('t', async () => {
@@ -89,7 +90,7 @@ describe('KeyedBatcher', () => {
     let fail = true;
     const batcher = new KeyedBatcher(new KeyedQueue(), 10, async (_key, items: readonly string[]) => {
       if (fail) throw new Error('database said no');
-      return [...items];
+      return fulfilled(items);
     });
     const failed = [batcher.submit('t', 'a'), batcher.submit('t', 'b')];
     for (const f of failed) await expect(f).rejects.toThrow('database said no');
@@ -97,8 +98,19 @@ describe('KeyedBatcher', () => {
     await expect(batcher.submit('t', 'c')).resolves.toBe('c');
   });
 
+  it('fails only the caller whose item failed', async () => {
+    const batcher = new KeyedBatcher(new KeyedQueue(), 10, async (_key, items: readonly string[]) =>
+      items.map((item): PromiseSettledResult<string> =>
+        item === 'bad' ? { status: 'rejected', reason: new Error('refused') } : { status: 'fulfilled', value: item },
+      ),
+    );
+    const [good, bad] = [batcher.submit('t', 'good'), batcher.submit('t', 'bad')];
+    await expect(good).resolves.toBe('good');
+    await expect(bad).rejects.toThrow('refused');
+  });
+
   it('refuses a runner that loses results', async () => {
-    const batcher = new KeyedBatcher(new KeyedQueue(), 10, async () => []);
+    const batcher = new KeyedBatcher<string, string>(new KeyedQueue(), 10, async () => []);
     await expect(batcher.submit('t', 'a')).rejects.toThrow('batch of 1 got 0 results');
   });
 });

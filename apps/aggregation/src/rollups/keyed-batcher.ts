@@ -2,7 +2,7 @@ import type { KeyedQueue } from './keyed-queue';
 
 interface Batch<I, O> {
   items: I[];
-  results: Promise<O[]>;
+  results: Promise<PromiseSettledResult<O>[]>;
 }
 
 /**
@@ -10,7 +10,8 @@ interface Batch<I, O> {
  * key's queue is busy wait together and are handed to `run` as one batch
  * when their turn comes, instead of one turn each. A write that would have
  * queued behind n others for n turns rides along with them in one.
- * Each caller gets the result at its item's index.
+ * Each caller gets the outcome at its item's index: one item can fail alone,
+ * and a batch that fails as a whole fails every caller in it.
  */
 export class KeyedBatcher<I, O> {
   private readonly waiting = new Map<string, Batch<I, O>>();
@@ -18,7 +19,7 @@ export class KeyedBatcher<I, O> {
   constructor(
     private readonly queue: KeyedQueue,
     private readonly maxBatch: number,
-    private readonly run: (key: string, items: readonly I[]) => Promise<O[]>,
+    private readonly run: (key: string, items: readonly I[]) => Promise<PromiseSettledResult<O>[]>,
   ) {
     if (!(maxBatch >= 1)) throw new RangeError(`maxBatch must be at least 1, got ${maxBatch}`);
   }
@@ -40,7 +41,9 @@ export class KeyedBatcher<I, O> {
     }
     const index = batch.items.push(item) - 1;
     const results = await batch.results;
-    if (results.length !== batch.items.length) throw new Error(`batch of ${batch.items.length} got ${results.length} results`);
-    return results[index] as O;
+    const result = results[index];
+    if (results.length !== batch.items.length || !result) throw new Error(`batch of ${batch.items.length} got ${results.length} results`);
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
   }
 }

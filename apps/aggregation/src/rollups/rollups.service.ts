@@ -28,10 +28,8 @@ const MAX_CHANGES_PER_BATCH = 100;
 export class RollupsService {
   private readonly perTenant = new KeyedQueue();
   /** Changes of one tenant that arrive while its rollups are busy are applied together, in one transaction. */
-  private readonly changes = new KeyedBatcher<ChangeEvent, PromiseSettledResult<string[]>>(
-    this.perTenant,
-    MAX_CHANGES_PER_BATCH,
-    (tenantId, events) => this.applyBatch(tenantId, events),
+  private readonly changes = new KeyedBatcher<ChangeEvent, string[]>(this.perTenant, MAX_CHANGES_PER_BATCH, (tenantId, events) =>
+    this.applyBatch(tenantId, events),
   );
 
   constructor(
@@ -42,9 +40,7 @@ export class RollupsService {
 
   /** Returns the months that changed (empty when the change was applied before), once its caches are invalidated. */
   async apply(event: ChangeEvent): Promise<string[]> {
-    const result = await this.changes.submit(event.tenantId, event);
-    if (result.status === 'rejected') throw result.reason;
-    return result.value;
+    return this.changes.submit(event.tenantId, event);
   }
 
   private async applyBatch(tenantId: string, events: readonly ChangeEvent[]): Promise<PromiseSettledResult<string[]>[]> {
@@ -56,12 +52,7 @@ export class RollupsService {
       // One change the database refuses must not fail the others: apply them one at a time.
       const settled: PromiseSettledResult<string[]>[] = [];
       for (const event of events) {
-        settled.push(
-          await this.applyBatch(tenantId, [event]).then(
-            ([one]) => one as PromiseSettledResult<string[]>,
-            (reason: unknown) => ({ status: 'rejected', reason }),
-          ),
-        );
+        settled.push(...(await this.applyBatch(tenantId, [event]).catch((reason: unknown) => [{ status: 'rejected' as const, reason }])));
       }
       return settled;
     }
