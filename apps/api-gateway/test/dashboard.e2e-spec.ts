@@ -38,7 +38,7 @@ describe('dashboards through the gateway', () => {
         ],
       },
     });
-    expect(res.body).toEqual({ accepted: 8, duplicates: 0, applied: true });
+    expect(res.body).toEqual({ accepted: 8, duplicates: 0, applied: true, version: '1' });
   });
 
   it('summary: expenses, plan, members contribution/paid/toTransfer and top categories to the cent', async () => {
@@ -177,6 +177,8 @@ describe('dashboards through the gateway', () => {
     const deleted = await api('DELETE', `/v1/transactions/${market?.id}`, { key });
     expect(deleted.status).toBe(204);
     expect(deleted.headers.get('ledgerline-applied')).toBe('true');
+    // Each write is one more change of the tenant, and says which in a header too.
+    expect(BigInt(deleted.headers.get('ledgerline-version') as string)).toBe(BigInt(patched.body.version as string) + 1n);
 
     const after = await get<{ categories: Json[] }>('/v1/dashboard/breakdown?month=2026-10');
     expect(after.body.categories.find((c) => c.category === 'Groceries')).toMatchObject({

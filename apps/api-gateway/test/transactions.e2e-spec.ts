@@ -15,13 +15,14 @@ describe('transactions through the gateway', () => {
     const batch = { transactions: [row({ externalId: 'a-1' }), row({ externalId: 'a-2', amount: -4.99, member: 'm1' }), row()] };
     const first = await api('POST', '/v1/transactions', { key, body: batch });
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ accepted: 3, duplicates: 0, applied: true });
+    expect(first.body).toEqual({ accepted: 3, duplicates: 0, applied: true, version: '1' });
+    expect(first.headers.get('ledgerline-version')).toBe('1');
 
     const resend = await api('POST', '/v1/transactions', {
       key,
       body: { transactions: [row({ externalId: 'a-1' }), row({ externalId: 'a-3' })] },
     });
-    expect(resend.body).toEqual({ accepted: 1, duplicates: 1, applied: true });
+    expect(resend.body).toEqual({ accepted: 1, duplicates: 1, applied: true, version: '2' });
   });
 
   it('stores a concurrent resend once', async () => {
@@ -60,7 +61,8 @@ describe('transactions through the gateway', () => {
     ]);
     // Nothing of the batch was written: its valid row is still new.
     const again = await api('POST', '/v1/transactions', { key, body: { transactions: [row({ externalId: 'never-1' })] } });
-    expect(again.body).toEqual({ accepted: 1, duplicates: 0, applied: true });
+    // The refused batch took no version: the tenant's fourth change (the concurrent resend above was the third).
+    expect(again.body).toEqual({ accepted: 1, duplicates: 0, applied: true, version: '4' });
   });
 
   it('rejects unknown members with their row index', async () => {
@@ -89,7 +91,7 @@ describe('transactions through the gateway', () => {
     );
     const res = await api('POST', '/v1/transactions', { key, body: { transactions: rows } });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ accepted: 10_000, duplicates: 0, applied: true });
+    expect(res.body).toEqual({ accepted: 10_000, duplicates: 0, applied: true, version: '5' });
   });
 
   it('answers 404 for unknown transaction ids, 422 for empty or malformed patches', async () => {

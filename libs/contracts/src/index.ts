@@ -3,6 +3,7 @@ export * from './common/validation';
 export * from './common/primitives';
 export * from './common/months';
 export * from './common/contract';
+export * from './common/version';
 export * from './tenant/tenant-config.schema';
 export * from './tenant/tenant.contracts';
 export * from './tenant/api-key.contracts';

@@ -4,3 +4,4 @@ export * from './trace-headers';
 export * from './jetstream';
 export * from './object-store';
 export * from './cache-invalidation';
+export * from './watermarks';

@@ -1,5 +1,7 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { metricsRegistry } from '@ledgerline/runtime';
+import { Counter } from 'prom-client';
 import type pino from 'pino';
 
 /** JetStream drops a re-publish of the same Nats-Msg-Id inside this window. */
@@ -27,23 +29,51 @@ export interface DurableConsumerOptions {
   stream: StreamSpec;
   durable: string;
   logger: pino.Logger;
-  /** Throwing makes the message come back later (nak with delay); resolving acks it. */
+  /**
+   * Throwing makes the message come back later (nak with a delay growing with
+   * its deliveries); resolving acks it. Called for messages in stream order
+   * without waiting for earlier ones to settle, up to `maxInFlight` at once:
+   * the handler batches or orders them itself.
+   */
   handle: (data: unknown) => Promise<void>;
-  /** Messages handled at once; a small number keeps a tenant's changes roughly in order. */
-  maxMessages?: number;
+  /** Messages handed out and not yet settled; also the consumer's max_ack_pending. */
+  maxInFlight?: number;
+  /** Deliveries after which a message goes to the dead-letter stream instead of coming back. */
+  maxDeliveries?: number;
+  /** Told of each message sent to the dead-letter stream (its data may not even be JSON). */
+  onDeadLetter?: (data: unknown, reason: string) => Promise<void>;
 }
 
+/** Thrown by a handler for a message no retry can fix (it does not match its contract): dead-lettered at once. */
+export class UnprocessableMessage extends Error {}
+
+/** Where messages that kept failing go: kept (30 days) for an operator, counted, alerted on. */
+export const DEAD_LETTER_STREAM = { name: 'DEAD_LETTERS', subjects: ['deadletter.>'] } as const;
+const DEAD_LETTER_MAX_AGE_NS = 30 * 24 * 3600 * 1e9;
+
+const deadLetters = new Counter({
+  name: 'ledgerline_dead_letters_total',
+  help: 'Messages moved to the dead-letter stream after failing every delivery, by stream and consumer',
+  labelNames: ['stream', 'consumer'] as const,
+  registers: [metricsRegistry],
+});
+
 const RETRY_DELAY_MS = 1_000;
+const NAK_BASE_MS = 50;
+const NAK_MAX_MS = 5_000;
 const decoder = new TextDecoder();
 
 /**
  * A durable pull consumer with explicit acks that keeps consuming across NATS
- * restarts: when the message iterator ends or fails it is opened again.
+ * restarts: when the message iterator ends or fails it is opened again. A
+ * message that fails `maxDeliveries` times is moved to the dead-letter stream
+ * with the reason, so one poison message cannot be retried forever.
  */
 export class DurableConsumer {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private close: (() => Promise<void>) | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: DurableConsumerOptions) {}
 
@@ -51,10 +81,16 @@ export class DurableConsumer {
     this.loop = this.run();
   }
 
+  /** Stops pulling, then lets the messages already handed out settle. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.close?.();
     await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private get maxInFlight(): number {
+    return this.options.maxInFlight ?? 256;
   }
 
   private async run(): Promise<void> {
@@ -73,34 +109,84 @@ export class DurableConsumer {
     if (connection.isClosed()) return;
     await ensureStream(connection, stream);
     const jsm = await jetstreamManager(connection);
+    const config = { ack_wait: 30 * 1e9, max_ack_pending: this.maxInFlight };
     try {
       await jsm.consumers.info(stream.name, durable);
+      await jsm.consumers.update(stream.name, durable, config);
     } catch {
       await jsm.consumers.add(stream.name, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        ack_wait: 30 * 1e9,
+        ...config,
       });
     }
     const consumer = await jetstream(connection).consumers.get(stream.name, durable);
-    const messages = await consumer.consume({ max_messages: this.options.maxMessages ?? 16 });
+    const messages = await consumer.consume({ max_messages: this.maxInFlight });
     this.close = async () => {
       await messages.close();
     };
     for await (const msg of messages) {
       if (this.stopped) break;
-      await this.handle(msg);
+      const settled = this.handle(msg).finally(() => this.inFlight.delete(settled));
+      this.inFlight.add(settled);
+      if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     }
   }
 
   private async handle(msg: JsMsg): Promise<void> {
+    let data: unknown;
     try {
-      await this.options.handle(JSON.parse(decoder.decode(msg.data)));
+      data = JSON.parse(decoder.decode(msg.data));
+      await this.options.handle(data);
       msg.ack();
     } catch (err) {
-      this.options.logger.warn({ seq: msg.seq, err: (err as Error).message }, 'event not applied; will retry');
-      msg.nak(RETRY_DELAY_MS);
+      const reason = (err as Error).message;
+      const deliveries = msg.info.deliveryCount;
+      if (data === undefined || err instanceof UnprocessableMessage || deliveries >= (this.options.maxDeliveries ?? 20)) {
+        await this.deadLetter(msg, data, reason);
+        return;
+      }
+      this.options.logger.warn({ seq: msg.seq, deliveries, err: reason }, 'message not handled; will retry');
+      msg.nak(Math.min(NAK_MAX_MS, NAK_BASE_MS * 2 ** (deliveries - 1)));
     }
   }
+
+  private async deadLetter(msg: JsMsg, data: unknown, reason: string): Promise<void> {
+    const { connection, stream, durable, logger } = this.options;
+    try {
+      await ensureDeadLetterStream(connection);
+      const h = headers();
+      h.set('Ledgerline-Dead-Reason', reason.slice(0, 500));
+      h.set('Ledgerline-Dead-From', `${stream.name}/${durable}/${msg.seq}`);
+      await jetstream(connection).publish(`deadletter.${msg.subject}`, msg.data, { headers: h, msgID: `${durable}:${msg.seq}` });
+      await this.options.onDeadLetter?.(data, reason);
+    } catch (err) {
+      // Not parked: it comes back, and parking is tried again.
+      logger.error({ seq: msg.seq, err: (err as Error).message }, 'could not park a failing message');
+      msg.nak(NAK_MAX_MS);
+      return;
+    }
+    deadLetters.inc({ stream: stream.name, consumer: durable });
+    logger.error({ seq: msg.seq, subject: msg.subject, reason }, 'message moved to the dead-letter stream');
+    msg.ack();
+  }
+}
+
+let deadLetterStreamReady: Promise<void> | undefined;
+
+function ensureDeadLetterStream(connection: NatsConnection): Promise<void> {
+  deadLetterStreamReady ??= (async () => {
+    const jsm = await jetstreamManager(connection);
+    const config = { subjects: [...DEAD_LETTER_STREAM.subjects], max_age: DEAD_LETTER_MAX_AGE_NS };
+    try {
+      await jsm.streams.info(DEAD_LETTER_STREAM.name);
+    } catch {
+      await jsm.streams.add({ name: DEAD_LETTER_STREAM.name, ...config });
+    }
+  })().catch((err: unknown) => {
+    deadLetterStreamReady = undefined;
+    throw err;
+  });
+  return deadLetterStreamReady;
 }

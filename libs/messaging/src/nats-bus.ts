@@ -42,15 +42,26 @@ const decode = (msg: Msg): unknown => (msg.data.length === 0 ? undefined : JSON.
 export interface RawReply {
   body: Uint8Array;
   encoding: 'identity' | 'gzip';
+  /** The tenant version the figures reflect (dashboard reads), travelling beside the bytes. */
+  version?: string | undefined;
 }
 
 const RAW_REPLY_HEADER = 'Ledgerline-Reply';
 const ENCODING_HEADER = 'Content-Encoding';
+const VERSION_HEADER = 'Ledgerline-Version';
 
 function rawReplyOf(msg: Msg): RawReply | undefined {
   if (msg.headers?.get(RAW_REPLY_HEADER) !== 'raw') return undefined;
-  return { body: msg.data, encoding: msg.headers.get(ENCODING_HEADER) === 'gzip' ? 'gzip' : 'identity' };
+  const version = msg.headers.get(VERSION_HEADER);
+  return {
+    body: msg.data,
+    encoding: msg.headers.get(ENCODING_HEADER) === 'gzip' ? 'gzip' : 'identity',
+    ...(version ? { version } : {}),
+  };
 }
+
+/** A reply's data serialized as a raw reply, for handlers that answer with `serveRaw`. */
+export const rawJsonReply = (data: unknown, version?: string): RawReply => ({ body: encode(data), encoding: 'identity', version });
 
 /** The JSON text of a raw reply's data. */
 export function rawReplyJson(reply: RawReply): string {
@@ -172,6 +183,7 @@ export class NatsBus {
       const headers = natsHeaders();
       headers.set(RAW_REPLY_HEADER, 'raw');
       if (reply.encoding === 'gzip') headers.set(ENCODING_HEADER, 'gzip');
+      if (reply.version) headers.set(VERSION_HEADER, reply.version);
       return { body: reply.body, headers };
     });
   }

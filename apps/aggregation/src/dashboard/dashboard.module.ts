@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { RollupsModule } from '../rollups/rollups.module';
 import { DashboardHandlers } from './dashboard.handlers';
 import { DashboardQueries } from './dashboard.queries';
 import { DashboardService } from './dashboard.service';
 
-@Module({ providers: [DashboardQueries, DashboardService, DashboardHandlers] })
+@Module({ imports: [RollupsModule], providers: [DashboardQueries, DashboardService, DashboardHandlers] })
 export class DashboardModule {}

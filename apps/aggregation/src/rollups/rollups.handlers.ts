@@ -1,4 +1,4 @@
-import { applyTransactionsChange, refreshMonth } from '@ledgerline/contracts';
+import { getWatermark, refreshMonth } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { RollupsService } from './rollups.service';
@@ -11,10 +11,7 @@ export class RollupsHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.serve(applyTransactionsChange, async (event) => {
-      await this.rollups.apply(event);
-      return { applied: true as const };
-    });
     this.bus.serve(refreshMonth, (req) => this.rollups.refresh(req.tenantId, req.month));
+    this.bus.serve(getWatermark, async (req) => ({ version: await this.rollups.watermark(req.tenantId) }));
   }
 }

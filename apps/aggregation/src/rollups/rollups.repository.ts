@@ -5,15 +5,47 @@ import type { FoldedChange } from './fold';
 /** The SQL that writes rollups. Every statement is set-based over the folded keys. */
 @Injectable()
 export class RollupsRepository {
-  /** Records (event, month) pairs; returns the months not applied before. */
-  async claim(em: EntityManager, eventId: string, months: readonly string[]): Promise<Set<string>> {
-    const rows: { month: string }[] = await em.query(
-      `INSERT INTO aggregation.applied_changes (event_id, month)
-       SELECT $1, m FROM unnest($2::text[]) AS m
-       ON CONFLICT DO NOTHING RETURNING month`,
-      [eventId, months],
-    );
-    return new Set(rows.map((r) => r.month));
+  /** The tenant's watermark ('0' before its first change), locked until the caller commits. */
+  async lockWatermark(em: EntityManager, tenantId: string): Promise<bigint> {
+    await em.query('INSERT INTO aggregation.watermarks (tenant_id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING', [tenantId]);
+    const [row] = (await em.query('SELECT version::text FROM aggregation.watermarks WHERE tenant_id = $1 FOR UPDATE', [tenantId])) as {
+      version: string;
+    }[];
+    return BigInt(row?.version ?? '0');
+  }
+
+  async setWatermark(em: EntityManager, tenantId: string, version: bigint): Promise<void> {
+    await em.query('UPDATE aggregation.watermarks SET version = $2, updated_at = now() WHERE tenant_id = $1', [
+      tenantId,
+      version.toString(),
+    ]);
+  }
+
+  /** The tenant's watermark as a reader sees it now; read before the figures, a reply reflects at least it. */
+  async watermark(db: EntityManager, tenantId: string): Promise<string> {
+    const [row] = (await db.query('SELECT version::text FROM aggregation.watermarks WHERE tenant_id = $1', [tenantId])) as {
+      version: string;
+    }[];
+    return row?.version ?? '0';
+  }
+
+  /** Every month the tenant has rows or rollups in. */
+  async allMonths(em: EntityManager, tenantId: string): Promise<string[]> {
+    const rows = (await em.query(
+      `SELECT month FROM ingestion.transactions_read WHERE tenant_id = $1
+       UNION SELECT month FROM aggregation.month_rollups WHERE tenant_id = $1 ORDER BY 1`,
+      [tenantId],
+    )) as { month: string }[];
+    return rows.map((r) => r.month);
+  }
+
+  /** Versions up to which rebuilt months already hold the raw rows (months never rebuilt are absent). */
+  async rebuiltMonths(em: EntityManager, tenantId: string, months: readonly string[]): Promise<Map<string, bigint>> {
+    const rows = (await em.query(
+      'SELECT month, version::text FROM aggregation.month_watermarks WHERE tenant_id = $1 AND month = ANY($2::text[])',
+      [tenantId, months],
+    )) as { month: string; version: string }[];
+    return new Map(rows.map((r) => [r.month, BigInt(r.version)]));
   }
 
   async apply(em: EntityManager, tenantId: string, change: FoldedChange): Promise<void> {
@@ -113,15 +145,16 @@ export class RollupsRepository {
 
   /**
    * Rebuilds one tenant-month from the raw rows. Runs in the caller's
-   * REPEATABLE READ snapshot, in which a change's outbox entry is visible
-   * exactly when its rows are: those changes are marked applied for this month.
+   * REPEATABLE READ snapshot, in which the tenant's version counts exactly
+   * the changes whose rows are visible: the month records it, and changes up
+   * to it are not applied to this month again.
    */
   async rebuild(em: EntityManager, tenantId: string, month: string): Promise<{ rowsRead: number; keys: number }> {
     const args = [tenantId, month];
     await em.query(
-      `INSERT INTO aggregation.applied_changes (event_id, month)
-       SELECT event_id, $2::text FROM ingestion.change_log WHERE tenant_id = $1::uuid AND $2::text = ANY(months)
-       ON CONFLICT DO NOTHING`,
+      `INSERT INTO aggregation.month_watermarks AS w (tenant_id, month, version)
+       SELECT $1::uuid, $2::text, coalesce((SELECT version FROM ingestion.change_position WHERE tenant_id = $1::uuid), 0)
+       ON CONFLICT (tenant_id, month) DO UPDATE SET version = GREATEST(w.version, EXCLUDED.version)`,
       args,
     );
     for (const table of ['category_rollups', 'member_rollups', 'month_rollups']) {

@@ -8,9 +8,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { foldDeltas } from './fold';
 import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
+import { recordApplied } from './rollups.metrics';
 import { RollupsRepository } from './rollups.repository';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
+
+/** What became of a change: applied now, or applied before (a redelivery). */
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+/** A change whose predecessors are not applied yet: it is refused and delivered again later. */
+export class ChangeOutOfOrder extends Error {}
 
 /** PostgreSQL asks to retry on these: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -18,77 +25,145 @@ const MAX_ATTEMPTS = 8;
 /** Bounds one transaction's size (and its lock time) when a tenant's changes pile up. */
 const MAX_CHANGES_PER_BATCH = 100;
 
+const byVersion = (a: ChangeEvent, b: ChangeEvent) => (BigInt(a.version) < BigInt(b.version) ? -1 : 1);
+
 /**
- * Applies transaction changes to the rollups exactly once per (change, month),
- * and rebuilds a month from the raw rows. Both run in REPEATABLE READ and are
- * retried when PostgreSQL detects a concurrent conflict, so a change applied
- * concurrently with a rebuild of its month is counted once.
+ * Applies a tenant's changes to the rollups in version order, each exactly
+ * once: the tenant's watermark (the last version applied) moves in the same
+ * transaction as the rollups, so a redelivered change is recognised by its
+ * version alone. Changes that arrive while the tenant's rollups are busy are
+ * applied together, in one transaction and one cache invalidation (group
+ * commit). Rebuilds of a month from the raw rows share the tenant's queue.
  */
 @Injectable()
 export class RollupsService {
   private readonly perTenant = new KeyedQueue();
-  /** Changes of one tenant that arrive while its rollups are busy are applied together, in one transaction. */
-  private readonly changes = new KeyedBatcher<ChangeEvent, string[]>(this.perTenant, MAX_CHANGES_PER_BATCH, (tenantId, events) =>
+  private readonly changes = new KeyedBatcher<ChangeEvent, ApplyOutcome>(this.perTenant, MAX_CHANGES_PER_BATCH, (tenantId, events) =>
     this.applyBatch(tenantId, events),
   );
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly repo: RollupsRepository,
     private readonly bus: NatsBus,
   ) {}
 
-  /** Returns the months that changed (empty when the change was applied before), once its caches are invalidated. */
-  async apply(event: ChangeEvent): Promise<string[]> {
+  /** Settles once the change is in the rollups and the caches were told; rejects with ChangeOutOfOrder when it came too early. */
+  apply(event: ChangeEvent): Promise<ApplyOutcome> {
     return this.changes.submit(event.tenantId, event);
   }
 
-  private async applyBatch(tenantId: string, events: readonly ChangeEvent[]): Promise<PromiseSettledResult<string[]>[]> {
-    let fresh: string[][];
-    try {
-      fresh = await this.inSnapshot((em) => this.applyNow(em, tenantId, events));
-    } catch (error) {
-      if (events.length === 1) throw error;
-      // One change the database refuses must not fail the others: apply them one at a time.
-      const settled: PromiseSettledResult<string[]>[] = [];
-      for (const event of events) {
-        settled.push(...(await this.applyBatch(tenantId, [event]).catch((reason: unknown) => [{ status: 'rejected' as const, reason }])));
-      }
-      return settled;
-    }
-    const months = [...new Set(fresh.flat())].sort();
-    if (months.length > 0) await this.announce(tenantId, months);
-    return fresh.map((value) => ({ status: 'fulfilled', value }));
-  }
-
-  /** Claims each change for its months (a change seen before claims none) and folds what was claimed into one upsert per row. */
-  private async applyNow(em: EntityManager, tenantId: string, events: readonly ChangeEvent[]): Promise<string[][]> {
-    const claimed: ReadonlySet<string>[] = [];
-    // One at a time: the same change twice in a batch (a retry beside its redelivery) is claimed by the first only.
-    for (const event of events) claimed.push(await this.repo.claim(em, event.eventId, event.months));
-    const deltas = events.flatMap((event, i) => event.deltas.filter((d) => claimed[i]?.has(d.month)));
-    const months = new Set(claimed.flatMap((set) => [...set]));
-    if (months.size > 0) await this.repo.apply(em, tenantId, foldDeltas(deltas, months));
-    return claimed.map((set) => [...set].sort());
+  /** The version up to which the tenant's changes are in the rollups, as a reader sees it now. */
+  watermark(tenantId: string): Promise<string> {
+    return this.repo.watermark(this.db.manager, tenantId);
   }
 
   async refresh(tenantId: string, month: string): Promise<RefreshResult> {
     const started = performance.now();
     const result = await this.perTenant.run(tenantId, () => this.inSnapshot((em) => this.repo.rebuild(em, tenantId, month)));
-    await this.announce(tenantId, [month]);
+    await this.announce(tenantId, [month], await this.watermark(tenantId));
     return { month, ...result, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   }
 
-  /** Caches first (awaited, bounded): the writer is acknowledged only after its months are invalidated. */
-  private async announce(tenantId: string, months: string[]): Promise<void> {
-    const cachesInvalidated = await invalidateCaches(this.bus, tenantId, months);
-    this.bus.publish(rollupsChanged, { eventId: randomUUID(), tenantId, months, occurredAt: new Date().toISOString(), cachesInvalidated });
+  /**
+   * For a change that could not be applied however often it was delivered
+   * (it went to the dead-letter stream): its months are rebuilt from the raw
+   * rows, which hold it, and the watermark moves past it, so the tenant's
+   * later changes are not held up behind it forever. When changes before it
+   * never arrived either, their months are unknown: every month is rebuilt.
+   */
+  async skip(event: ChangeEvent): Promise<void> {
+    const months = await this.perTenant.run(event.tenantId, () =>
+      this.inSnapshot(async (em) => {
+        const watermark = await this.repo.lockWatermark(em, event.tenantId);
+        const version = BigInt(event.version);
+        if (version <= watermark) return [];
+        const stale = version === watermark + 1n ? event.months : await this.repo.allMonths(em, event.tenantId);
+        for (const month of stale) await this.repo.rebuild(em, event.tenantId, month);
+        await this.repo.setWatermark(em, event.tenantId, version);
+        return stale;
+      }),
+    );
+    if (months.length > 0) await this.announce(event.tenantId, months, await this.watermark(event.tenantId));
+  }
+
+  private async applyBatch(tenantId: string, events: readonly ChangeEvent[]): Promise<PromiseSettledResult<ApplyOutcome>[]> {
+    let applied: { outcomes: (ApplyOutcome | Error)[]; watermark: bigint; months: string[] };
+    try {
+      applied = await this.inSnapshot((em) => this.applyNow(em, tenantId, events));
+    } catch (error) {
+      if (events.length === 1) throw error;
+      // One change the database refuses must not fail the others: apply them one at a time, in version order.
+      const settled = new Map<ChangeEvent, PromiseSettledResult<ApplyOutcome>>();
+      for (const event of [...events].sort(byVersion)) {
+        const [result] = await this.applyBatch(tenantId, [event]).catch((reason: unknown) => [{ status: 'rejected' as const, reason }]);
+        settled.set(event, result as PromiseSettledResult<ApplyOutcome>);
+      }
+      return events.map((event) => settled.get(event) as PromiseSettledResult<ApplyOutcome>);
+    }
+    const advanced = applied.outcomes.some((outcome) => outcome === 'applied');
+    if (advanced) {
+      await this.announce(tenantId, applied.months, applied.watermark.toString());
+      recordApplied(events.filter((_, i) => applied.outcomes[i] === 'applied'));
+    }
+    return applied.outcomes.map((outcome) =>
+      outcome instanceof Error ? { status: 'rejected', reason: outcome } : { status: 'fulfilled', value: outcome },
+    );
+  }
+
+  /** Takes the changes that continue the tenant's watermark, folds them into one upsert per rollup row, and moves the watermark. */
+  private async applyNow(
+    em: EntityManager,
+    tenantId: string,
+    events: readonly ChangeEvent[],
+  ): Promise<{ outcomes: (ApplyOutcome | Error)[]; watermark: bigint; months: string[] }> {
+    let watermark = await this.repo.lockWatermark(em, tenantId);
+    const outcomes = new Map<ChangeEvent, ApplyOutcome | Error>();
+    const taken: ChangeEvent[] = [];
+    for (const event of [...events].sort(byVersion)) {
+      const version = BigInt(event.version);
+      if (version <= watermark) {
+        outcomes.set(event, 'duplicate');
+      } else if (version === watermark + 1n) {
+        outcomes.set(event, 'applied');
+        taken.push(event);
+        watermark = version;
+      } else {
+        outcomes.set(event, new ChangeOutOfOrder(`change ${version} of tenant ${tenantId} came before ${watermark + 1n}`));
+      }
+    }
+    const months = [...new Set(taken.flatMap((event) => event.months))].sort();
+    if (taken.length > 0) {
+      // A month rebuilt from the raw rows already holds the changes up to the version its snapshot saw.
+      const rebuilt = await this.repo.rebuiltMonths(em, tenantId, months);
+      const deltas = taken.flatMap((event) => event.deltas.filter((d) => BigInt(event.version) > (rebuilt.get(d.month) ?? 0n)));
+      if (deltas.length > 0) await this.repo.apply(em, tenantId, foldDeltas(deltas, new Set(deltas.map((d) => d.month))));
+      await this.repo.setWatermark(em, tenantId, watermark);
+    }
+    return { outcomes: events.map((event) => outcomes.get(event) as ApplyOutcome | Error), watermark, months };
+  }
+
+  /**
+   * Caches first (awaited, bounded), then the new watermark to every
+   * listener: a writer waiting for its change, or a reader waiting for a
+   * version, is released only once no cache holds older figures.
+   */
+  private async announce(tenantId: string, months: string[], version: string): Promise<void> {
+    const cachesInvalidated = months.length === 0 || (await invalidateCaches(this.bus, tenantId, months));
+    this.bus.publish(rollupsChanged, {
+      eventId: randomUUID(),
+      tenantId,
+      version,
+      months,
+      occurredAt: new Date().toISOString(),
+      cachesInvalidated,
+    });
   }
 
   private async inSnapshot<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.ds.transaction('REPEATABLE READ', work);
+        return await this.db.transaction('REPEATABLE READ', work);
       } catch (err) {
         const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
         if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw err;

@@ -8,18 +8,23 @@ import {
   getStats,
   getSummary,
   getTrends,
+  MIN_VERSION_HEADER,
   monthQuerySchema,
   refreshMonth,
   startRefreshTask,
   trendsQuerySchema,
+  VERSION_HEADER,
+  versionAtLeast,
+  versionString,
   type BreakdownQuery,
   type DrillDownQuery,
   type RefreshResult,
   type RequestContract,
   type RequestOf,
   type TrendsQuery,
+  type Version,
 } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { NatsBus, Watermarks, type RawReply } from '@ledgerline/messaging';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -31,6 +36,8 @@ import { NearCache } from './near-cache';
 const categoryParam = z.string().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
 /** A rebuild reads every raw row of the month: more than the default request budget on big tenants. */
 const REFRESH_TIMEOUT_MS = 30_000;
+/** How long a read asked for a version not applied yet waits for it before answering 503. */
+const MIN_VERSION_WAIT_MS = 2_000;
 
 @Controller('v1/dashboard')
 @UseGuards(TenantGuard)
@@ -38,12 +45,15 @@ export class DashboardController {
   constructor(
     private readonly bus: NatsBus,
     private readonly near: NearCache,
+    private readonly watermarks: Watermarks,
   ) {}
 
   /**
-   * Reads are answered from the near-cache, else through the cache-gateway,
-   * as the bytes it stored. `Cache-Control: no-cache` asks for the figures
-   * from the source instead, past both caches.
+   * Answers with the figures and the version they reflect. With
+   * `Ledgerline-Min-Version`, figures older than that version are never
+   * sent: the read waits (bounded) for the tenant's watermark to reach it,
+   * then asks the source, which is never behind the watermark; past the
+   * bound it is a 503 with Retry-After.
    */
   private async forward<C extends RequestContract>(
     req: FastifyRequest,
@@ -51,24 +61,33 @@ export class DashboardController {
     contract: C,
     payload: RequestOf<C> & { tenantId: string },
   ): Promise<void> {
-    if (/\bno-cache\b/i.test(req.headers['cache-control'] ?? '')) {
-      sendCachedJson(req, res, await this.bus.requestRaw(contract, payload));
-      return;
+    const min = minVersionOf(req);
+    const noCache = /\bno-cache\b/i.test(req.headers['cache-control'] ?? '');
+    let reply = noCache ? await this.bus.requestRaw(contract, payload) : await this.read(contract, payload);
+    if (min !== undefined && !reflects(reply, min)) {
+      if (!(await this.watermarks.reached(payload.tenantId, min, MIN_VERSION_WAIT_MS))) {
+        throw new AppError('service-unavailable', `The figures do not reflect version ${min} yet; retry shortly.`);
+      }
+      reply = await this.bus.requestRaw(contract, payload);
     }
+    if (reply.version !== undefined) void res.header(VERSION_HEADER, reply.version);
+    sendCachedJson(req, res, reply);
+  }
+
+  /** From the near-cache, else through the cache-gateway as the bytes it stored, else (no cache-gateway) from the source. */
+  private async read<C extends RequestContract>(contract: C, payload: RequestOf<C> & { tenantId: string }): Promise<RawReply> {
     const request = `${contract.subject} ${JSON.stringify(payload)}`;
     const hit = this.near.get(contract.subject, payload.tenantId, request);
-    if (hit) {
-      sendCachedJson(req, res, hit);
-      return;
-    }
+    if (hit) return hit;
     const generation = this.near.generation(payload.tenantId);
     const reply = await this.bus.requestRaw(cachedRead(contract), payload).catch((error: unknown) => {
       // No cache-gateway answering: the figures are still one hop away at the source.
       if (error instanceof AppError && error.code === 'service-unavailable') return undefined;
       throw error;
     });
-    if (reply) this.near.set(payload.tenantId, request, reply, generation);
-    sendCachedJson(req, res, reply ?? (await this.bus.requestRaw(contract, payload)));
+    if (!reply) return this.bus.requestRaw(contract, payload);
+    this.near.set(payload.tenantId, request, reply, generation);
+    return reply;
   }
 
   @Get('summary')
@@ -137,3 +156,17 @@ export class DashboardController {
     return this.bus.request(startRefreshTask, { tenantId: t.tenantId, month: q.month });
   }
 }
+
+function minVersionOf(req: FastifyRequest): Version | undefined {
+  const header = req.headers[MIN_VERSION_HEADER.toLowerCase()];
+  if (header === undefined) return undefined;
+  const parsed = versionString.safeParse(header);
+  if (!parsed.success) {
+    throw new AppError('malformed-request', `${MIN_VERSION_HEADER} must be a version returned by a write.`, [
+      { field: MIN_VERSION_HEADER, message: 'must be a version returned by a write' },
+    ]);
+  }
+  return parsed.data;
+}
+
+const reflects = (reply: RawReply, min: Version): boolean => reply.version !== undefined && versionAtLeast(reply.version, min);

@@ -18,6 +18,7 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-Reset',
   'Retry-After',
   'X-Request-Id',
+  'Ledgerline-Version',
 ];
 
 /**
@@ -71,7 +72,7 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
     await app.register(fastifyCors, {
       origin: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
       methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent', 'tracestate'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Ledgerline-Min-Version', 'traceparent', 'tracestate'],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
     });

@@ -8,9 +8,11 @@ import {
   transactionPatchSchema,
   updateTransaction,
   uuidString,
+  VERSION_HEADER,
   type IngestResult,
   type Transaction,
   type TransactionPatch,
+  type WriteOutcome,
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
@@ -31,7 +33,11 @@ export class TransactionsController {
 
   @Post()
   @HttpCode(201)
-  ingest(@Tenant() tenant: TenantPrincipal, @Body() body: unknown): Promise<IngestResult> {
+  async ingest(
+    @Tenant() tenant: TenantPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IngestResult> {
     const rows = (body as { transactions?: unknown } | null)?.transactions;
     if (Array.isArray(rows) && rows.length > MAX_BATCH_ROWS) {
       throw new AppError('payload-too-large', `A batch holds at most ${MAX_BATCH_ROWS} transactions; this one has ${rows.length}.`);
@@ -40,16 +46,20 @@ export class TransactionsController {
     if (!parsed.success) {
       throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', rowErrors(parsed.error, 'transactions'));
     }
-    return this.bus.request(ingestTransactions, { tenantId: tenant.tenantId, batch: parsed.data }, { timeoutMs: INGEST_TIMEOUT_MS });
+    return withVersion(
+      reply,
+      await this.bus.request(ingestTransactions, { tenantId: tenant.tenantId, batch: parsed.data }, { timeoutMs: INGEST_TIMEOUT_MS }),
+    );
   }
 
   @Patch(':id')
-  update(
+  async update(
     @Tenant() tenant: TenantPrincipal,
     @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
     @Body(new ZodPipe(transactionPatchSchema)) patch: TransactionPatch,
-  ): Promise<Transaction & { applied: boolean }> {
-    return this.bus.request(updateTransaction, { tenantId: tenant.tenantId, id, patch });
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Transaction & WriteOutcome> {
+    return withVersion(reply, await this.bus.request(updateTransaction, { tenantId: tenant.tenantId, id, patch }));
   }
 
   @Delete(':id')
@@ -59,8 +69,14 @@ export class TransactionsController {
     @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const { applied } = await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id });
+    const { applied } = withVersion(reply, await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id }));
     // A 204 has no body to say it in: the dashboards' state travels in a header.
     void reply.header(APPLIED_HEADER, String(applied));
   }
+}
+
+/** Every write answers with the tenant version it committed as, in a header too (a 204 has no body). */
+function withVersion<T extends WriteOutcome>(reply: FastifyReply, outcome: T): T {
+  void reply.header(VERSION_HEADER, outcome.version);
+  return outcome;
 }

@@ -121,6 +121,7 @@ describe('cache-gateway with real Redis and NATS', () => {
     const event = (cachesInvalidated?: boolean) => ({
       eventId: randomUUID(),
       tenantId,
+      version: '1',
       months: [MONTH],
       occurredAt: new Date().toISOString(),
       ...(cachesInvalidated === undefined ? {} : { cachesInvalidated }),

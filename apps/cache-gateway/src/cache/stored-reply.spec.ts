@@ -12,7 +12,14 @@ describe('stored replies', () => {
     }
   });
 
+  it('keeps the version the figures reflect, and its absence', () => {
+    const versioned = { body: Buffer.from('{"a":1}'), encoding: 'identity' as const, version: '42' };
+    expect(decodeStored(encodeStored(versioned))).toEqual({ ...versioned, body: Buffer.from('{"a":1}') });
+    expect(decodeStored(encodeStored({ body: Buffer.from('[]'), encoding: 'identity' }))?.version).toBeUndefined();
+  });
+
   it('treats anything it did not write as a miss', () => {
+    expect(decodeStored('j{"a":1}')).toBeUndefined();
     expect(decodeStored('')).toBeUndefined();
     expect(decodeStored('{"value":1}')).toBeUndefined();
   });

@@ -1,17 +1,25 @@
 import type { RawReply } from '@ledgerline/messaging';
 
 /**
- * How a reply sits in Redis: one string, a one-letter encoding tag and the
- * bytes (base64 when gzipped, the JSON text itself otherwise). Decoding is a
- * slice and at most a base64 decode — never a JSON parse.
+ * How a reply sits in Redis: one string — a one-letter encoding tag, the
+ * version the figures reflect (digits, possibly none), a `|`, and the bytes
+ * (base64 when gzipped, the JSON text itself otherwise). Decoding is a slice
+ * and at most a base64 decode — never a JSON parse.
  */
 export function encodeStored(reply: RawReply): string {
-  return reply.encoding === 'gzip' ? `g${Buffer.from(reply.body).toString('base64')}` : `j${Buffer.from(reply.body).toString('utf8')}`;
+  const head = `${reply.encoding === 'gzip' ? 'g' : 'j'}${reply.version ?? ''}|`;
+  return reply.encoding === 'gzip'
+    ? `${head}${Buffer.from(reply.body).toString('base64')}`
+    : `${head}${Buffer.from(reply.body).toString('utf8')}`;
 }
 
 export function decodeStored(stored: string): RawReply | undefined {
   const tag = stored[0];
-  if (tag === 'g') return { body: Buffer.from(stored.slice(1), 'base64'), encoding: 'gzip' };
-  if (tag === 'j') return { body: Buffer.from(stored.slice(1), 'utf8'), encoding: 'identity' };
-  return undefined;
+  const bar = stored.indexOf('|');
+  if ((tag !== 'g' && tag !== 'j') || bar < 1 || !/^\d*$/.test(stored.slice(1, bar))) return undefined;
+  const version = bar > 1 ? { version: stored.slice(1, bar) } : {};
+  const data = stored.slice(bar + 1);
+  return tag === 'g'
+    ? { body: Buffer.from(data, 'base64'), encoding: 'gzip', ...version }
+    : { body: Buffer.from(data, 'utf8'), encoding: 'identity', ...version };
 }

@@ -1,11 +1,4 @@
-import {
-  importObjectName,
-  IMPORTS_BUCKET,
-  MAX_IMPORT_ERRORS,
-  MAX_IMPORT_ROWS,
-  transactionsChanged,
-  type TransactionDelta,
-} from '@ledgerline/contracts';
+import { importObjectName, IMPORTS_BUCKET, MAX_IMPORT_ERRORS, MAX_IMPORT_ROWS, type TransactionDelta } from '@ledgerline/contracts';
 import { NatsBus, openObjectStore } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -15,12 +8,10 @@ import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { OutboxRelay } from '../outbox/outbox.relay';
-import { ChangeApplier, type ChangeEvent } from '../transactions/change-applier';
+import { ChangeLog } from '../transactions/change-log';
 import { DeltaAccumulator } from '../transactions/deltas';
 import { TenantMembers } from '../transactions/tenant-members';
 import { toRow } from '../transactions/transaction-row';
-import { TransactionsRepository } from '../transactions/transactions.repository';
 import { COPY_COLUMNS, copyLine } from './copy-line';
 import { csvRecords, readHeader, readRecord, type LineError } from './csv-record';
 import { ImportsRepository } from './imports.repository';
@@ -28,8 +19,6 @@ import { ImportsRepository } from './imports.repository';
 const PROGRESS_EVERY_ROWS = 10_000;
 /** COPY data is sent in chunks of about this many characters, not one message per row. */
 const COPY_CHUNK = 1 << 16;
-/** Keeps each event (and its JetStream message) well under NATS' default 1 MB payload. */
-const DELTAS_PER_EVENT = 2_000;
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -61,10 +50,8 @@ export class ImportProcessor {
     @InjectDataSource() private readonly db: DataSource,
     private readonly bus: NatsBus,
     private readonly imports: ImportsRepository,
-    private readonly transactions: TransactionsRepository,
     private readonly members: TenantMembers,
-    private readonly relay: OutboxRelay,
-    private readonly applier: ChangeApplier,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** Returns how it went, for the worker's log line. */
@@ -115,13 +102,11 @@ export class ImportProcessor {
         return true;
       }
       const deltas = mode === 'direct' ? staged.deltas.deltas() : await this.insertStaged(runner.manager, tenantId);
-      const events = await this.enqueue(runner.manager, tenantId, deltas);
+      const version = await this.changes.record(runner.manager, tenantId, 'imported', deltas);
       await runner.commitTransaction();
-      this.relay.kick();
-      let applied = true;
-      for (const event of events) applied = (await this.applier.apply(event)) && applied;
+      const applied = await this.changes.applied(tenantId, version);
       const accepted = deltas.reduce((n, d) => n + d.addedCount, 0);
-      await this.imports.succeed(id, { rowsProcessed: staged.rows, accepted, duplicates: staged.rows - accepted, applied });
+      await this.imports.succeed(id, { rowsProcessed: staged.rows, accepted, duplicates: staged.rows - accepted, applied, version });
       return true;
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
@@ -241,24 +226,5 @@ export class ImportProcessor {
       removedCount: 0,
       removedCents: '0',
     }));
-  }
-
-  /** The change events, committed with the rows (transactional outbox), split to stay small. */
-  private async enqueue(em: EntityManager, tenantId: string, deltas: TransactionDelta[]): Promise<ChangeEvent[]> {
-    const events: ChangeEvent[] = [];
-    for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
-      const chunk = deltas.slice(i, i + DELTAS_PER_EVENT);
-      const event: ChangeEvent = {
-        eventId: randomUUID(),
-        tenantId,
-        occurredAt: new Date().toISOString(),
-        cause: 'imported',
-        months: [...new Set(chunk.map((d) => d.month))].sort(),
-        deltas: chunk,
-      };
-      await this.transactions.enqueue(em, transactionsChanged.subject, event);
-      events.push(event);
-    }
-    return events;
   }
 }

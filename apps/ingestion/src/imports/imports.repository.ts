@@ -12,6 +12,7 @@ interface ImportDbRow {
   accepted: number;
   duplicates: number;
   applied: boolean | null;
+  version: string | null;
   errors: LineError[];
   error_count: number;
   created_at: Date;
@@ -25,6 +26,7 @@ const toStatus = (r: ImportDbRow): ImportStatus => ({
   accepted: r.accepted,
   duplicates: r.duplicates,
   applied: r.applied,
+  version: r.version,
   errors: r.errors,
   errorCount: r.error_count,
   createdAt: r.created_at.toISOString(),
@@ -70,11 +72,15 @@ export class ImportsRepository {
     await this.db.query('UPDATE ingestion.imports SET rows_processed = $2, heartbeat_at = now() WHERE id = $1', [id, rowsProcessed]);
   }
 
-  async succeed(id: string, result: { rowsProcessed: number; accepted: number; duplicates: number; applied: boolean }): Promise<void> {
+  async succeed(
+    id: string,
+    result: { rowsProcessed: number; accepted: number; duplicates: number; applied: boolean; version: string },
+  ): Promise<void> {
     await this.db.query(
-      `UPDATE ingestion.imports SET status = 'succeeded', rows_processed = $2, accepted = $3, duplicates = $4, applied = $5, finished_at = now()
+      `UPDATE ingestion.imports
+          SET status = 'succeeded', rows_processed = $2, accepted = $3, duplicates = $4, applied = $5, version = $6, finished_at = now()
         WHERE id = $1`,
-      [id, result.rowsProcessed, result.accepted, result.duplicates, result.applied],
+      [id, result.rowsProcessed, result.accepted, result.duplicates, result.applied, result.version],
     );
   }
 

@@ -1,19 +1,28 @@
 import { TRANSACTIONS_STREAM } from '@ledgerline/contracts';
-import { ensureStream, NatsBus } from '@ledgerline/messaging';
+import { DUPLICATE_WINDOW_NS, ensureStream, NatsBus } from '@ledgerline/messaging';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import { INGESTION_LOGGER } from '../logger.token';
 import { OutboxRepository } from './outbox.repository';
 
-const BATCH = 200;
+const BATCH = 500;
+/** The fallback for entries no kick reached (a crash between commit and publish, another replica's entries). */
 const POLL_MS = 1_000;
+/** Another replica holds the relay: try again this soon, so a write committed meanwhile is not left for the poll. */
+const BUSY_RETRY_MS = 2;
+/** Published entries are kept as long as JetStream would drop their re-publication, then pruned. */
+const KEEP_PUBLISHED_MS = DUPLICATE_WINDOW_NS / 1e6;
+const PRUNE_EVERY_MS = 60_000;
 
 /**
- * Moves committed outbox entries to JetStream. Publishing uses the event id
- * as Nats-Msg-Id, so a crash between publish and "mark published" re-sends a
- * message the stream drops as a duplicate; consumers also dedupe by event id.
- * While NATS is down writes still commit; the relay catches up on return.
+ * Moves committed outbox entries to JetStream, right after each commit (the
+ * writer kicks it) and on a poll. One relay at a time across replicas (a
+ * transaction-scoped advisory lock), publishing in outbox order, so a
+ * tenant's changes reach the stream in version order. Publishing uses the
+ * event id as Nats-Msg-Id: a crash between publish and "mark published"
+ * re-sends a message the stream drops as a duplicate. While NATS is down
+ * writes still commit; the relay catches up on return.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +31,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private lastPrune = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -48,6 +58,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     this.running = this.drain()
+      .then((busy) => {
+        if (busy) setTimeout(() => this.kick(), BUSY_RETRY_MS);
+      })
       .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'outbox relay paused'))
       .finally(() => {
         this.running = undefined;
@@ -67,22 +80,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async drain(): Promise<void> {
-    if (!this.bus.isConnected) return;
+  /** Publishes what is pending; true when another replica was relaying (try again shortly). */
+  private async drain(): Promise<boolean> {
+    if (!this.bus.isConnected) return false;
     const js = await this.jetstream();
     for (;;) {
       const relayed = await this.outbox.withPending(BATCH, async (entries, em) => {
-        for (const entry of entries) {
-          await js.publish(entry.subject, JSON.stringify(entry.payload), { msgID: entry.eventId });
-        }
+        // Sent back to back and confirmed together: one connection keeps their order on the stream.
+        await Promise.all(entries.map((entry) => js.publish(entry.subject, JSON.stringify(entry.payload), { msgID: entry.eventId })));
         await this.outbox.markPublished(
           em,
           entries.map((e) => e.id),
         );
         return entries.length;
       });
-      if (relayed < BATCH) return;
+      if (relayed === 'busy') return true;
+      if (relayed < BATCH) break;
     }
+    await this.prune();
+    return false;
+  }
+
+  private async prune(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    const pruned = await this.outbox.prunePublished(KEEP_PUBLISHED_MS);
+    if (pruned > 0) this.logger.info({ pruned }, 'outbox: published entries pruned');
   }
 
   private async jetstream(): Promise<JetStreamClient> {

@@ -9,19 +9,26 @@ export interface OutboxEntry {
   payload: unknown;
 }
 
+/** Any constant shared by every ingestion replica: the key of the relay's advisory lock. */
+const RELAY_LOCK = 7_104_231;
+
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Claims the oldest unpublished entries for this transaction; SKIP LOCKED lets
-   * several replicas relay side by side without publishing an entry twice at once.
+   * Hands the oldest unpublished entries to `work` inside a transaction that
+   * holds the relay lock, or answers 'busy' when another replica holds it.
+   * The lock is transaction-scoped, so it works through a transaction-pooling
+   * PgBouncer and is released by a crash.
    */
-  async withPending<T>(limit: number, work: (entries: OutboxEntry[], em: EntityManager) => Promise<T>): Promise<T> {
+  async withPending<T>(limit: number, work: (entries: OutboxEntry[], em: EntityManager) => Promise<T>): Promise<T | 'busy'> {
     return this.db.transaction(async (em) => {
+      const [lock] = (await em.query('SELECT pg_try_advisory_xact_lock($1) AS held', [RELAY_LOCK])) as { held: boolean }[];
+      if (!lock?.held) return 'busy' as const;
       const rows = (await em.query(
         `SELECT id, event_id AS "eventId", subject, payload FROM ingestion.outbox
-          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [limit],
       )) as OutboxEntry[];
       return work(rows, em);
@@ -35,5 +42,14 @@ export class OutboxRepository {
   async pendingCount(): Promise<number> {
     const [row] = (await this.db.query('SELECT count(*)::int AS n FROM ingestion.outbox WHERE published_at IS NULL')) as { n: number }[];
     return row?.n ?? 0;
+  }
+
+  /** Deletes entries published longer ago than `keepMs`; returns how many. */
+  async prunePublished(keepMs: number): Promise<number> {
+    const [, deleted] = (await this.db.query(
+      `DELETE FROM ingestion.outbox WHERE published_at < now() - make_interval(secs => $1::float8 / 1000)`,
+      [keepMs],
+    )) as [unknown, number];
+    return deleted;
   }
 }

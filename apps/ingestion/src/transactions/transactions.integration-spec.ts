@@ -18,7 +18,13 @@ import { loadIngestionConfig } from '../config';
 import { OutboxRelay } from '../outbox/outbox.relay';
 
 const logger = pino({ level: 'silent' });
-const config = loadIngestionConfig({ DATABASE_URL: process.env.IT_DATABASE_URL, NATS_URL: process.env.IT_NATS_URL, PORT: '0' });
+// No aggregation runs here: a write waits this long for the watermark, then says `applied: false`.
+const config = loadIngestionConfig({
+  DATABASE_URL: process.env.IT_DATABASE_URL,
+  NATS_URL: process.env.IT_NATS_URL,
+  PORT: '0',
+  APPLY_TIMEOUT_MS: '100',
+});
 const row = (extra: Record<string, unknown> = {}) => ({ date: '2026-10-05', amount: '12.50', category: 'Groceries', ...extra });
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
@@ -68,13 +74,23 @@ describe('ingestion with real PostgreSQL and JetStream', () => {
     const batch = {
       transactions: [row({ externalId: 'x-1', member: 'm1' }), row({ externalId: 'x-2', amount: '-2.00', month: '2026-09' })],
     };
-    await expect(peer.request(ingestTransactions, { tenantId, batch })).resolves.toMatchObject({ accepted: 2, duplicates: 0 });
-    await expect(peer.request(ingestTransactions, { tenantId, batch })).resolves.toMatchObject({ accepted: 0, duplicates: 2 });
+    await expect(peer.request(ingestTransactions, { tenantId, batch })).resolves.toEqual({
+      accepted: 2,
+      duplicates: 0,
+      applied: false,
+      version: '1',
+    });
+    // Nothing new: no new version, the tenant's current one.
+    await expect(peer.request(ingestTransactions, { tenantId, batch })).resolves.toMatchObject({
+      accepted: 0,
+      duplicates: 2,
+      version: '1',
+    });
     await app.get(OutboxRelay).flush();
 
     const events = await streamEvents();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ tenantId, cause: 'ingested', months: ['2026-09', '2026-10'] });
+    expect(events[0]).toMatchObject({ tenantId, version: '1', cause: 'ingested', months: ['2026-09', '2026-10'] });
     expect(events[0]?.deltas.map((d) => [d.month, d.addedCount, d.addedCents, d.member])).toEqual([
       ['2026-10', 1, '1250', 'm1'],
       ['2026-09', 1, '-200', null],
@@ -100,10 +116,10 @@ describe('ingestion with real PostgreSQL and JetStream', () => {
       id: target?.id as string,
       patch: { category: 'Dining', exclude: true },
     });
-    expect(patched).toMatchObject({ category: 'Dining', exclude: true, amount: '12.50', month: '2026-10' });
+    expect(patched).toMatchObject({ category: 'Dining', exclude: true, amount: '12.50', month: '2026-10', version: '2' });
     await app.get(OutboxRelay).flush();
     const last = (await streamEvents()).at(-1);
-    expect(last).toMatchObject({ cause: 'updated' });
+    expect(last).toMatchObject({ cause: 'updated', version: '2' });
     expect(last?.deltas.map((d) => [d.category, d.excluded, d.addedCount, d.removedCount])).toEqual([
       ['Dining', true, 1, 0],
       ['Groceries', false, 0, 1],

@@ -1,5 +1,6 @@
-import { ChangeApplier } from './change-applier';
+import { Watermarks } from '@ledgerline/messaging';
 import { Module } from '@nestjs/common';
+import { ChangeLog } from './change-log';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { TenantMembers } from './tenant-members';
@@ -9,7 +10,8 @@ import { TransactionsService } from './transactions.service';
 
 @Module({
   providers: [
-    ChangeApplier,
+    ChangeLog,
+    Watermarks,
     TransactionsRepository,
     TransactionsService,
     TransactionsHandlers,
@@ -17,6 +19,6 @@ import { TransactionsService } from './transactions.service';
     OutboxRepository,
     OutboxRelay,
   ],
-  exports: [TransactionsService, TransactionsRepository, TenantMembers, OutboxRelay, ChangeApplier],
+  exports: [TransactionsService, TransactionsRepository, TenantMembers, ChangeLog],
 })
 export class TransactionsModule {}

@@ -94,14 +94,34 @@ export class TransactionsRepository {
     await em.query('DELETE FROM ingestion.transactions WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
   }
 
+  /**
+   * The tenant's next version. The row stays locked until the write commits,
+   * so the tenant's writers commit in version order (and the outbox holds
+   * their events in that order); other tenants are not held up.
+   */
+  async nextVersion(em: EntityManager, tenantId: string): Promise<string> {
+    const [row] = (await em.query(
+      `INSERT INTO ingestion.tenant_versions AS v (tenant_id, version) VALUES ($1, 1)
+       ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1
+       RETURNING version::text`,
+      [tenantId],
+    )) as { version: string }[];
+    return (row as { version: string }).version;
+  }
+
+  /** The tenant's version as this transaction sees it ('0' before its first change). */
+  async currentVersion(em: EntityManager, tenantId: string): Promise<string> {
+    const [row] = (await em.query('SELECT version::text FROM ingestion.tenant_versions WHERE tenant_id = $1', [tenantId])) as {
+      version: string;
+    }[];
+    return row?.version ?? '0';
+  }
+
   /** The event commits with the rows it describes (transactional outbox). */
   async enqueue(em: EntityManager, subject: string, event: ChangeEvent): Promise<void> {
-    await em.query('INSERT INTO ingestion.outbox (event_id, tenant_id, months, subject, payload) VALUES ($1, $2, $3, $4, $5)', [
-      event.eventId,
-      event.tenantId,
-      event.months,
-      subject,
-      JSON.stringify(event),
-    ]);
+    await em.query(
+      'INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+      [event.eventId, event.tenantId, event.months, event.version, subject, JSON.stringify(event)],
+    );
   }
 }

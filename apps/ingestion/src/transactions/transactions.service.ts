@@ -1,31 +1,26 @@
 import {
   AppError,
-  transactionsChanged,
   type FieldError,
   type IngestResult,
   type Transaction,
   type TransactionInput,
   type TransactionPatch,
+  type WriteOutcome,
 } from '@ledgerline/contracts';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { OutboxRelay } from '../outbox/outbox.relay';
-import { ChangeApplier, type ChangeEvent } from './change-applier';
-import { computeDeltas, monthsOf } from './deltas';
+import { ChangeLog } from './change-log';
+import { computeDeltas } from './deltas';
 import { TenantMembers } from './tenant-members';
 import { toRow, toTransaction, type TransactionRow } from './transaction-row';
 import { TransactionsRepository } from './transactions.repository';
-
-type Cause = 'ingested' | 'imported' | 'updated' | 'deleted';
 
 @Injectable()
 export class TransactionsService {
   constructor(
     private readonly repo: TransactionsRepository,
     private readonly members: TenantMembers,
-    private readonly relay: OutboxRelay,
-    private readonly applier: ChangeApplier,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** All rows or none: any unknown member fails the whole batch with every bad row listed. */
@@ -40,19 +35,15 @@ export class TransactionsService {
     if (errors.length > 0) throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', errors);
 
     const rows = inputs.map((input) => toRow(randomUUID(), input));
-    const { accepted, event } = await this.repo.transaction(async (em) => {
+    const { accepted, version } = await this.repo.transaction(async (em) => {
       const inserted = await this.repo.insertBatch(em, tenantId, rows);
       const added = rows.filter((r) => inserted.has(r.id));
-      return {
-        accepted: added.length,
-        event: added.length > 0 ? await this.enqueueChange(em, tenantId, 'ingested', added, []) : undefined,
-      };
+      return { accepted: added.length, version: await this.changes.record(em, tenantId, 'ingested', computeDeltas(added)) };
     });
-    this.relay.kick();
-    return { accepted, duplicates: rows.length - accepted, applied: await this.applier.apply(event) };
+    return { accepted, duplicates: rows.length - accepted, ...(await this.outcome(tenantId, version)) };
   }
 
-  async update(tenantId: string, id: string, patch: TransactionPatch): Promise<Transaction & { applied: boolean }> {
+  async update(tenantId: string, id: string, patch: TransactionPatch): Promise<Transaction & WriteOutcome> {
     if (patch.member) {
       const members = await this.members.of(tenantId);
       if (!members.has(patch.member)) {
@@ -61,7 +52,7 @@ export class TransactionsService {
         ]);
       }
     }
-    const { updated, event } = await this.repo.transaction(async (em) => {
+    const { updated, version } = await this.repo.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, tenantId, id);
       if (!before) throw new AppError('not-found', 'No such transaction.');
       const after: TransactionRow = {
@@ -74,40 +65,22 @@ export class TransactionsService {
         label: patch.label === undefined ? before.label : patch.label,
       };
       await this.repo.update(em, tenantId, after);
-      return { updated: after, event: await this.enqueueChange(em, tenantId, 'updated', [after], [before]) };
+      return { updated: after, version: await this.changes.record(em, tenantId, 'updated', computeDeltas([after], [before])) };
     });
-    this.relay.kick();
-    return { ...toTransaction(updated), applied: await this.applier.apply(event) };
+    return { ...toTransaction(updated), ...(await this.outcome(tenantId, version)) };
   }
 
-  async delete(tenantId: string, id: string): Promise<{ deleted: true; applied: boolean }> {
-    const event = await this.repo.transaction(async (em) => {
+  async delete(tenantId: string, id: string): Promise<{ deleted: true } & WriteOutcome> {
+    const version = await this.repo.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, tenantId, id);
       if (!before) throw new AppError('not-found', 'No such transaction.');
       await this.repo.delete(em, tenantId, id);
-      return this.enqueueChange(em, tenantId, 'deleted', [], [before]);
+      return this.changes.record(em, tenantId, 'deleted', computeDeltas([], [before]));
     });
-    this.relay.kick();
-    return { deleted: true, applied: await this.applier.apply(event) };
+    return { deleted: true, ...(await this.outcome(tenantId, version)) };
   }
 
-  private async enqueueChange(
-    em: EntityManager,
-    tenantId: string,
-    cause: Cause,
-    added: TransactionRow[],
-    removed: TransactionRow[],
-  ): Promise<ChangeEvent> {
-    const deltas = computeDeltas(added, removed);
-    const event: ChangeEvent = {
-      eventId: randomUUID(),
-      tenantId,
-      occurredAt: new Date().toISOString(),
-      cause,
-      months: monthsOf(deltas),
-      deltas,
-    };
-    await this.repo.enqueue(em, transactionsChanged.subject, event);
-    return event;
+  private async outcome(tenantId: string, version: string): Promise<WriteOutcome> {
+    return { applied: await this.changes.applied(tenantId, version), version };
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from '../common/contract';
 import { monthString, tenantId } from '../common/primitives';
-import { transactionsChanged } from '../transactions/transaction.contracts';
+import { versionString, type Version } from '../common/version';
 import {
   breakdownQuerySchema,
   drillDownQuerySchema,
@@ -28,14 +28,22 @@ export const getStats = defineRequest<Stats>()('aggregation.stats.get.v1', month
 export const refreshMonth = defineRequest<RefreshResult>()('aggregation.rollups.refresh.v1', z.object({ tenantId, month: monthString }));
 
 /**
- * Fast path of a transactions change: ingestion hands the committed event to
- * aggregation right away and waits (bounded) so the writer's next read sees it.
- * The same event still arrives through JetStream; it is applied once by event id.
+ * Rollups of these tenant-months changed and the tenant's watermark moved to
+ * `version`: every change up to it is in the rollups (and, when
+ * `cachesInvalidated`, out of the caches). Writers waiting for their change
+ * and readers waiting for a minimum version listen to it.
  */
-export const applyTransactionsChange = defineRequest<{ applied: true }>()('aggregation.changes.apply.v1', transactionsChanged.payload);
-
-/** Rollups of these tenant-months changed: cached dashboard figures for them are stale. */
 export const rollupsChanged = defineEvent(
   'events.rollups.changed.v1',
-  z.object({ eventId: z.string(), tenantId, months: z.array(monthString), occurredAt: z.string(), cachesInvalidated }),
+  z.object({
+    eventId: z.string(),
+    tenantId,
+    version: versionString,
+    months: z.array(monthString),
+    occurredAt: z.string(),
+    cachesInvalidated,
+  }),
 );
+
+/** The tenant's watermark: every change up to `version` is in the rollups. For a process that has not heard one yet. */
+export const getWatermark = defineRequest<{ version: Version }>()('aggregation.watermark.get.v1', z.object({ tenantId }));

@@ -25,6 +25,8 @@ export interface ImportStatus {
   duplicates: number;
   /** false when the rows are committed but the dashboards catch up later. */
   applied: boolean | null;
+  /** Once succeeded: the tenant's version after the import committed (the consistency token). */
+  version: string | null;
   errors: { line: number; field: string; message: string }[];
   errorCount: number;
   createdAt: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from '../common/contract';
 import { monthString, tenantId, uuidString } from '../common/primitives';
+import { versionString, type Version } from '../common/version';
 import { EXPENSE_TYPES, transactionBatchSchema, transactionPatchSchema, type Transaction } from './transaction.schema';
 
 export interface IngestResult {
@@ -8,6 +9,14 @@ export interface IngestResult {
   duplicates: number;
   /** false when the rows are committed but the dashboards could not be updated yet (they catch up). */
   applied: boolean;
+  /** The tenant's version once this write committed (the consistency token). */
+  version: Version;
+}
+
+/** What every write reply carries besides its own fields. */
+export interface WriteOutcome {
+  applied: boolean;
+  version: Version;
 }
 
 export const ingestTransactions = defineRequest<IngestResult>()(
@@ -15,12 +24,12 @@ export const ingestTransactions = defineRequest<IngestResult>()(
   z.object({ tenantId, batch: transactionBatchSchema }),
 );
 
-export const updateTransaction = defineRequest<Transaction & { applied: boolean }>()(
+export const updateTransaction = defineRequest<Transaction & WriteOutcome>()(
   'ingestion.transactions.update.v1',
   z.object({ tenantId, id: uuidString, patch: transactionPatchSchema }),
 );
 
-export const deleteTransaction = defineRequest<{ deleted: true; applied: boolean }>()(
+export const deleteTransaction = defineRequest<{ deleted: true } & WriteOutcome>()(
   'ingestion.transactions.delete.v1',
   z.object({ tenantId, id: uuidString }),
 );
@@ -51,15 +60,18 @@ export type TransactionDelta = z.output<typeof transactionDeltaSchema>;
 
 /**
  * Durable event on JetStream stream TRANSACTIONS, published through the
- * ingestion outbox with Nats-Msg-Id = eventId. Contract for consumers:
- * delivery is at least once, so apply each eventId at most once (record
- * applied ids in the same transaction as the effect).
+ * ingestion outbox with Nats-Msg-Id = eventId. `version` numbers a tenant's
+ * changes 1, 2, 3… in commit order, without gaps. Contract for consumers:
+ * delivery is at least once and may reorder on redelivery, so apply a
+ * tenant's changes in version order, each once (a version at or below what
+ * was applied is a duplicate).
  */
 export const transactionsChanged = defineEvent(
   'events.transactions.changed.v1',
   z.object({
     eventId: uuidString,
     tenantId,
+    version: versionString,
     occurredAt: z.string(),
     cause: z.enum(['ingested', 'imported', 'updated', 'deleted']),
     months: z.array(monthString),

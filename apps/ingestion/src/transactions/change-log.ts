@@ -1,0 +1,59 @@
+import { transactionsChanged, type EventOf, type TransactionDelta, type Version } from '@ledgerline/contracts';
+import { Watermarks } from '@ledgerline/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { INGESTION_CONFIG, type IngestionConfig } from '../config';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { monthsOf } from './deltas';
+import { TransactionsRepository } from './transactions.repository';
+
+export type ChangeEvent = EventOf<typeof transactionsChanged>;
+export type ChangeCause = ChangeEvent['cause'];
+
+/** Keeps each event (and its JetStream message) well under NATS' default 1 MB payload. */
+const DELTAS_PER_EVENT = 2_000;
+
+/**
+ * The one way a change leaves ingestion. Inside the write's transaction it
+ * takes the tenant's next version(s) and commits the change events with the
+ * rows (transactional outbox). After the commit it has the relay publish them
+ * at once and tells whether aggregation applied them within the bound: the
+ * write never calls aggregation, it only listens for the tenant's watermark.
+ */
+@Injectable()
+export class ChangeLog {
+  constructor(
+    private readonly repo: TransactionsRepository,
+    private readonly relay: OutboxRelay,
+    private readonly watermarks: Watermarks,
+    @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
+  ) {}
+
+  /** Records the change (nothing when `deltas` is empty) and returns the tenant's version that reflects it. */
+  async record(em: EntityManager, tenantId: string, cause: ChangeCause, deltas: readonly TransactionDelta[]): Promise<Version> {
+    if (deltas.length === 0) return this.repo.currentVersion(em, tenantId);
+    let version = '0';
+    for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
+      const chunk = deltas.slice(i, i + DELTAS_PER_EVENT);
+      version = await this.repo.nextVersion(em, tenantId);
+      const event: ChangeEvent = {
+        eventId: randomUUID(),
+        tenantId,
+        version,
+        occurredAt: new Date().toISOString(),
+        cause,
+        months: monthsOf(chunk),
+        deltas: chunk,
+      };
+      await this.repo.enqueue(em, transactionsChanged.subject, event);
+    }
+    return version;
+  }
+
+  /** After the commit: true once the rollups (and caches) reflect `version`, false if that takes longer than the bound. */
+  async applied(tenantId: string, version: Version): Promise<boolean> {
+    this.relay.kick();
+    return this.watermarks.reached(tenantId, version, this.config.APPLY_TIMEOUT_MS);
+  }
+}
