@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { metricsRegistry } from '@ledgerline/runtime';
+import { faults, metricsRegistry } from '@ledgerline/runtime';
 import { Counter } from 'prom-client';
 import type pino from 'pino';
 
@@ -138,6 +138,7 @@ export class DurableConsumer {
     let data: unknown;
     try {
       data = JSON.parse(decoder.decode(msg.data));
+      if (faults.any) await faults.apply(msg.subject);
       await this.options.handle(data);
       msg.ack();
     } catch (err) {

@@ -7,10 +7,12 @@ import type { FoldedChange } from './fold';
 export class RollupsRepository {
   /** The tenant's watermark ('0' before its first change), locked until the caller commits. */
   async lockWatermark(em: EntityManager, tenantId: string): Promise<bigint> {
-    await em.query('INSERT INTO aggregation.watermarks (tenant_id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING', [tenantId]);
-    const [row] = (await em.query('SELECT version::text FROM aggregation.watermarks WHERE tenant_id = $1 FOR UPDATE', [tenantId])) as {
-      version: string;
-    }[];
+    // One statement creates the row on a tenant's first change, or locks it (the no-op update) and reads it.
+    const [row] = (await em.query(
+      `INSERT INTO aggregation.watermarks AS w (tenant_id, version) VALUES ($1, 0)
+       ON CONFLICT (tenant_id) DO UPDATE SET version = w.version RETURNING version::text`,
+      [tenantId],
+    )) as { version: string }[];
     return BigInt(row?.version ?? '0');
   }
 
@@ -108,11 +110,13 @@ export class RollupsRepository {
           months.map((m) => m.excludedCount),
         ],
       );
-      await this.dropEmpty(
-        em,
-        tenantId,
-        months.map((m) => m.month),
+      // Only rows that lost something can have dropped to zero: a change that only adds skips the deletes.
+      const shrunk = new Set(
+        [...categories, ...members, ...months]
+          .filter((c) => c.count < 0 || ('excludedCount' in c && c.excludedCount < 0))
+          .map((c) => c.month),
       );
+      if (shrunk.size > 0) await this.dropEmpty(em, tenantId, [...shrunk]);
     }
   }
 

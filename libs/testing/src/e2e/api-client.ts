@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '../infra/process';
+import { freePort, waitFor } from '../infra/process';
 import type { ServiceName } from '../stack/services';
 import type { ServiceSpawnSpec } from '../stack/stack';
 
@@ -18,6 +18,8 @@ export interface ApiRequest {
   rawBody?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Another gateway replica than the stack's own (see startReplica). */
+  baseUrl?: string;
 }
 
 function env(name: string): string {
@@ -40,7 +42,7 @@ export async function api<T = unknown>(method: string, path: string, request: Ap
   if (request.rawBody !== undefined) body = request.rawBody;
   else if (request.body !== undefined) body = JSON.stringify(request.body);
   if (body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
-  const response = await fetch(`${e2e.gatewayUrl()}${path}`, { method, headers, body });
+  const response = await fetch(`${request.baseUrl ?? e2e.gatewayUrl()}${path}`, { method, headers, body });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
   const parsed = type.includes('json') && text.length > 0 ? (JSON.parse(text) as T) : (text as T);
@@ -92,6 +94,36 @@ export async function restartService(name: ServiceName, extraEnv: Record<string,
   const pids = JSON.parse(env('E2E_SERVICE_PIDS')) as Record<string, number>;
   process.env.E2E_SERVICE_PIDS = JSON.stringify({ ...pids, [name]: child.pid });
   return child.pid as number;
+}
+
+/** The environment a service of the e2e stack runs with (its DATABASE_URL, NATS_URL…), for a test's own look at the infrastructure. */
+export function serviceEnv(name: ServiceName): Record<string, string> {
+  const specs = JSON.parse(readFileSync(env('E2E_SERVICE_SPECS'), 'utf8')) as Record<ServiceName, ServiceSpawnSpec>;
+  return specs[name].env;
+}
+
+/**
+ * Starts one more replica of a service on its own free port, beside the
+ * stack's; `stop` ends it by its PID (the e2e teardown does too, if a test
+ * fails first). Returns its base URL.
+ */
+export async function startReplica(name: ServiceName): Promise<{ url: string; stop(): Promise<void> }> {
+  const specs = JSON.parse(readFileSync(env('E2E_SERVICE_SPECS'), 'utf8')) as Record<ServiceName, ServiceSpawnSpec>;
+  const spec = specs[name];
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = openSync(spec.logFile.replace(/\.log$/, `-replica-${port}.log`), 'a');
+  const child = spawn(spec.command, spec.args, { env: { ...spec.env, PORT: String(port) }, cwd: spec.cwd, stdio: ['ignore', log, log] });
+  appendFileSync(restartedPidsFile(), `${child.pid}\n`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(`${name} replica /readyz`, async () => (await fetch(`${url}/readyz`)).ok, 60_000, 200);
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 export const restartedPidsFile = (): string => join(env('E2E_LOG_DIR'), 'restarted.pids');
