@@ -158,7 +158,7 @@ export class DurableConsumer {
     try {
       await ensureDeadLetterStream(connection);
       const h = headers();
-      h.set('Ledgerline-Dead-Reason', reason.slice(0, 500));
+      h.set('Ledgerline-Dead-Reason', reason.replace(/\s+/g, ' ').slice(0, 500));
       h.set('Ledgerline-Dead-From', `${stream.name}/${durable}/${msg.seq}`);
       await jetstream(connection).publish(`deadletter.${msg.subject}`, msg.data, { headers: h, msgID: `${durable}:${msg.seq}` });
       await this.options.onDeadLetter?.(data, reason);

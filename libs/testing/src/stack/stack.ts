@@ -153,7 +153,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
 export async function spawnService(spec: ServiceSpawnSpec): Promise<ManagedProcess> {
   const proc = startProcess(spec.name, spec.command, spec.args, spec.logFile, { env: spec.env, cwd: spec.cwd });
   try {
-    await waitFor(`${spec.name} /readyz`, async () => (await fetch(spec.readyUrl)).ok, 60_000, 200);
+    await waitFor(`${spec.name} /readyz`, async () => (await fetch(spec.readyUrl)).ok, 120_000, 200);
   } catch (error) {
     await proc.stop();
     throw new Error(`${(error as Error).message} (see ${spec.logFile})`);
