@@ -8,6 +8,7 @@ import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { INGESTION_LOGGER } from './logger.token';
 import { ImportsModule } from './imports/imports.module';
 import { migrations } from './migrations';
+import { RowsModule } from './rows/rows.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
 /** ingestion: owns transactions, imports and the outbox. */
@@ -36,6 +37,7 @@ export class AppModule {
         }),
         TransactionsModule,
         ImportsModule,
+        RowsModule,
       ],
     };
   }

@@ -9,6 +9,7 @@ export * from './tenant/tenant.contracts';
 export * from './tenant/api-key.contracts';
 export * from './transactions/transaction.schema';
 export * from './transactions/transaction.contracts';
+export * from './transactions/rows.contracts';
 export * from './budget/budget.schema';
 export * from './budget/budget.contracts';
 export * from './dashboard/dashboard.schema';

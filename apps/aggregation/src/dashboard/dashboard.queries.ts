@@ -1,5 +1,3 @@
-import type { DrillDownItem, Stats } from '@ledgerline/contracts';
-import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -40,13 +38,7 @@ const toMonth = (r: MonthDbRow): MonthRollup => ({
   excludedCount: r.excluded_count,
 });
 
-export interface DrillPage {
-  items: DrillDownItem[];
-  /** Keyset position after the last item, when there may be more. */
-  next: { date: string; id: string } | null;
-}
-
-/** Reads for the dashboards: rollups, plus the raw-rows view for drill-down rows and the largest expense. */
+/** Reads for the dashboards from the rollups (rows themselves are ingestion's). */
 @Injectable()
 export class DashboardQueries {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -81,11 +73,7 @@ export class DashboardQueries {
     };
   }
 
-  async categories(
-    tenantId: string,
-    month: string,
-    filter: { expenseType?: string; category?: string } = {},
-  ): Promise<CategoryRollup[]> {
+  async categories(tenantId: string, month: string, filter: { expenseType?: string; category?: string } = {}): Promise<CategoryRollup[]> {
     const rows: CategoryDbRow[] = await this.ds.query(
       `SELECT category, subcategory, expense_type, count, total_cents, min_cents, max_cents
          FROM aggregation.category_rollups
@@ -116,69 +104,5 @@ export class DashboardQueries {
       [tenantId, from, to, category],
     );
     return new Map(rows.map((r) => [r.month, toMonth(r)]));
-  }
-
-  /** The month's largest (positive) non-excluded expense; ties to the newest, then the id. */
-  async largestExpense(tenantId: string, month: string): Promise<Stats['largestExpense']> {
-    const rows: { id: string; date: string; label: string | null; amount_cents: string; category: string }[] = await this.ds.query(
-      `SELECT id, to_char(date, 'YYYY-MM-DD') AS date, label, amount_cents, category
-         FROM ingestion.transactions_read
-        WHERE tenant_id = $1 AND month = $2 AND NOT exclude AND amount_cents > 0
-        ORDER BY amount_cents DESC, date DESC, id DESC LIMIT 1`,
-      [tenantId, month],
-    );
-    const row = rows[0];
-    return row
-      ? { id: row.id, date: row.date, label: row.label, amount: formatMoney(BigInt(row.amount_cents)), category: row.category }
-      : null;
-  }
-
-  /** Newest first by (date, id), strictly after the cursor position. */
-  async drillTransactions(
-    tenantId: string,
-    month: string,
-    category: string,
-    subcategory: string | undefined,
-    limit: number,
-    after: { date: string; id: string } | null,
-  ): Promise<DrillPage> {
-    const rows: {
-      id: string;
-      external_id: string | null;
-      date: string;
-      month: string;
-      label: string | null;
-      amount_cents: string;
-      category: string;
-      subcategory: string;
-      expense_type: 'FIXED' | 'VARIABLE';
-      member: string | null;
-    }[] = await this.ds.query(
-      `SELECT id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member
-         FROM ingestion.transactions_read
-        WHERE tenant_id = $1 AND month = $2 AND category = $3 AND NOT exclude
-          AND ($4::text IS NULL OR subcategory = $4)
-          AND ($5::date IS NULL OR (date, id) < ($5::date, $6::uuid))
-        ORDER BY date DESC, id DESC
-        LIMIT $7`,
-      [tenantId, month, category, subcategory ?? null, after?.date ?? null, after?.id ?? null, limit + 1],
-    );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({
-        id: r.id,
-        externalId: r.external_id,
-        date: r.date,
-        month: r.month,
-        label: r.label,
-        amount: formatMoney(BigInt(r.amount_cents)),
-        category: r.category,
-        subcategory: r.subcategory,
-        expenseType: r.expense_type,
-        member: r.member,
-      })),
-      next: rows.length > limit && last ? { date: last.date, id: last.id } : null,
-    };
   }
 }

@@ -1,4 +1,6 @@
 import {
+  getDrillRows,
+  getLargestExpense,
   getMonthPlan,
   previousMonth,
   type Breakdown,
@@ -34,10 +36,7 @@ export class DashboardService {
   }
 
   async breakdown(tenantId: string, query: BreakdownQuery): Promise<Breakdown> {
-    const groups = groupRows(
-      await this.queries.categories(tenantId, query.month, { expenseType: query.expenseType }),
-      (r) => r.category,
-    );
+    const groups = groupRows(await this.queries.categories(tenantId, query.month, { expenseType: query.expenseType }), (r) => r.category);
     const total = sumTotals(groups);
     return {
       month: query.month,
@@ -49,14 +48,15 @@ export class DashboardService {
 
   async drillDown(tenantId: string, category: string, query: DrillDownQuery): Promise<SubcategoryDrillDown | TransactionDrillDown> {
     if (query.level === 'transactions') {
-      const page = await this.queries.drillTransactions(
+      // The rows themselves are ingestion's: it pages them.
+      const page = await this.bus.request(getDrillRows, {
         tenantId,
-        query.month,
+        month: query.month,
         category,
-        query.subcategory,
-        query.limit,
-        decodeCursor(query.cursor),
-      );
+        subcategory: query.subcategory,
+        limit: query.limit,
+        after: decodeCursor(query.cursor),
+      });
       return { month: query.month, category, level: 'transactions', items: page.items, nextCursor: page.next && encodeCursor(page.next) };
     }
     const groups = groupRows(await this.queries.categories(tenantId, query.month, { category }), (r) => r.subcategory);
@@ -81,7 +81,7 @@ export class DashboardService {
     const previous = previousMonth(month);
     const [months, largest] = await Promise.all([
       this.queries.months(tenantId, previous, month),
-      this.queries.largestExpense(tenantId, month),
+      this.bus.request(getLargestExpense, { tenantId, month }),
     ]);
     return statsOf(month, months.get(month) ?? EMPTY_MONTH, months.get(previous) ?? EMPTY_MONTH, largest);
   }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { getKeyExtremes, MonthSource, ReplyOf } from '@ledgerline/contracts';
 import type { FoldedChange } from './fold';
+
+export type KeyExtremes = ReplyOf<typeof getKeyExtremes>[number];
 
 /** The SQL that writes rollups. Every statement is set-based over the folded keys. */
 @Injectable()
@@ -31,13 +34,11 @@ export class RollupsRepository {
     return row?.version ?? '0';
   }
 
-  /** Every month the tenant has rows or rollups in. */
-  async allMonths(em: EntityManager, tenantId: string): Promise<string[]> {
-    const rows = (await em.query(
-      `SELECT month FROM ingestion.transactions_read WHERE tenant_id = $1
-       UNION SELECT month FROM aggregation.month_rollups WHERE tenant_id = $1 ORDER BY 1`,
-      [tenantId],
-    )) as { month: string }[];
+  /** Every month the tenant has rollups in. */
+  async rollupMonths(db: EntityManager, tenantId: string): Promise<string[]> {
+    const rows = (await db.query('SELECT month FROM aggregation.month_rollups WHERE tenant_id = $1 ORDER BY 1', [tenantId])) as {
+      month: string;
+    }[];
     return rows.map((r) => r.month);
   }
 
@@ -50,7 +51,7 @@ export class RollupsRepository {
     return new Map(rows.map((r) => [r.month, BigInt(r.version)]));
   }
 
-  async apply(em: EntityManager, tenantId: string, change: FoldedChange): Promise<void> {
+  async apply(em: EntityManager, tenantId: string, change: FoldedChange, extremes: readonly KeyExtremes[]): Promise<void> {
     const { categories, members, months } = change;
     if (categories.length > 0) {
       await em.query(
@@ -74,8 +75,7 @@ export class RollupsRepository {
           categories.map((c) => c.addedMax?.toString() ?? null),
         ],
       );
-      const lost = categories.filter((c) => c.lostRows);
-      if (lost.length > 0) await this.recomputeExtremes(em, tenantId, lost);
+      if (extremes.length > 0) await this.setExtremes(em, tenantId, extremes);
     }
     if (members.length > 0) {
       await em.query(
@@ -120,20 +120,23 @@ export class RollupsRepository {
     }
   }
 
-  /** Min/max can't be un-added: for keys that lost rows, read them again from the raw rows. */
-  private async recomputeExtremes(em: EntityManager, tenantId: string, keys: FoldedChange['categories']): Promise<void> {
+  /** Min/max can't be un-added: keys that lost rows take the extremes ingestion reports for their current rows. */
+  private async setExtremes(em: EntityManager, tenantId: string, extremes: readonly KeyExtremes[]): Promise<void> {
     await em.query(
       `UPDATE aggregation.category_rollups r SET min_cents = s.min_cents, max_cents = s.max_cents
-         FROM (SELECT k.month, k.category, k.subcategory, k.expense_type,
-                      min(t.amount_cents) AS min_cents, max(t.amount_cents) AS max_cents
-                 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS k(month, category, subcategory, expense_type)
-                 LEFT JOIN ingestion.transactions_read t
-                   ON t.tenant_id = $1 AND t.month = k.month AND t.category = k.category
-                  AND t.subcategory = k.subcategory AND t.expense_type = k.expense_type AND NOT t.exclude
-                GROUP BY 1, 2, 3, 4) s
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+           AS s(month, category, subcategory, expense_type, min_cents, max_cents)
         WHERE r.tenant_id = $1 AND r.month = s.month AND r.category = s.category
           AND r.subcategory = s.subcategory AND r.expense_type = s.expense_type`,
-      [tenantId, keys.map((k) => k.month), keys.map((k) => k.category), keys.map((k) => k.subcategory), keys.map((k) => k.expenseType)],
+      [
+        tenantId,
+        extremes.map((k) => k.month),
+        extremes.map((k) => k.category),
+        extremes.map((k) => k.subcategory),
+        extremes.map((k) => k.expenseType),
+        extremes.map((k) => k.minCents),
+        extremes.map((k) => k.maxCents),
+      ],
     );
   }
 
@@ -148,53 +151,51 @@ export class RollupsRepository {
   }
 
   /**
-   * Rebuilds one tenant-month from the raw rows. Runs in the caller's
-   * REPEATABLE READ snapshot, in which the tenant's version counts exactly
-   * the changes whose rows are visible: the month records it, and changes up
-   * to it are not applied to this month again.
+   * Replaces one tenant-month's rollups with what ingestion folded from its
+   * rows, and records the version that snapshot reflected: changes up to it
+   * are not applied to this month again.
    */
-  async rebuild(em: EntityManager, tenantId: string, month: string): Promise<{ rowsRead: number; keys: number }> {
+  async rebuild(em: EntityManager, tenantId: string, month: string, source: MonthSource): Promise<{ rowsRead: number; keys: number }> {
     const args = [tenantId, month];
     await em.query(
-      `INSERT INTO aggregation.month_watermarks AS w (tenant_id, month, version)
-       SELECT $1::uuid, $2::text, coalesce((SELECT version FROM ingestion.change_position WHERE tenant_id = $1::uuid), 0)
+      `INSERT INTO aggregation.month_watermarks AS w (tenant_id, month, version) VALUES ($1, $2, $3)
        ON CONFLICT (tenant_id, month) DO UPDATE SET version = GREATEST(w.version, EXCLUDED.version)`,
-      args,
+      [tenantId, month, source.version],
     );
     for (const table of ['category_rollups', 'member_rollups', 'month_rollups']) {
       await em.query(`DELETE FROM aggregation.${table} WHERE tenant_id = $1::uuid AND month = $2::text`, args);
     }
-    const categories: { keys: number }[] = await em.query(
-      `WITH inserted AS (
-         INSERT INTO aggregation.category_rollups (tenant_id, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
-         SELECT $1::uuid, $2::text, category, subcategory, expense_type, count(*), sum(amount_cents), min(amount_cents), max(amount_cents)
-           FROM ingestion.transactions_read WHERE tenant_id = $1::uuid AND month = $2::text AND NOT exclude
-          GROUP BY category, subcategory, expense_type
-         RETURNING 1)
-       SELECT count(*)::int AS keys FROM inserted`,
-      args,
-    );
-    await em.query(
-      `INSERT INTO aggregation.member_rollups (tenant_id, month, member, count, total_cents)
-       SELECT $1::uuid, $2::text, member, count(*), sum(amount_cents)
-         FROM ingestion.transactions_read WHERE tenant_id = $1::uuid AND month = $2::text AND NOT exclude AND member IS NOT NULL
-        GROUP BY member`,
-      args,
-    );
-    const totals: { rows: number }[] = await em.query(
-      `WITH counted AS (
-         SELECT count(*) FILTER (WHERE NOT exclude) AS count,
-                coalesce(sum(amount_cents) FILTER (WHERE NOT exclude), 0) AS total_cents,
-                coalesce(sum(amount_cents) FILTER (WHERE NOT exclude AND expense_type = 'FIXED'), 0) AS fixed_cents,
-                count(*) FILTER (WHERE exclude) AS excluded_count,
-                count(*) AS rows
-           FROM ingestion.transactions_read WHERE tenant_id = $1::uuid AND month = $2::text),
-       inserted AS (
-         INSERT INTO aggregation.month_rollups (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
-         SELECT $1::uuid, $2::text, count, total_cents, fixed_cents, excluded_count FROM counted WHERE rows > 0)
-       SELECT rows::int FROM counted`,
-      args,
-    );
-    return { rowsRead: totals[0]?.rows ?? 0, keys: categories[0]?.keys ?? 0 };
+    const { categories, members, totals } = source;
+    if (categories.length > 0) {
+      await em.query(
+        `INSERT INTO aggregation.category_rollups (tenant_id, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
+         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[])`,
+        [
+          ...args,
+          categories.map((c) => c.category),
+          categories.map((c) => c.subcategory),
+          categories.map((c) => c.expenseType),
+          categories.map((c) => c.count),
+          categories.map((c) => c.totalCents),
+          categories.map((c) => c.minCents),
+          categories.map((c) => c.maxCents),
+        ],
+      );
+    }
+    if (members.length > 0) {
+      await em.query(
+        `INSERT INTO aggregation.member_rollups (tenant_id, month, member, count, total_cents)
+         SELECT $1, $2, * FROM unnest($3::text[], $4::int[], $5::bigint[])`,
+        [...args, members.map((m) => m.member), members.map((m) => m.count), members.map((m) => m.totalCents)],
+      );
+    }
+    if (totals) {
+      await em.query(
+        `INSERT INTO aggregation.month_rollups (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [...args, totals.count, totals.totalCents, totals.fixedCents, totals.excludedCount],
+      );
+    }
+    return { rowsRead: totals?.rows ?? 0, keys: categories.length };
   }
 }

@@ -1,11 +1,20 @@
-import { rollupsChanged, type EventOf, type RefreshResult, type transactionsChanged } from '@ledgerline/contracts';
+import {
+  getKeyExtremes,
+  getMonthSource,
+  getTenantMonths,
+  rollupsChanged,
+  type EventOf,
+  type MonthSource,
+  type RefreshResult,
+  type transactionsChanged,
+} from '@ledgerline/contracts';
 import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { foldDeltas } from './fold';
+import { foldDeltas, type FoldedChange } from './fold';
 import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
 import { recordApplied } from './rollups.metrics';
@@ -24,6 +33,16 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
 /** Bounds one transaction's size (and its lock time) when a tenant's changes pile up. */
 const MAX_CHANGES_PER_BATCH = 100;
+
+/** A rebuild asks ingestion to fold a whole month: more than the default request budget on big tenants. */
+const SOURCE_TIMEOUT_MS = 30_000;
+
+const rollupKeyOf = ({ month, category, subcategory, expenseType }: FoldedChange['categories'][number]) => ({
+  month,
+  category,
+  subcategory,
+  expenseType,
+});
 
 const byVersion = (a: ChangeEvent, b: ChangeEvent) => (BigInt(a.version) < BigInt(b.version) ? -1 : 1);
 
@@ -58,9 +77,13 @@ export class RollupsService {
     return this.repo.watermark(this.db.manager, tenantId);
   }
 
+  /** Rebuilds a month from the rows ingestion folds for it (aggregation never reads ingestion's tables). */
   async refresh(tenantId: string, month: string): Promise<RefreshResult> {
     const started = performance.now();
-    const result = await this.perTenant.run(tenantId, () => this.inSnapshot((em) => this.repo.rebuild(em, tenantId, month)));
+    const result = await this.perTenant.run(tenantId, async () => {
+      const source = await this.source(tenantId, month);
+      return this.inSnapshot((em) => this.repo.rebuild(em, tenantId, month, source));
+    });
     await this.announce(tenantId, [month], await this.watermark(tenantId));
     return { month, ...result, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   }
@@ -73,18 +96,36 @@ export class RollupsService {
    * never arrived either, their months are unknown: every month is rebuilt.
    */
   async skip(event: ChangeEvent): Promise<void> {
-    const months = await this.perTenant.run(event.tenantId, () =>
-      this.inSnapshot(async (em) => {
-        const watermark = await this.repo.lockWatermark(em, event.tenantId);
-        const version = BigInt(event.version);
-        if (version <= watermark) return [];
-        const stale = version === watermark + 1n ? event.months : await this.repo.allMonths(em, event.tenantId);
-        for (const month of stale) await this.repo.rebuild(em, event.tenantId, month);
-        await this.repo.setWatermark(em, event.tenantId, version);
-        return stale;
-      }),
-    );
-    if (months.length > 0) await this.announce(event.tenantId, months, await this.watermark(event.tenantId));
+    const { tenantId } = event;
+    const version = BigInt(event.version);
+    const months = await this.perTenant.run(tenantId, async () => {
+      const watermark = BigInt(await this.watermark(tenantId));
+      if (version <= watermark) return [];
+      const stale =
+        version === watermark + 1n
+          ? event.months
+          : [
+              ...new Set([
+                ...(await this.bus.request(getTenantMonths, { tenantId })),
+                ...(await this.repo.rollupMonths(this.db.manager, tenantId)),
+                ...event.months,
+              ]),
+            ].sort();
+      // Folded after the change committed: every source reflects it (and whatever came before it).
+      const sources = new Map<string, MonthSource>();
+      for (const month of stale) sources.set(month, await this.source(tenantId, month));
+      await this.inSnapshot(async (em) => {
+        if ((await this.repo.lockWatermark(em, tenantId)) >= version) return;
+        for (const [month, source] of sources) await this.repo.rebuild(em, tenantId, month, source);
+        await this.repo.setWatermark(em, tenantId, version);
+      });
+      return stale;
+    });
+    if (months.length > 0) await this.announce(tenantId, months, await this.watermark(tenantId));
+  }
+
+  private source(tenantId: string, month: string): Promise<MonthSource> {
+    return this.bus.request(getMonthSource, { tenantId, month }, { timeoutMs: SOURCE_TIMEOUT_MS });
   }
 
   private async applyBatch(tenantId: string, events: readonly ChangeEvent[]): Promise<PromiseSettledResult<ApplyOutcome>[]> {
@@ -137,7 +178,13 @@ export class RollupsService {
       // A month rebuilt from the raw rows already holds the changes up to the version its snapshot saw.
       const rebuilt = await this.repo.rebuiltMonths(em, tenantId, months);
       const deltas = taken.flatMap((event) => event.deltas.filter((d) => BigInt(event.version) > (rebuilt.get(d.month) ?? 0n)));
-      if (deltas.length > 0) await this.repo.apply(em, tenantId, foldDeltas(deltas, new Set(deltas.map((d) => d.month))));
+      if (deltas.length > 0) {
+        const folded = foldDeltas(deltas, new Set(deltas.map((d) => d.month)));
+        const lost = folded.categories.filter((c) => c.lostRows);
+        // Rows left these keys (a delete, a recategorisation): their extremes come from the rows, which ingestion owns.
+        const extremes = lost.length === 0 ? [] : await this.bus.request(getKeyExtremes, { tenantId, keys: lost.map(rollupKeyOf) });
+        await this.repo.apply(em, tenantId, folded, extremes);
+      }
       await this.repo.setWatermark(em, tenantId, watermark);
     }
     return { outcomes: events.map((event) => outcomes.get(event) as ApplyOutcome | Error), watermark, months };

@@ -1,4 +1,5 @@
-import { EXPORT_FORMATS, type ExportRow } from './export-format';
+import type { ExportRow } from '@ledgerline/contracts';
+import { EXPORT_FORMATS } from './export-format';
 
 const row = (extra: Partial<ExportRow> = {}): ExportRow => ({
   id: '0b6f2f7e-8a4c-4c5e-9a63-2f1f6d0e9b11',

@@ -1,17 +1,4 @@
-/** A transaction as exported: every stored field, excluded rows included. */
-export interface ExportRow {
-  id: string;
-  externalId: string | null;
-  date: string;
-  month: string;
-  label: string | null;
-  amount: string;
-  category: string;
-  subcategory: string;
-  expenseType: 'FIXED' | 'VARIABLE';
-  member: string | null;
-  exclude: boolean;
-}
+import type { ExportRow } from '@ledgerline/contracts';
 
 const COLUMNS: (keyof ExportRow)[] = [
   'id',

@@ -18,16 +18,19 @@ export class TenantVersions1764600000000 implements MigrationInterface {
       )`);
     await q.query('ALTER TABLE ingestion.outbox ADD COLUMN version bigint');
     await q.query('ALTER TABLE ingestion.imports ADD COLUMN version bigint');
-    // Rebuilds mark what their snapshot of the rows reflects by the tenant's version, no longer by event ids.
+    // Aggregation no longer reads this schema: rebuilds, drill-down rows and exports are asked of ingestion over NATS.
     await q.query('DROP VIEW ingestion.change_log');
-    await q.query('CREATE VIEW ingestion.change_position AS SELECT tenant_id, version FROM ingestion.tenant_versions');
+    await q.query('DROP VIEW ingestion.transactions_read');
     // Published entries are pruned once JetStream's duplicate window is over.
     await q.query('CREATE INDEX outbox_published_idx ON ingestion.outbox (published_at) WHERE published_at IS NOT NULL');
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP INDEX ingestion.outbox_published_idx');
-    await q.query('DROP VIEW ingestion.change_position');
+    await q.query(`
+      CREATE VIEW ingestion.transactions_read AS
+      SELECT id, tenant_id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude
+        FROM ingestion.transactions`);
     await q.query(`CREATE VIEW ingestion.change_log AS SELECT event_id, tenant_id, months, created_at FROM ingestion.outbox`);
     await q.query('ALTER TABLE ingestion.imports DROP COLUMN version');
     await q.query('ALTER TABLE ingestion.outbox DROP COLUMN version');

@@ -67,3 +67,21 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   }
   return { url: `postgres://${PG_USER}@127.0.0.1:${port}/${options.database}`, stop };
 }
+
+/**
+ * Creates (if missing) another database on the server `url` points at and
+ * returns its URL: services that own separate databases, as in production.
+ */
+export async function createDatabase(url: string, name: string): Promise<string> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureChromium } from '../infra/binaries';
+import { createDatabase } from '../infra/postgres';
 import { freePort, stopRecordedPids } from '../infra/process';
 import { SERVICES, type ServiceName } from '../stack/services';
 import { startServices } from '../stack/stack';
@@ -14,10 +15,13 @@ export default async function e2eSetup(): Promise<void> {
   const infra = await startThrowAwayInfra('e2e');
   const ports = {} as Record<ServiceName, number>;
   for (const s of SERVICES) ports[s.name] = await freePort();
+  // Aggregation on a database of its own: no service reads another's tables (ARCHITECTURE.md), and this proves it.
+  const aggregationDatabase = await createDatabase(infra.env.DATABASE_URL as string, 'ledgerline_aggregation');
   const services = await startServices({
     infra,
     ports,
     env: { ADMIN_API_KEY: E2E_ADMIN_KEY, LOG_LEVEL: 'info', NATS_REQUEST_TIMEOUT_MS: '1500', OTEL_BSP_SCHEDULE_DELAY: '100' },
+    envOf: { aggregation: { DATABASE_URL: aggregationDatabase } },
   });
   remember({ stop: () => services.stopAll() });
   // Services an e2e test restarted after stopping them (see restartService).

@@ -69,6 +69,8 @@ export interface ServicesOptions {
   infra: Infra;
   ports: Record<ServiceName, number>;
   env?: Record<string, string>;
+  /** Environment for one service only, over `env` (e.g. its own DATABASE_URL). */
+  envOf?: Partial<Record<ServiceName, Record<string, string>>>;
   only?: readonly ServiceName[];
 }
 
@@ -114,6 +116,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? urls.monitoring,
       OTEL_BSP_SCHEDULE_DELAY: '500',
       ...options.env,
+      ...options.envOf?.[name],
       PORT: String(options.ports[name]),
     };
     specs[name] = {
