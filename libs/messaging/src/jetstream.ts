@@ -1,6 +1,7 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type pino from 'pino';
+import { jetStreamSettings } from './jetstream-settings';
 
 /** JetStream drops a re-publish of the same Nats-Msg-Id inside this window. */
 export const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
@@ -13,7 +14,7 @@ export interface StreamSpec {
 /** Creates the stream or brings its config up to date: producers and consumers may start in any order. */
 export async function ensureStream(connection: NatsConnection, stream: StreamSpec): Promise<void> {
   const jsm = await jetstreamManager(connection);
-  const config = { subjects: [...stream.subjects], duplicate_window: DUPLICATE_WINDOW_NS };
+  const config = { subjects: [...stream.subjects], duplicate_window: DUPLICATE_WINDOW_NS, ...jetStreamSettings() };
   try {
     await jsm.streams.info(stream.name);
     await jsm.streams.update(stream.name, config);
