@@ -525,12 +525,27 @@ describe('deploy/docker', () => {
     for (const name of SERVICES) expect(compose.services[name]?.environment).toMatchObject({ SERVICE: name, HOST: '0.0.0.0' });
   });
 
+  it("the standalone collector config exports to the port monitoring listens on in the image and compose", () => {
+    const collector = parse(readFileSync(join(root, 'deploy', 'otel-collector', 'collector.yaml'), 'utf8')) as { exporters: Record<string, { endpoint: string }> };
+    const endpoint = collector.exporters['otlphttp/ledgerline-monitoring']?.endpoint ?? '';
+    const fallback = /:-([^}]+)\}$/.exec(endpoint)?.[1] ?? endpoint;
+    const compose = parse(readFileSync(join(root, 'deploy', 'docker', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    expect(new URL(fallback).port).toBe(compose.services.monitoring?.environment?.PORT);
+    expect(dockerfile).toMatch(/^\s+PORT=3000$/m);
+  });
+
   it('builds on node:24-slim in stages with npm install (the lockfile npm ci refuses), runs non-root, ships no tests or benchmarks', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-slim$/m);
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
-    expect(dockerfile).not.toMatch(/npm ci\b/);
-    expect(dockerfile).toMatch(/^RUN .*npm install /m);
-    expect(dockerfile).not.toMatch(/load-tests|\.spec\.ts|e2e-spec|libs\/testing/);
+    const instructions = dockerfile.replace(/^#.*$/gm, '');
+    expect(instructions).not.toMatch(/npm ci\b/);
+    expect(instructions).toMatch(/^RUN .*npm install /m);
+    // Tests, helpers and benchmarks are excluded by what is compiled (check:image verifies the result).
+    expect(instructions).not.toMatch(/load-tests|npm run build/);
+    const imageConfig = parse(readFileSync(join(root, 'deploy', 'docker', 'tsconfig.image.json'), 'utf8')) as { exclude: string[] };
+    for (const excluded of ['**/*.spec.ts', '**/test/**', 'libs/testing/**', '**/bench/**']) expect(imageConfig.exclude).toContain(`../../${excluded}`);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^USER [1-9][0-9]*:[1-9][0-9]*$/m);
     expect(runtime).toContain('dist/apps/$SERVICE/src/main.js');

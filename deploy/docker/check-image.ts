@@ -6,8 +6,10 @@
  *   2. the migrations Job's command migrates every schema of a real PostgreSQL;
  *   3. every service starts from it with the image's CMD and answers /readyz 200
  *      against real PostgreSQL, NATS and Redis, then stops on SIGTERM.
- * RUN steps run on this machine's Node 24 and npm with npm_config_offline=true (the
- * dependencies come from the npm cache, as a BuildKit cache mount would provide them).
+ * RUN steps run on this machine's Node 24 and npm with npm_config_prefer_offline=true:
+ * packages come from the npm cache (as the Dockerfile's BuildKit cache mount gives
+ * them); strict --offline fails because npm install asks for aws-cdk-lib's metadata
+ * (a peer of the helm-carrying devDependency) that the cache does not hold.
  * Bounded: a watchdog ends everything after 15 minutes. KEEP_IMAGE_DIR=1 keeps the tree.
  */
 import { spawnSync } from 'node:child_process';
@@ -106,7 +108,7 @@ function build(work: string): { runtimeDir: string; env: Record<string, string>;
         }
       } else if (op === 'RUN') {
         const command = rest.replace(/--mount=\S+\s+/g, '');
-        sh(command, dir, { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' });
+        sh(command, dir, { ...process.env, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' });
       } else if (op === 'ENV') {
         for (const [, key = '', value = ''] of rest.matchAll(/(\w+)=(\S+)/g)) env[key] = value.replace(/\$\{(\w+)\}/g, (_, v: string) => args[v] ?? '');
       } else if (op === 'USER') {

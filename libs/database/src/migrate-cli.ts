@@ -16,7 +16,6 @@ async function main(args: string[]): Promise<void> {
     const [service, schema] = arg.split(':');
     if (!service || !schema || !/^[a-z-]+$/.test(service) || !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad argument ${arg}: expected <service>:<schema>`);
     // dist/libs/database/src → dist/apps/<service>/src/migrations
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { migrations } = require(join(__dirname, '..', '..', '..', 'apps', service, 'src', 'migrations')) as { migrations: unknown[] };
     if (!Array.isArray(migrations)) throw new Error(`${service} exports no migrations`);
     // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
