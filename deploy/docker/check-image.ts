@@ -136,7 +136,10 @@ function checkContents(runtimeDir: string): void {
   const unwanted = dist.filter((p) => /\.(spec|integration-spec|e2e-spec)\.js$|\.test-helper\.js$|\/test\/|\/bench\/|^dist\/libs\/testing\/|^dist\/load-tests\//.test(p));
   if (unwanted.length > 0) throw new Error(`test or benchmark code in the image:\n  ${unwanted.slice(0, 20).join('\n  ')}`);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-  const devOnly = Object.keys(pkg.devDependencies).filter((d) => !(d in pkg.dependencies) && existsSync(join(runtimeDir, 'node_modules', d)));
+  // The lockfile marks what only dev dependencies need ("dev": true); some devDependencies
+  // (@types/pg, …) are also pulled in by runtime packages and rightly stay.
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+  const devOnly = Object.keys(pkg.devDependencies).filter((d) => lock.packages[`node_modules/${d}`]?.dev === true && existsSync(join(runtimeDir, 'node_modules', d)));
   if (devOnly.length > 0) throw new Error(`dev dependencies in the image: ${devOnly.join(', ')}`);
   const missing = Object.keys(pkg.dependencies).filter((d) => !existsSync(join(runtimeDir, 'node_modules', d)));
   if (missing.length > 0) throw new Error(`runtime dependencies missing from the image: ${missing.join(', ')}`);
