@@ -140,7 +140,15 @@ function helm(args: string[]): string {
 }
 
 function render(environment: (typeof ENVIRONMENTS)[number]): K8sObject[] {
-  const out = helm(['template', 'ledgerline', chart, '--namespace', NAMESPACE[environment], '-f', join(chart, `values-${environment}.yaml`)]);
+  const out = helm([
+    'template',
+    'ledgerline',
+    chart,
+    '--namespace',
+    NAMESPACE[environment],
+    '-f',
+    join(chart, `values-${environment}.yaml`),
+  ]);
   return parseAllDocuments(out)
     .map((doc) => {
       if (doc.errors.length > 0) throw new Error(`invalid YAML from helm template: ${doc.errors.map((e) => e.message).join('; ')}`);
@@ -184,7 +192,13 @@ const envValue = (container: Container, name: string) => container.env?.find((e)
 
 it('finds the services to deploy and the schema of each that has one', () => {
   expect(SERVICES).toEqual(['aggregation', 'api-gateway', 'cache-gateway', 'ingestion', 'monitoring', 'provisions']);
-  expect(SCHEMAS).toEqual({ aggregation: 'aggregation', 'api-gateway': 'gateway', ingestion: 'ingestion', monitoring: 'monitoring', provisions: 'provisions' });
+  expect(SCHEMAS).toEqual({
+    aggregation: 'aggregation',
+    'api-gateway': 'gateway',
+    ingestion: 'ingestion',
+    monitoring: 'monitoring',
+    provisions: 'provisions',
+  });
 });
 
 describe('helm lint --strict', () => {
@@ -215,7 +229,10 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
         owner: `${w.kind}/${w.metadata.name}`,
         template: w.spec.template,
       })),
-      ...ofKind<K8sObject>(objects, 'Pod').map((p) => ({ owner: `Pod/${p.metadata.name}`, template: { metadata: p.metadata, spec: p.spec as unknown as PodSpec } })),
+      ...ofKind<K8sObject>(objects, 'Pod').map((p) => ({
+        owner: `Pod/${p.metadata.name}`,
+        template: { metadata: p.metadata, spec: p.spec as unknown as PodSpec },
+      })),
     ];
     values = parse(readFileSync(join(chart, `values-${environment}.yaml`), 'utf8')) as Record<string, unknown>;
   });
@@ -254,8 +271,15 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
       expect(quantity(requests[resource] as string)).toBeGreaterThan(0);
       expect(quantity(requests[resource] as string)).toBeLessThanOrEqual(quantity(limits[resource] as string));
     }
-    expect(template.metadata?.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/port': '3000' });
-    const account = named(ofKind<K8sObject & { automountServiceAccountToken?: boolean }>(objects, 'ServiceAccount'), template.spec.serviceAccountName as string);
+    expect(template.metadata?.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/path': '/metrics',
+      'prometheus.io/port': '3000',
+    });
+    const account = named(
+      ofKind<K8sObject & { automountServiceAccountToken?: boolean }>(objects, 'ServiceAccount'),
+      template.spec.serviceAccountName as string,
+    );
     expect(account.automountServiceAccountToken).toBe(false);
     expect(template.spec.automountServiceAccountToken).toBe(false);
     const service = named(ofKind<Service>(objects, 'Service'), name);
@@ -281,16 +305,28 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
       for (const container of [...(template.spec.initContainers ?? []), ...template.spec.containers]) {
         const ctx = { ...pod, ...container.securityContext };
         const where = `${owner} container ${container.name}`;
-        expect({ where, runAsNonRoot: ctx.runAsNonRoot, rootUid: ctx.runAsUser === 0 }).toEqual({ where, runAsNonRoot: true, rootUid: false });
+        expect({ where, runAsNonRoot: ctx.runAsNonRoot, rootUid: ctx.runAsUser === 0 }).toEqual({
+          where,
+          runAsNonRoot: true,
+          rootUid: false,
+        });
         expect({ where, ctx }).toMatchObject({ where, ctx: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } });
         expect({ where, drop: container.securityContext?.capabilities?.drop }).toEqual({ where, drop: ['ALL'] });
-        for (const resource of ['cpu', 'memory']) expect({ where, resource, request: container.resources?.requests?.[resource] !== undefined }).toEqual({ where, resource, request: true });
+        for (const resource of ['cpu', 'memory'])
+          expect({ where, resource, request: container.resources?.requests?.[resource] !== undefined }).toEqual({
+            where,
+            resource,
+            request: true,
+          });
       }
     }
   });
 
   it('runs one image with an explicit tag (a release version in prod) for every service and the migrations', () => {
-    const images = new Set([...SERVICES.map((name) => appContainer(name).image), ...ofKind<Job>(objects, 'Job').map((j) => j.spec.template.spec.containers[0]?.image)]);
+    const images = new Set([
+      ...SERVICES.map((name) => appContainer(name).image),
+      ...ofKind<Job>(objects, 'Job').map((j) => j.spec.template.spec.containers[0]?.image),
+    ]);
     expect(images.size).toBe(1);
     const tag = /:([^:/@]+)$/.exec([...images][0] as string)?.[1];
     expect(tag).toBeDefined();
@@ -319,7 +355,8 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
       expect({ target, replicas: deployment.spec.replicas }).toEqual({ target, replicas: undefined });
       expect(appContainer(target).resources?.requests?.cpu).toBeDefined();
     }
-    for (const deployment of deployments.filter((d) => !targets.includes(d.metadata.name))) expect(deployment.spec.replicas).toBeGreaterThanOrEqual(1);
+    for (const deployment of deployments.filter((d) => !targets.includes(d.metadata.name)))
+      expect(deployment.spec.replicas).toBeGreaterThanOrEqual(1);
     if (environment === 'prod') {
       for (const { min } of scalers()) expect(min).toBeGreaterThanOrEqual(3);
       // Aggregation scales on the lag of its JetStream consumer (the names the code uses).
@@ -363,14 +400,18 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
 
   it('reads every URL with credentials from a Secret, never from a ConfigMap', () => {
     for (const configMap of ofKind<K8sObject>(objects, 'ConfigMap')) {
-      for (const variable of CREDENTIAL_VARS) expect({ configMap: configMap.metadata.name, variable, present: variable in (configMap.data ?? {}) }).toMatchObject({ present: false });
+      for (const variable of CREDENTIAL_VARS)
+        expect({ configMap: configMap.metadata.name, variable, present: variable in (configMap.data ?? {}) }).toMatchObject({
+          present: false,
+        });
       for (const value of Object.values(configMap.data ?? {})) expect(value).not.toMatch(/[a-z]+:\/\/[^/\s@]+:[^/\s@]+@/);
     }
     const secretName = (values.secrets as { existingSecret?: string } | undefined)?.existingSecret ?? 'ledgerline-secrets';
-    const uses = (name: string) => ({
-      'api-gateway': ['NATS_URL', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY'],
-      'cache-gateway': ['NATS_URL', 'REDIS_URL'],
-    })[name] ?? ['NATS_URL', 'DATABASE_URL'];
+    const uses = (name: string) =>
+      ({
+        'api-gateway': ['NATS_URL', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY'],
+        'cache-gateway': ['NATS_URL', 'REDIS_URL'],
+      })[name] ?? ['NATS_URL', 'DATABASE_URL'];
     for (const name of SERVICES) {
       const refs = (appContainer(name).env ?? []).filter((e) => CREDENTIAL_VARS.includes(e.name));
       expect(refs.map((e) => e.name).sort()).toEqual(uses(name).sort());
@@ -437,17 +478,23 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
   it('network policies: default deny, only api-gateway open, services reach infra and the collector, the collector reaches monitoring', () => {
     const policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
     const podLabels = (name: string) => named(deployments, name).spec.template.metadata?.labels;
-    const selects = (policy: NetworkPolicy, labels: Record<string, string> | undefined) => matches(policy.spec.podSelector.matchLabels, labels);
+    const selects = (policy: NetworkPolicy, labels: Record<string, string> | undefined) =>
+      matches(policy.spec.podSelector.matchLabels, labels);
     const defaultDeny = policies.filter((p) => !p.spec.ingress && !p.spec.egress);
     expect(defaultDeny.map((p) => p.spec.policyTypes?.sort())).toEqual([['Egress', 'Ingress']]);
     for (const name of [...SERVICES, 'otel-collector']) expect(selects(defaultDeny[0] as NetworkPolicy, podLabels(name))).toBe(true);
 
-    const peerMatches = (peer: PolicyPeer, name: string) => !peer.namespaceSelector && matches(peer.podSelector?.matchLabels, podLabels(name));
+    const peerMatches = (peer: PolicyPeer, name: string) =>
+      !peer.namespaceSelector && matches(peer.podSelector?.matchLabels, podLabels(name));
     const ingressPorts = (to: string, from: string | 'anyone') =>
       policies
         .filter((p) => selects(p, podLabels(to)))
         .flatMap((p) => p.spec.ingress ?? [])
-        .filter((rule) => (from === 'anyone' ? !rule.from || rule.from.length === 0 || rule.from.every((peer) => peer.namespaceSelector && !peer.podSelector) : (rule.from ?? []).some((peer) => peerMatches(peer, from))))
+        .filter((rule) =>
+          from === 'anyone'
+            ? !rule.from || rule.from.length === 0 || rule.from.every((peer) => peer.namespaceSelector && !peer.podSelector)
+            : (rule.from ?? []).some((peer) => peerMatches(peer, from)),
+        )
         .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
     const egressPorts = (from: string, to?: string) =>
       policies
@@ -456,7 +503,8 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
         .filter((rule) => (to ? (rule.to ?? []).some((peer) => peerMatches(peer, to)) : !rule.to))
         .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
 
-    for (const name of SERVICES) expect({ name, open: ingressPorts(name, 'anyone').length > 0 }).toEqual({ name, open: name === 'api-gateway' });
+    for (const name of SERVICES)
+      expect({ name, open: ingressPorts(name, 'anyone').length > 0 }).toEqual({ name, open: name === 'api-gateway' });
     for (const name of SERVICES) {
       expect({ name, ports: egressPorts(name) }).toEqual({ name, ports: expect.arrayContaining([53, 4222, 5432, 6379]) });
       expect({ name, ports: egressPorts(name, 'otel-collector') }).toEqual({ name, ports: expect.arrayContaining([4318]) });
@@ -484,7 +532,8 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
 
   it('puts ServiceMonitor, PrometheusRule and Ingress behind toggles (on in prod), the Ingress with TLS and SSE-friendly proxying', () => {
     const kinds = new Set(objects.map((o) => o.kind));
-    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'Ingress']) expect({ kind, rendered: kinds.has(kind) }).toEqual({ kind, rendered: environment === 'prod' });
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'Ingress'])
+      expect({ kind, rendered: kinds.has(kind) }).toEqual({ kind, rendered: environment === 'prod' });
     if (environment !== 'prod') return;
     const ingress = ofKind<Ingress>(objects, 'Ingress')[0] as Ingress;
     const tlsHosts = (ingress.spec.tls ?? []).flatMap((t) => t.hosts ?? []);
@@ -494,7 +543,9 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
     }
     expect(ingress.metadata.annotations).toMatchObject({ 'nginx.ingress.kubernetes.io/proxy-buffering': 'off' });
     expect(Number(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
-    const alerts = (ofKind<K8sObject>(objects, 'PrometheusRule')[0]?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules);
+    const alerts = (
+      ofKind<K8sObject>(objects, 'PrometheusRule')[0]?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }
+    ).groups.flatMap((g) => g.rules);
     expect(new Set(alerts.map((a) => a.alert))).toEqual(new Set(['DashboardRefreshLatency', 'RouteLatency', 'ErrorRate']));
     for (const alert of alerts) expect(alert.expr).toContain('http_server_request_duration_seconds');
   });
@@ -525,8 +576,10 @@ describe('deploy/docker', () => {
     for (const name of SERVICES) expect(compose.services[name]?.environment).toMatchObject({ SERVICE: name, HOST: '0.0.0.0' });
   });
 
-  it("the standalone collector config exports to the port monitoring listens on in the image and compose", () => {
-    const collector = parse(readFileSync(join(root, 'deploy', 'otel-collector', 'collector.yaml'), 'utf8')) as { exporters: Record<string, { endpoint: string }> };
+  it('the standalone collector config exports to the port monitoring listens on in the image and compose', () => {
+    const collector = parse(readFileSync(join(root, 'deploy', 'otel-collector', 'collector.yaml'), 'utf8')) as {
+      exporters: Record<string, { endpoint: string }>;
+    };
     const endpoint = collector.exporters['otlphttp/ledgerline-monitoring']?.endpoint ?? '';
     const fallback = /:-([^}]+)\}$/.exec(endpoint)?.[1] ?? endpoint;
     const compose = parse(readFileSync(join(root, 'deploy', 'docker', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -545,7 +598,8 @@ describe('deploy/docker', () => {
     // Tests, helpers and benchmarks are excluded by what is compiled (check:image verifies the result).
     expect(instructions).not.toMatch(/load-tests|npm run build/);
     const imageConfig = parse(readFileSync(join(root, 'deploy', 'docker', 'tsconfig.image.json'), 'utf8')) as { exclude: string[] };
-    for (const excluded of ['**/*.spec.ts', '**/test/**', 'libs/testing/**', '**/bench/**']) expect(imageConfig.exclude).toContain(`../../${excluded}`);
+    for (const excluded of ['**/*.spec.ts', '**/test/**', 'libs/testing/**', '**/bench/**'])
+      expect(imageConfig.exclude).toContain(`../../${excluded}`);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^USER [1-9][0-9]*:[1-9][0-9]*$/m);
     expect(runtime).toContain('dist/apps/$SERVICE/src/main.js');

@@ -17,7 +17,8 @@ const crdValidators = {
     const problems = [];
     const spec = o.spec;
     if (!isObject(spec)) return ['spec is required'];
-    if (!isObject(spec.scaleTargetRef) || !isNonEmptyString(spec.scaleTargetRef.name)) problems.push('spec.scaleTargetRef.name is required');
+    if (!isObject(spec.scaleTargetRef) || !isNonEmptyString(spec.scaleTargetRef.name))
+      problems.push('spec.scaleTargetRef.name is required');
     for (const key of ['minReplicaCount', 'maxReplicaCount', 'pollingInterval', 'cooldownPeriod']) {
       if (key in spec && !Number.isInteger(spec[key])) problems.push(`spec.${key} must be an integer`);
     }
@@ -26,11 +27,14 @@ const crdValidators = {
       if (!isNonEmptyString(t.type)) problems.push(`spec.triggers[${i}].type is required`);
       if (!isObject(t.metadata)) problems.push(`spec.triggers[${i}].metadata is required`);
       // KEDA's metadata is map[string]string.
-      for (const [k, v] of Object.entries(t.metadata ?? {})) if (typeof v !== 'string') problems.push(`spec.triggers[${i}].metadata.${k} must be a string`);
+      for (const [k, v] of Object.entries(t.metadata ?? {}))
+        if (typeof v !== 'string') problems.push(`spec.triggers[${i}].metadata.${k} must be a string`);
       if (t.type === 'nats-jetstream') {
-        for (const k of ['natsServerMonitoringEndpoint', 'stream', 'consumer']) if (!isNonEmptyString(t.metadata?.[k])) problems.push(`nats-jetstream trigger needs metadata.${k}`);
+        for (const k of ['natsServerMonitoringEndpoint', 'stream', 'consumer'])
+          if (!isNonEmptyString(t.metadata?.[k])) problems.push(`nats-jetstream trigger needs metadata.${k}`);
       }
-      if (t.type === 'cpu' && !['Utilization', 'AverageValue'].includes(t.metricType)) problems.push('cpu trigger needs metricType Utilization or AverageValue');
+      if (t.type === 'cpu' && !['Utilization', 'AverageValue'].includes(t.metricType))
+        problems.push('cpu trigger needs metricType Utilization or AverageValue');
     }
     return problems;
   },
@@ -50,10 +54,12 @@ const crdValidators = {
     for (const [g, group] of o.spec.groups.entries()) {
       if (!isNonEmptyString(group.name)) problems.push(`spec.groups[${g}].name is required`);
       for (const [r, rule] of (group.rules ?? []).entries()) {
-        if (!isNonEmptyString(rule.alert) && !isNonEmptyString(rule.record)) problems.push(`spec.groups[${g}].rules[${r}] needs alert or record`);
+        if (!isNonEmptyString(rule.alert) && !isNonEmptyString(rule.record))
+          problems.push(`spec.groups[${g}].rules[${r}] needs alert or record`);
         if (!isNonEmptyString(rule.expr)) problems.push(`spec.groups[${g}].rules[${r}].expr is required`);
         if (rule.for !== undefined && !DURATION.test(rule.for)) problems.push(`spec.groups[${g}].rules[${r}].for is not a duration`);
-        for (const [k, v] of Object.entries(rule.labels ?? {})) if (typeof v !== 'string') problems.push(`spec.groups[${g}].rules[${r}].labels.${k} must be a string`);
+        for (const [k, v] of Object.entries(rule.labels ?? {}))
+          if (typeof v !== 'string') problems.push(`spec.groups[${g}].rules[${r}].labels.${k} must be a string`);
       }
     }
     return problems;

@@ -30,7 +30,11 @@ interface Stage {
 
 /** Dockerfile instructions per stage (continuation lines joined, comments dropped). */
 function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const lines = text.replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const args: Record<string, string> = {};
   const stages: Stage[] = [];
   for (const line of lines) {
@@ -58,7 +62,9 @@ function ignoredNames(): (path: string) => boolean {
   return (path) => {
     const rel = relative(root, path);
     const name = basename(path);
-    return patterns.some((p) => (p.startsWith('**/') ? name === p.slice(3) : p.startsWith('*.') ? name.endsWith(p.slice(1)) : rel === p || rel.startsWith(`${p}/`)));
+    return patterns.some((p) =>
+      p.startsWith('**/') ? name === p.slice(3) : p.startsWith('*.') ? name.endsWith(p.slice(1)) : rel === p || rel.startsWith(`${p}/`),
+    );
   };
 }
 
@@ -110,7 +116,8 @@ function build(work: string): { runtimeDir: string; env: Record<string, string>;
         const command = rest.replace(/--mount=\S+\s+/g, '');
         sh(command, dir, { ...process.env, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' });
       } else if (op === 'ENV') {
-        for (const [, key = '', value = ''] of rest.matchAll(/(\w+)=(\S+)/g)) env[key] = value.replace(/\$\{(\w+)\}/g, (_, v: string) => args[v] ?? '');
+        for (const [, key = '', value = ''] of rest.matchAll(/(\w+)=(\S+)/g))
+          env[key] = value.replace(/\$\{(\w+)\}/g, (_, v: string) => args[v] ?? '');
       } else if (op === 'USER') {
         user = rest;
       } else if (op === 'CMD') {
@@ -133,13 +140,20 @@ function walk(dir: string, out: string[] = []): string[] {
 
 function checkContents(runtimeDir: string): void {
   const dist = walk(join(runtimeDir, 'dist')).map((p) => relative(runtimeDir, p));
-  const unwanted = dist.filter((p) => /\.(spec|integration-spec|e2e-spec)\.js$|\.test-helper\.js$|\/test\/|\/bench\/|^dist\/libs\/testing\/|^dist\/load-tests\//.test(p));
+  const unwanted = dist.filter((p) =>
+    /\.(spec|integration-spec|e2e-spec)\.js$|\.test-helper\.js$|\/test\/|\/bench\/|^dist\/libs\/testing\/|^dist\/load-tests\//.test(p),
+  );
   if (unwanted.length > 0) throw new Error(`test or benchmark code in the image:\n  ${unwanted.slice(0, 20).join('\n  ')}`);
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
   // The lockfile marks what only dev dependencies need ("dev": true); some devDependencies
   // (@types/pg, …) are also pulled in by runtime packages and rightly stay.
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  const devOnly = Object.keys(pkg.devDependencies).filter((d) => lock.packages[`node_modules/${d}`]?.dev === true && existsSync(join(runtimeDir, 'node_modules', d)));
+  const devOnly = Object.keys(pkg.devDependencies).filter(
+    (d) => lock.packages[`node_modules/${d}`]?.dev === true && existsSync(join(runtimeDir, 'node_modules', d)),
+  );
   if (devOnly.length > 0) throw new Error(`dev dependencies in the image: ${devOnly.join(', ')}`);
   const missing = Object.keys(pkg.dependencies).filter((d) => !existsSync(join(runtimeDir, 'node_modules', d)));
   if (missing.length > 0) throw new Error(`runtime dependencies missing from the image: ${missing.join(', ')}`);
@@ -148,7 +162,13 @@ function checkContents(runtimeDir: string): void {
 
 function migrate(runtimeDir: string, infra: Infra): void {
   // The Job's command, with every service that has a schema (the chart's values).
-  const schemas = ['ingestion:ingestion', 'api-gateway:gateway', 'aggregation:aggregation', 'provisions:provisions', 'monitoring:monitoring'];
+  const schemas = [
+    'ingestion:ingestion',
+    'api-gateway:gateway',
+    'aggregation:aggregation',
+    'provisions:provisions',
+    'monitoring:monitoring',
+  ];
   const result = spawnSync('node', ['dist/libs/database/src/migrate-cli.js', ...schemas], {
     cwd: runtimeDir,
     env: { ...process.env, DATABASE_URL: infra.env.DATABASE_URL },
@@ -159,7 +179,9 @@ function migrate(runtimeDir: string, infra: Infra): void {
 }
 
 async function startEach(runtime: ReturnType<typeof build>, infra: Infra, logDir: string): Promise<void> {
-  const services = readdirSync(join(runtime.runtimeDir, 'dist', 'apps')).filter((app) => existsSync(join(runtime.runtimeDir, 'dist', 'apps', app, 'src', 'main.js')));
+  const services = readdirSync(join(runtime.runtimeDir, 'dist', 'apps')).filter((app) =>
+    existsSync(join(runtime.runtimeDir, 'dist', 'apps', app, 'src', 'main.js')),
+  );
   if (services.length !== 6) throw new Error(`expected six services in dist/apps, found ${services.join(', ')}`);
   for (const service of services) {
     const port = await freePort();
@@ -180,10 +202,15 @@ async function startEach(runtime: ReturnType<typeof build>, infra: Infra, logDir
       },
     });
     try {
-      await waitFor(`${service} /readyz`, async () => {
-        if (child.child.exitCode !== null) throw new Error(`${service} exited with ${child.child.exitCode}`);
-        return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
-      }, 90_000, 250);
+      await waitFor(
+        `${service} /readyz`,
+        async () => {
+          if (child.child.exitCode !== null) throw new Error(`${service} exited with ${child.child.exitCode}`);
+          return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+        },
+        90_000,
+        250,
+      );
       process.stdout.write(`${service}: /readyz 200 after ${Date.now() - started} ms\n`);
     } catch (error) {
       const log = existsSync(join(logDir, `${service}.log`)) ? readFileSync(join(logDir, `${service}.log`), 'utf8').slice(-4000) : '';
@@ -191,7 +218,8 @@ async function startEach(runtime: ReturnType<typeof build>, infra: Infra, logDir
     } finally {
       await child.stop();
     }
-    if (child.child.exitCode !== 0 && child.child.signalCode === null) throw new Error(`${service} exited ${child.child.exitCode} on SIGTERM`);
+    if (child.child.exitCode !== 0 && child.child.signalCode === null)
+      throw new Error(`${service} exited ${child.child.exitCode} on SIGTERM`);
   }
 }
 

@@ -14,7 +14,8 @@ async function main(args: string[]): Promise<void> {
   if (args.length === 0) throw new Error('usage: migrate-cli <service>:<schema>...');
   for (const arg of args) {
     const [service, schema] = arg.split(':');
-    if (!service || !schema || !/^[a-z-]+$/.test(service) || !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad argument ${arg}: expected <service>:<schema>`);
+    if (!service || !schema || !/^[a-z-]+$/.test(service) || !/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new Error(`bad argument ${arg}: expected <service>:<schema>`);
     // dist/libs/database/src → dist/apps/<service>/src/migrations
     const { migrations } = require(join(__dirname, '..', '..', '..', 'apps', service, 'src', 'migrations')) as { migrations: unknown[] };
     if (!Array.isArray(migrations)) throw new Error(`${service} exports no migrations`);

@@ -60,7 +60,12 @@ describe('migrateSchema', () => {
         // Nothing to undo: up() never succeeds.
       }
     }
-    await expect(migrateSchema({ url, schema, migrations: [...migrationsFor(schema), Broken1700000000002] })).rejects.toThrow(/no_such_table/);
-    expect(await migrateSchema({ url, schema, migrations: migrationsFor(schema) })).toEqual(['CreateThings1700000000000', 'AddThing1700000000001']);
+    await expect(migrateSchema({ url, schema, migrations: [...migrationsFor(schema), Broken1700000000002] })).rejects.toThrow(
+      /no_such_table/,
+    );
+    expect(await migrateSchema({ url, schema, migrations: migrationsFor(schema) })).toEqual([
+      'CreateThings1700000000000',
+      'AddThing1700000000001',
+    ]);
   });
 });

@@ -13,11 +13,13 @@ describe('jetStreamSettings', () => {
   });
 
   it('takes replicas and retention from the environment (the chart sets R3 in prod)', () => {
-    expect(jetStreamSettings({ JETSTREAM_REPLICAS: '3', JETSTREAM_MAX_AGE_HOURS: '24', JETSTREAM_MAX_BYTES: '10737418240' })).toMatchObject({
-      num_replicas: 3,
-      max_age: 24 * 3600 * 1e9,
-      max_bytes: 10_737_418_240,
-    });
+    expect(jetStreamSettings({ JETSTREAM_REPLICAS: '3', JETSTREAM_MAX_AGE_HOURS: '24', JETSTREAM_MAX_BYTES: '10737418240' })).toMatchObject(
+      {
+        num_replicas: 3,
+        max_age: 24 * 3600 * 1e9,
+        max_bytes: 10_737_418_240,
+      },
+    );
   });
 
   it('refuses a replica count NATS cannot have', () => {

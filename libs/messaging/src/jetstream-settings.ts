@@ -27,7 +27,8 @@ export interface JetStreamSettings {
 
 export function jetStreamSettings(env: NodeJS.ProcessEnv = process.env): JetStreamSettings {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid JetStream settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`Invalid JetStream settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const s = parsed.data;
   return {
     num_replicas: s.JETSTREAM_REPLICAS,
