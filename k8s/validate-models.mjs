@@ -1,15 +1,82 @@
-// Validates Kubernetes objects against the API schema with kubernetes-models.
+// Validates Kubernetes objects: core and group kinds against the API schema with
+// kubernetes-models, the CRD kinds the chart uses (KEDA, Prometheus operator)
+// structurally against the fields their controllers require.
 // stdin: a JSON array of objects; stdout: a JSON array of
 // { index, kind, name, error } for every object that does not validate.
 // A separate ES module because kubernetes-models is ESM-only (no `require` export),
 // which the CommonJS jest runtime cannot load; deploy/k8s.spec.ts spawns it.
 import { text } from 'node:stream/consumers';
 
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
+const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+
+/** The CRD fields we rely on, from each CRD's OpenAPI schema (required fields and types only). */
+const crdValidators = {
+  'keda.sh/v1alpha1 ScaledObject': (o) => {
+    const problems = [];
+    const spec = o.spec;
+    if (!isObject(spec)) return ['spec is required'];
+    if (!isObject(spec.scaleTargetRef) || !isNonEmptyString(spec.scaleTargetRef.name))
+      problems.push('spec.scaleTargetRef.name is required');
+    for (const key of ['minReplicaCount', 'maxReplicaCount', 'pollingInterval', 'cooldownPeriod']) {
+      if (key in spec && !Number.isInteger(spec[key])) problems.push(`spec.${key} must be an integer`);
+    }
+    if (!Array.isArray(spec.triggers) || spec.triggers.length === 0) problems.push('spec.triggers must be a non-empty array');
+    for (const [i, t] of (spec.triggers ?? []).entries()) {
+      if (!isNonEmptyString(t.type)) problems.push(`spec.triggers[${i}].type is required`);
+      if (!isObject(t.metadata)) problems.push(`spec.triggers[${i}].metadata is required`);
+      // KEDA's metadata is map[string]string.
+      for (const [k, v] of Object.entries(t.metadata ?? {}))
+        if (typeof v !== 'string') problems.push(`spec.triggers[${i}].metadata.${k} must be a string`);
+      if (t.type === 'nats-jetstream') {
+        for (const k of ['natsServerMonitoringEndpoint', 'stream', 'consumer'])
+          if (!isNonEmptyString(t.metadata?.[k])) problems.push(`nats-jetstream trigger needs metadata.${k}`);
+      }
+      if (t.type === 'cpu' && !['Utilization', 'AverageValue'].includes(t.metricType))
+        problems.push('cpu trigger needs metricType Utilization or AverageValue');
+    }
+    return problems;
+  },
+  'monitoring.coreos.com/v1 ServiceMonitor': (o) => {
+    const problems = [];
+    if (!isObject(o.spec?.selector)) problems.push('spec.selector is required');
+    if (!Array.isArray(o.spec?.endpoints) || o.spec.endpoints.length === 0) problems.push('spec.endpoints must be a non-empty array');
+    for (const [i, e] of (o.spec?.endpoints ?? []).entries()) {
+      if (!isNonEmptyString(e.port) && e.targetPort === undefined) problems.push(`spec.endpoints[${i}] needs port or targetPort`);
+      if (e.interval !== undefined && !DURATION.test(e.interval)) problems.push(`spec.endpoints[${i}].interval is not a duration`);
+    }
+    return problems;
+  },
+  'monitoring.coreos.com/v1 PrometheusRule': (o) => {
+    const problems = [];
+    if (!Array.isArray(o.spec?.groups)) return ['spec.groups must be an array'];
+    for (const [g, group] of o.spec.groups.entries()) {
+      if (!isNonEmptyString(group.name)) problems.push(`spec.groups[${g}].name is required`);
+      for (const [r, rule] of (group.rules ?? []).entries()) {
+        if (!isNonEmptyString(rule.alert) && !isNonEmptyString(rule.record))
+          problems.push(`spec.groups[${g}].rules[${r}] needs alert or record`);
+        if (!isNonEmptyString(rule.expr)) problems.push(`spec.groups[${g}].rules[${r}].expr is required`);
+        if (rule.for !== undefined && !DURATION.test(rule.for)) problems.push(`spec.groups[${g}].rules[${r}].for is not a duration`);
+        for (const [k, v] of Object.entries(rule.labels ?? {}))
+          if (typeof v !== 'string') problems.push(`spec.groups[${g}].rules[${r}].labels.${k} must be a string`);
+      }
+    }
+    return problems;
+  },
+};
+
 const objects = JSON.parse(await text(process.stdin));
 const problems = [];
 for (const [index, object] of objects.entries()) {
   const { apiVersion, kind } = object;
   const name = object.metadata?.name;
+  const crd = crdValidators[`${apiVersion} ${kind}`];
+  if (crd) {
+    const errors = isNonEmptyString(name) ? crd(object) : ['metadata.name is required'];
+    if (errors.length > 0) problems.push({ index, kind, name, error: errors.join('; ') });
+    continue;
+  }
   // Core objects (apiVersion v1) live under kubernetes-models/v1, groups under kubernetes-models/<group>/<version>.
   const path = `kubernetes-models/${apiVersion}`;
   let model;
@@ -19,17 +86,11 @@ for (const [index, object] of objects.entries()) {
     model = undefined;
   }
   if (typeof model !== 'function') {
-    problems.push({ index, kind, name, error: `no kubernetes-models class for ${apiVersion} ${kind}` });
+    problems.push({ index, kind, name, error: `no kubernetes-models class or CRD validator for ${apiVersion} ${kind}` });
     continue;
   }
-  // kustomize wraps long base64 Secret values at 70 columns; the API server's decoder
-  // skips the newlines, the schema's "byte" format does not.
-  const input =
-    kind === 'Secret' && object.data
-      ? { ...object, data: Object.fromEntries(Object.entries(object.data).map(([k, v]) => [k, String(v).replace(/\s+/g, '')])) }
-      : object;
   try {
-    new model(input).validate();
+    new model(object).validate();
   } catch (error) {
     problems.push({ index, kind, name, error: error instanceof Error ? error.message : String(error) });
   }

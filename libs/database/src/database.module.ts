@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
-import { Client } from 'pg';
+import { migrateUnderLock } from './migrate';
 
 export interface DatabaseModuleOptions {
   url: string;
@@ -14,18 +14,14 @@ export interface DatabaseModuleOptions {
   poolSize?: number;
 }
 
-/** The schema must exist before TypeORM can create its migrations table in it. */
-async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  } catch (error) {
-    // Two replicas racing on CREATE SCHEMA IF NOT EXISTS can still collide; the schema exists either way.
-    if ((error as { code?: string }).code !== '23505') throw error;
-  } finally {
-    await client.end();
-  }
+/**
+ * MIGRATIONS_AT_BOOT=false: the Helm migrations Job has already run them (libs/database/src/migrate-cli.ts).
+ * Default true, so `npm start`, compose and tests migrate at boot, serialised by the advisory lock.
+ */
+function migrationsAtBoot(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.MIGRATIONS_AT_BOOT ?? 'true';
+  if (value !== 'true' && value !== 'false') throw new Error(`MIGRATIONS_AT_BOOT must be true or false, got ${value}`);
+  return value === 'true';
 }
 
 export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOptions {
@@ -36,7 +32,8 @@ export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOpt
     entities: options.entities ?? [],
     migrations: options.migrations,
     migrationsTableName: 'migrations',
-    migrationsRun: true,
+    // Run by migrateUnderLock (below), never by TypeORM on its own: pods started together must not race.
+    migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
@@ -50,7 +47,7 @@ export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOpt
   };
 }
 
-/** TypeORM for one service: its own schema, migrations run at start. */
+/** TypeORM for one service: its own schema, migrations run at start (unless a Job ran them). */
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
@@ -60,8 +57,9 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(options),
           dataSourceFactory: async (opts) => {
-            await ensureSchema(options.url, options.schema);
-            return new DataSource(opts as DataSourceOptions).initialize();
+            const dataSource = await new DataSource(opts as DataSourceOptions).initialize();
+            if (migrationsAtBoot()) await migrateUnderLock(dataSource, options.schema);
+            return dataSource;
           },
         }),
       ],

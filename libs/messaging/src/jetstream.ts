@@ -3,6 +3,7 @@ import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { faults, metricsRegistry } from '@ledgerline/runtime';
 import { Counter } from 'prom-client';
 import type pino from 'pino';
+import { jetStreamSettings } from './jetstream-settings';
 
 /** JetStream drops a re-publish of the same Nats-Msg-Id inside this window. */
 export const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
@@ -15,7 +16,7 @@ export interface StreamSpec {
 /** Creates the stream or brings its config up to date: producers and consumers may start in any order. */
 export async function ensureStream(connection: NatsConnection, stream: StreamSpec): Promise<void> {
   const jsm = await jetstreamManager(connection);
-  const config = { subjects: [...stream.subjects], duplicate_window: DUPLICATE_WINDOW_NS };
+  const config = { subjects: [...stream.subjects], duplicate_window: DUPLICATE_WINDOW_NS, ...jetStreamSettings() };
   try {
     await jsm.streams.info(stream.name);
     await jsm.streams.update(stream.name, config);

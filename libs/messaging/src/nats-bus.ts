@@ -10,7 +10,7 @@ import {
   type RequestContract,
   type RequestOf,
 } from '@ledgerline/contracts';
-import { faults } from '@ledgerline/runtime';
+import { faults, onReadinessChange } from '@ledgerline/runtime';
 import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -78,6 +78,10 @@ export class NatsBus {
   private connected = false;
   private readonly subscriptions: Subscription[] = [];
   private readonly reconnectListeners: (() => void)[] = [];
+  /** Request handlers (queue-group members); `sub` is unset while this replica is not serving. */
+  private readonly handlers: { subject: string; callback: (error: Error | null, msg: Msg) => void; sub: Subscription | undefined }[] = [];
+  private serving = true;
+  private stopFollowingReadiness: (() => void) | undefined;
 
   private constructor(
     readonly connection: NatsConnection,
@@ -96,6 +100,10 @@ export class NatsBus {
     const bus = new NatsBus(nc, options);
     bus.connected = true;
     void bus.watchStatus();
+    // NATS's own check is left out: while disconnected nothing is delivered anyway.
+    bus.stopFollowingReadiness = onReadinessChange((checks) =>
+      bus.setServing(Object.entries(checks).every(([name, ok]) => ok || name === 'nats')),
+    );
     return bus;
   }
 
@@ -192,17 +200,46 @@ export class NatsBus {
     contract: C,
     handler: (request: ParsedRequestOf<C>) => Promise<{ body: Uint8Array; headers?: ReturnType<typeof natsHeaders> }>,
   ): void {
-    const sub = this.connection.subscribe(contract.subject, {
-      queue: this.options.name,
-      callback: (error, msg) => {
+    const entry = {
+      subject: contract.subject,
+      callback: (error: Error | null, msg: Msg) => {
         if (error) {
           this.options.logger.error({ err: error, subject: contract.subject }, 'subscription error');
           return;
         }
         void this.answer(contract, handler, msg);
       },
-    });
-    this.subscriptions.push(sub);
+      sub: undefined as Subscription | undefined,
+    };
+    this.handlers.push(entry);
+    if (this.serving) entry.sub = this.joinQueueGroup(entry);
+  }
+
+  private joinQueueGroup(entry: { subject: string; callback: (error: Error | null, msg: Msg) => void }): Subscription {
+    return this.connection.subscribe(entry.subject, { queue: this.options.name, callback: entry.callback });
+  }
+
+  /**
+   * An unready replica (its /readyz failing: PostgreSQL or Redis down) leaves its
+   * queue groups, so requests go to ready replicas or fail fast with "no responders"
+   * instead of waiting on one that cannot answer; it rejoins when ready. Requests
+   * already delivered are still answered (drain). Fan-out subscriptions stay.
+   */
+  setServing(serving: boolean): void {
+    if (serving === this.serving || this.connection.isClosed()) return;
+    this.serving = serving;
+    this.options.logger.warn({ serving }, serving ? 'ready: rejoining NATS queue groups' : 'not ready: leaving NATS queue groups');
+    for (const entry of this.handlers) {
+      if (serving) {
+        entry.sub ??= this.joinQueueGroup(entry);
+      } else if (entry.sub) {
+        const sub = entry.sub;
+        entry.sub = undefined;
+        // Disconnected: a reconnect resubscribes only live subscriptions.
+        if (this.connected) void sub.drain().catch(() => sub.unsubscribe());
+        else sub.unsubscribe();
+      }
+    }
   }
 
   private async answer<C extends RequestContract>(
@@ -266,6 +303,7 @@ export class NatsBus {
   }
 
   async close(): Promise<void> {
+    this.stopFollowingReadiness?.();
     if (this.connection.isClosed()) return;
     await this.connection.drain().catch(() => this.connection.close());
   }
