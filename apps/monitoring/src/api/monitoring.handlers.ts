@@ -29,6 +29,10 @@ export class MonitoringHandlers implements OnModuleInit {
       generatedAt: new Date(nowMs).toISOString(),
       routes: this.tracker.routeLatency(window, nowMs),
       cache: this.tracker.cacheEfficiency(window, nowMs),
+      synthetic: {
+        routes: this.tracker.synthetic?.routeLatency(window, nowMs) ?? [],
+        cache: this.tracker.synthetic?.cacheEfficiency(window, nowMs) ?? [],
+      },
     };
   }
 
