@@ -24,7 +24,14 @@ async function perform(request: WireRequest): Promise<WireResponse> {
     return { status: response.status, headers, body, durationMs: performance.now() - started, url: response.url || request.url, error: '' };
   } catch (error) {
     // k6 reports transport failures as status 0 with an error string, never as an exception.
-    return { status: 0, headers: {}, body: '', durationMs: performance.now() - started, url: request.url, error: String((error as Error).message) };
+    return {
+      status: 0,
+      headers: {},
+      body: '',
+      durationMs: performance.now() - started,
+      url: request.url,
+      error: String((error as Error).message),
+    };
   }
 }
 

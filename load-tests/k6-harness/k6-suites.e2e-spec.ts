@@ -14,7 +14,9 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../..');
 const SUITES_DIR = join(ROOT, 'load-tests/k6');
 const HARNESS = join(ROOT, 'dist/load-tests/k6-harness/run.js');
-const SUITES = readdirSync(SUITES_DIR).filter((f) => f.endsWith('.ts')).sort();
+const SUITES = readdirSync(SUITES_DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 /** Profiles of the traffic suite beyond its default (smoke): each run proves its scenario config and exec. */
 const TRAFFIC_PROFILES = ['load', 'stress', 'spike', 'soak'];
 const summaries = mkdtempSync(join(tmpdir(), 'k6-summaries-'));
@@ -42,25 +44,35 @@ describe('k6 suites, smoke-run through the harness against the stack', () => {
     expect(SUITES).toEqual(expect.arrayContaining(['smoke.ts', 'traffic.ts', 'freshness.ts', 'ingest.ts']));
   });
 
-  it.each(SUITES)('%s passes every check, with a JSON summary and JUnit XML', async (suite) => {
-    const run = await harness(join(SUITES_DIR, suite));
-    expect(run.output).toContain('every check passed, no exception, no threshold crossed');
-    expect(run.code).toBe(0);
-    const name = suite === 'traffic.ts' ? 'traffic-smoke' : suite.replace(/\.ts$/, '');
-    const summary = JSON.parse(readFileSync(join(summaries, `${name}.json`), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
-    expect(summary.metrics['http_reqs']?.values['count']).toBeGreaterThan(0);
-    expect(summary.metrics['http_req_failed']?.values['rate']).toBe(0);
-    const junit = readFileSync(join(summaries, `${name}.junit.xml`), 'utf8');
-    expect(junit).toMatch(/^<\?xml[^>]*>\n<testsuites [^>]*failures="\d+"/);
-    expect(junit).toContain('.checks" name="');
-  }, 120_000);
+  it.each(SUITES)(
+    '%s passes every check, with a JSON summary and JUnit XML',
+    async (suite) => {
+      const run = await harness(join(SUITES_DIR, suite));
+      expect(run.output).toContain('every check passed, no exception, no threshold crossed');
+      expect(run.code).toBe(0);
+      const name = suite === 'traffic.ts' ? 'traffic-smoke' : suite.replace(/\.ts$/, '');
+      const summary = JSON.parse(readFileSync(join(summaries, `${name}.json`), 'utf8')) as {
+        metrics: Record<string, { values: Record<string, number> }>;
+      };
+      expect(summary.metrics['http_reqs']?.values['count']).toBeGreaterThan(0);
+      expect(summary.metrics['http_req_failed']?.values['rate']).toBe(0);
+      const junit = readFileSync(join(summaries, `${name}.junit.xml`), 'utf8');
+      expect(junit).toMatch(/^<\?xml[^>]*>\n<testsuites [^>]*failures="\d+"/);
+      expect(junit).toContain('.checks" name="');
+    },
+    120_000,
+  );
 
-  it.each(TRAFFIC_PROFILES)('traffic.ts SCENARIO=%s runs its mix', async (profile) => {
-    const run = await harness(join(SUITES_DIR, 'traffic.ts'), ['-e', `SCENARIO=${profile}`, '--iterations', '3']);
-    expect(run.output).toContain(`${profile} (`);
-    expect(run.output).toContain('every check passed');
-    expect(run.code).toBe(0);
-  }, 120_000);
+  it.each(TRAFFIC_PROFILES)(
+    'traffic.ts SCENARIO=%s runs its mix',
+    async (profile) => {
+      const run = await harness(join(SUITES_DIR, 'traffic.ts'), ['-e', `SCENARIO=${profile}`, '--iterations', '3']);
+      expect(run.output).toContain(`${profile} (`);
+      expect(run.output).toContain('every check passed');
+      expect(run.code).toBe(0);
+    },
+    120_000,
+  );
 
   it('fails a suite whose check fails, and one that throws', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'k6-broken-'));
@@ -84,7 +96,9 @@ describe('synthetic traffic never burns the real error budget', () => {
   const performance = async () =>
     (await api<PerformanceSnapshot>('GET', '/v1/monitoring/performance?window=1h', { key: e2e.adminKey() })).body;
   const errorsOf = (routes: RouteLatency[] | undefined) =>
-    Math.round((routes ?? []).filter((r) => r.service === 'api-gateway' && r.route === STATS).reduce((n, r) => n + r.errorRate * r.count, 0));
+    Math.round(
+      (routes ?? []).filter((r) => r.service === 'api-gateway' && r.route === STATS).reduce((n, r) => n + r.errorRate * r.count, 0),
+    );
 
   afterAll(async () => {
     await api('DELETE', '/v1/monitoring/faults', { key: e2e.adminKey() });
@@ -93,7 +107,9 @@ describe('synthetic traffic never burns the real error budget', () => {
   it('a k6 smoke run whose stats reads all fail (injected 503s) counts in the synthetic view only', async () => {
     const before = await performance();
     const iterations = 25; // past the rules' minSamples (20), so the rules would judge these requests if they saw them
-    expect((await api('PUT', '/v1/monitoring/faults', { key: e2e.adminKey(), body: { faults: [{ target: STATS, errorRate: 1 }] } })).status).toBe(200);
+    expect(
+      (await api('PUT', '/v1/monitoring/faults', { key: e2e.adminKey(), body: { faults: [{ target: STATS, errorRate: 1 }] } })).status,
+    ).toBe(200);
     const run = await harness(join(SUITES_DIR, 'smoke.ts'), ['-e', `ITERATIONS=${iterations}`, '--iterations', String(iterations)]);
     expect((await api('DELETE', '/v1/monitoring/faults', { key: e2e.adminKey() })).status).toBe(204);
     // The drill did break the run, as it should.

@@ -16,10 +16,12 @@ export function installK6Modules(modules: Modules): void {
   registerHooks({
     resolve(specifier, context, nextResolve) {
       if (specifier === 'k6' || specifier.startsWith('k6/')) {
-        if (!(specifier in modules)) throw new Error(`the k6 harness does not provide "${specifier}" (it provides ${Object.keys(modules).join(', ')})`);
+        if (!(specifier in modules))
+          throw new Error(`the k6 harness does not provide "${specifier}" (it provides ${Object.keys(modules).join(', ')})`);
         return { url: `${SCHEME}${specifier}`, format: 'module', shortCircuit: true };
       }
-      if (/^https?:\/\//.test(specifier)) throw new Error(`remote module "${specifier}": the k6 harness runs offline; vendor it next to the suite`);
+      if (/^https?:\/\//.test(specifier))
+        throw new Error(`remote module "${specifier}": the k6 harness runs offline; vendor it next to the suite`);
       return nextResolve(specifier, context);
     },
     load(url, context, nextLoad) {

@@ -54,7 +54,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** The aggregates k6 puts in a summary for a metric's samples (plus any `p(N)` asked for). */
-export function aggregate(type: MetricType, samples: readonly Sample[], durationMs: number, percentiles: readonly number[] = []): Record<string, number> {
+export function aggregate(
+  type: MetricType,
+  samples: readonly Sample[],
+  durationMs: number,
+  percentiles: readonly number[] = [],
+): Record<string, number> {
   const values = samples.map((s) => s.value);
   switch (type) {
     case 'counter': {

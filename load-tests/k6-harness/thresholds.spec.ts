@@ -5,7 +5,10 @@ import { evaluateThresholds, parseMetricKey } from './thresholds';
 describe('k6 harness thresholds', () => {
   it('parses metric keys with tag selectors', () => {
     expect(parseMetricKey('http_req_duration')).toEqual({ metric: 'http_req_duration', tags: {} });
-    expect(parseMetricKey('http_req_duration{name:summary,class:api}')).toEqual({ metric: 'http_req_duration', tags: { name: 'summary', class: 'api' } });
+    expect(parseMetricKey('http_req_duration{name:summary,class:api}')).toEqual({
+      metric: 'http_req_duration',
+      tags: { name: 'summary', class: 'api' },
+    });
     expect(parseMetricKey('checks{scenario:resends}')).toEqual({ metric: 'checks', tags: { scenario: 'resends' } });
   });
 
@@ -58,7 +61,9 @@ describe('k6 harness thresholds', () => {
 
 describe('k6 harness arguments', () => {
   it('takes k6-style -e pairs and its own knobs', () => {
-    expect(parseArgs(['traffic.ts', '-e', 'SCENARIO=load', '--env', 'URL=http://x/?a=b', '--iterations', '3', '--timing-thresholds', 'report'])).toEqual({
+    expect(
+      parseArgs(['traffic.ts', '-e', 'SCENARIO=load', '--env', 'URL=http://x/?a=b', '--iterations', '3', '--timing-thresholds', 'report']),
+    ).toEqual({
       suite: 'traffic.ts',
       env: { SCENARIO: 'load', URL: 'http://x/?a=b' },
       iterations: 3,

@@ -74,7 +74,15 @@ export function evaluateThresholds(
       const observed = values[stat];
       if (observed === undefined) throw new Error(`threshold on "${key}": ${metric.type} metrics have no "${stat}"`);
       const evaluated = samples.length > 0;
-      out.push({ key, metric: name, expression, evaluated, observed: evaluated ? observed : null, ok: !evaluated || compare(observed, op, Number(value)), isTime: metric.isTime });
+      out.push({
+        key,
+        metric: name,
+        expression,
+        evaluated,
+        observed: evaluated ? observed : null,
+        ok: !evaluated || compare(observed, op, Number(value)),
+        isTime: metric.isTime,
+      });
     }
   }
   return out;

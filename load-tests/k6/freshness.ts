@@ -97,7 +97,9 @@ export function writeThenRead(fleet: Fleet): void {
   const cents = 100 + (n % 9_900);
   const write = http.post(
     `${BASE_URL}/v1/transactions`,
-    JSON.stringify({ transactions: [{ externalId: id, date: `${month}-15`, amount: centsToAmount(cents), category, label: 'k6 freshness' }] }),
+    JSON.stringify({
+      transactions: [{ externalId: id, date: `${month}-15`, amount: centsToAmount(cents), category, label: 'k6 freshness' }],
+    }),
     { headers: headers(writerKey), tags: { name: 'write', class: 'api' } },
   );
   if (!check(write, { 'write: 201': (r) => r.status === 201 })) return;

@@ -25,7 +25,9 @@ export const options: Options = {
   scenarios: {
     smoke: { executor: 'per-vu-iterations', vus: 1, iterations: envInt('ITERATIONS', 3), maxDuration: '2m' },
   },
-  thresholds: sloThresholds(Object.fromEntries([['tenant', 'api'], ['summary', 'api'], ['ingest', 'api'], ...READS.map(([name]) => [name, 'api'])])),
+  thresholds: sloThresholds(
+    Object.fromEntries([['tenant', 'api'], ['summary', 'api'], ['ingest', 'api'], ...READS.map(([name]) => [name, 'api'])]),
+  ),
 };
 
 export function setup(): Fleet {

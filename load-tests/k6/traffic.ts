@@ -30,7 +30,15 @@ const vus = (rate: number) => ({ preAllocatedVUs: Math.max(10, Math.ceil(rate / 
 
 const PROFILES: Record<string, Scenario> = {
   smoke: { executor: 'per-vu-iterations', exec: 'tour', vus: 1, iterations: envInt('ITERATIONS', 3), maxDuration: '5m' },
-  load: { executor: 'constant-arrival-rate', exec: 'mix', rate: RATE, timeUnit: '1s', duration: __ENV.DURATION || '5m', ...vus(RATE), gracefulStop: '30s' },
+  load: {
+    executor: 'constant-arrival-rate',
+    exec: 'mix',
+    rate: RATE,
+    timeUnit: '1s',
+    duration: __ENV.DURATION || '5m',
+    ...vus(RATE),
+    gracefulStop: '30s',
+  },
   stress: {
     executor: 'ramping-arrival-rate',
     exec: 'mix',
@@ -58,7 +66,15 @@ const PROFILES: Record<string, Scenario> = {
     ...vus(envInt('SPIKE_RATE', 800)),
     gracefulStop: '30s',
   },
-  soak: { executor: 'constant-arrival-rate', exec: 'mix', rate: RATE, timeUnit: '1s', duration: __ENV.DURATION || '1h', ...vus(RATE), gracefulStop: '30s' },
+  soak: {
+    executor: 'constant-arrival-rate',
+    exec: 'mix',
+    rate: RATE,
+    timeUnit: '1s',
+    duration: __ENV.DURATION || '1h',
+    ...vus(RATE),
+    gracefulStop: '30s',
+  },
 };
 
 const scenario = PROFILES[PROFILE];
@@ -68,7 +84,10 @@ export const options: Options = {
   setupTimeout: '5m',
   teardownTimeout: '2m',
   scenarios: { [PROFILE]: scenario as Scenario },
-  thresholds: sloThresholds(MIX_ROUTES, PROFILE === 'smoke' ? {} : { dropped_iterations: [`count<${Math.max(1, Math.ceil(RATE * 0.01))}`] }),
+  thresholds: sloThresholds(
+    MIX_ROUTES,
+    PROFILE === 'smoke' ? {} : { dropped_iterations: [`count<${Math.max(1, Math.ceil(RATE * 0.01))}`] },
+  ),
 };
 
 export function setup(): Fleet {
@@ -86,7 +105,13 @@ export function teardown(fleet: Fleet): void {
 
 function visit(fleet: Fleet): Visit {
   const n = exec.scenario.iterationInTest;
-  return { fleet, key: keyFor(fleet, n).key, month: pickMonth(fleet.months), id: `${fleet.runId}-${PROFILE}-${n}-${Math.random().toString(36).slice(2, 8)}`, n };
+  return {
+    fleet,
+    key: keyFor(fleet, n).key,
+    month: pickMonth(fleet.months),
+    id: `${fleet.runId}-${PROFILE}-${n}-${Math.random().toString(36).slice(2, 8)}`,
+    n,
+  };
 }
 
 export function tour(fleet: Fleet): void {

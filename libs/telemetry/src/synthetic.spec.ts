@@ -22,10 +22,14 @@ describe('synthetic baggage', () => {
     const provider = new BasicTracerProvider({ spanProcessors: [new SyntheticSpanProcessor(), new SimpleSpanProcessor(exporter)] });
     const tracer = provider.getTracer('test');
     // What the gateway gets from a k6 request: the header, extracted by the W3C baggage propagator.
-    const parent = new W3CBaggagePropagator().extract(ROOT_CONTEXT, { baggage: 'synthetic_request=true' }, {
-      get: (carrier, key) => carrier[key as keyof typeof carrier],
-      keys: (carrier) => Object.keys(carrier),
-    });
+    const parent = new W3CBaggagePropagator().extract(
+      ROOT_CONTEXT,
+      { baggage: 'synthetic_request=true' },
+      {
+        get: (carrier, key) => carrier[key as keyof typeof carrier],
+        keys: (carrier) => Object.keys(carrier),
+      },
+    );
     expect(isSyntheticContext(parent)).toBe(true);
     const server = tracer.startSpan('GET /v1/dashboard/summary', {}, parent);
     // A child started later in the request (a NATS call) runs in a context derived from the server span's.
@@ -34,7 +38,11 @@ describe('synthetic baggage', () => {
     tracer.startSpan('GET /v1/dashboard/summary (real)', {}, ROOT_CONTEXT).end();
 
     const tagged = Object.fromEntries(exporter.getFinishedSpans().map((s) => [s.name, s.attributes[SYNTHETIC_ATTRIBUTE]]));
-    expect(tagged).toEqual({ 'GET /v1/dashboard/summary': true, 'cache-gateway.summary.get': true, 'GET /v1/dashboard/summary (real)': undefined });
+    expect(tagged).toEqual({
+      'GET /v1/dashboard/summary': true,
+      'cache-gateway.summary.get': true,
+      'GET /v1/dashboard/summary (real)': undefined,
+    });
     expect(propagation.getBaggage(ROOT_CONTEXT)).toBeUndefined();
   });
 });

@@ -35,7 +35,9 @@ export class SyntheticSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     if (isSyntheticContext(parentContext)) span.setAttribute(SYNTHETIC_ATTRIBUTE, true);
   }
-  onEnd(_span: ReadableSpan): void {}
+  onEnd(_span: ReadableSpan): void {
+    // Nothing at the end: the tag is set when the span starts, so every processor after this one sees it.
+  }
   forceFlush(): Promise<void> {
     return Promise.resolve();
   }

@@ -16,10 +16,23 @@ export function executionModule(rt: Runtime, options: () => unknown) {
     },
     get vu() {
       const p = rt.position;
-      return { idInInstance: p.vu, idInTest: p.vu, iterationInInstance: p.vuIteration, iterationInScenario: p.iterationInScenario, tags: {}, metrics: { tags: {} } };
+      return {
+        idInInstance: p.vu,
+        idInTest: p.vu,
+        iterationInInstance: p.vuIteration,
+        iterationInScenario: p.iterationInScenario,
+        tags: {},
+        metrics: { tags: {} },
+      };
     },
     get instance() {
-      return { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 1, vusInitialized: 1, currentTestRunDuration: Date.now() - rt.startedAt };
+      return {
+        iterationsCompleted: 0,
+        iterationsInterrupted: 0,
+        vusActive: 1,
+        vusInitialized: 1,
+        currentTestRunDuration: Date.now() - rt.startedAt,
+      };
     },
     test: {
       abort(reason = 'test aborted'): never {

@@ -36,7 +36,9 @@ const canonical = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: stri
 function selectJson(value: unknown, selector: string | undefined): unknown {
   if (!selector) return value;
   // k6 takes a gjson path; dotted keys and array indexes cover what these suites use.
-  return selector.split('.').reduce<unknown>((v, key) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[key]), value);
+  return selector
+    .split('.')
+    .reduce<unknown>((v, key) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[key]), value);
 }
 
 /** The `k6/http` module: requests block the script until answered, and record k6's built-in metrics. */
@@ -50,7 +52,8 @@ export function httpModule(rt: Runtime) {
     else if (body !== null && body !== undefined) {
       // k6 sends an object body as a form.
       text = new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['Content-Type'] = 'application/x-www-form-urlencoded';
     }
     return { method: method.toUpperCase(), url, headers, body: text, timeoutMs: parseTimeout(params.timeout) };
   }
@@ -83,7 +86,15 @@ export function httpModule(rt: Runtime) {
       url: response.url,
       error: response.error,
       error_code: response.error ? 1000 : response.status >= 400 ? response.status * 1000 : 0,
-      timings: { duration: response.durationMs, waiting: response.durationMs, sending: 0, receiving: 0, blocked: 0, connecting: 0, tls_handshaking: 0 },
+      timings: {
+        duration: response.durationMs,
+        waiting: response.durationMs,
+        sending: 0,
+        receiving: 0,
+        blocked: 0,
+        connecting: 0,
+        tls_handshaking: 0,
+      },
       request: { method: request.method, url: request.url, headers: request.headers, body: request.body ?? '' },
       json(selector?: string): unknown {
         // Parsed once per response, like k6 (and it throws on a body that is not JSON, like k6).

@@ -62,7 +62,9 @@ export function createFleet(name: string, options: FleetOptions): Fleet {
     }
     for (const month of months) {
       for (let start = 0; start < options.seedRows; start += 1_000) {
-        const rows = Array.from({ length: Math.min(1_000, options.seedRows - start) }, (_, i) => transaction(`${runId}-seed-${t}`, start + i, month));
+        const rows = Array.from({ length: Math.min(1_000, options.seedRows - start) }, (_, i) =>
+          transaction(`${runId}-seed-${t}`, start + i, month),
+        );
         ingestBatch(tenant.keys[0] as string, rows, 'seed');
       }
     }
@@ -76,13 +78,20 @@ export function revokeFleet(fleet: Fleet): void {
   for (const tenant of fleet.tenants) {
     const first = tenant.keys[0] as string;
     const listed = http.get(`${BASE_URL}/v1/tenant/keys`, { headers: headers(first), tags: { name: 'list-keys' } });
-    const current = json<{ id: string }>(http.get(`${BASE_URL}/v1/tenant/keys/current`, { headers: headers(first), tags: { name: 'current-key' } }));
-    const ids = (json<{ keys: Array<{ id: string; revokedAt?: string | null }> }>(listed)?.keys ?? []).filter((k) => !k.revokedAt).map((k) => k.id);
+    const current = json<{ id: string }>(
+      http.get(`${BASE_URL}/v1/tenant/keys/current`, { headers: headers(first), tags: { name: 'current-key' } }),
+    );
+    const ids = (json<{ keys: Array<{ id: string; revokedAt?: string | null }> }>(listed)?.keys ?? [])
+      .filter((k) => !k.revokedAt)
+      .map((k) => k.id);
     const ordered = [...ids.filter((id) => id !== current?.id), ...(current ? [current.id] : [])];
     for (const id of ordered) {
       // No Content-Type: a DELETE has no body, and an empty body declared as JSON is a 400.
       const { Authorization, baggage } = headers(first);
-      const revoked = http.del(`${BASE_URL}/v1/tenant/keys/${id}`, null, { headers: { Authorization, baggage }, tags: { name: 'revoke-key' } });
+      const revoked = http.del(`${BASE_URL}/v1/tenant/keys/${id}`, null, {
+        headers: { Authorization, baggage },
+        tags: { name: 'revoke-key' },
+      });
       check(revoked, { 'teardown: key revoked (204)': (r) => r.status === 204 });
     }
   }

@@ -109,10 +109,19 @@ const ROUTES: Route[] = [
     kind: 'read',
     weight: 9,
     run: (v) =>
-      void get(v, 'trends', `/v1/dashboard/trends?from=${addMonths(v.month, -11)}&to=${v.month}${v.n % 2 === 0 ? `&category=${categoryOf(v.n)}` : ''}`),
+      void get(
+        v,
+        'trends',
+        `/v1/dashboard/trends?from=${addMonths(v.month, -11)}&to=${v.month}${v.n % 2 === 0 ? `&category=${categoryOf(v.n)}` : ''}`,
+      ),
   },
   { name: 'stats', kind: 'read', weight: 9, run: (v) => void get(v, 'stats', `/v1/dashboard/stats?month=${v.month}`) },
-  { name: 'provisions-calculate', kind: 'read', weight: 7, run: (v) => void get(v, 'provisions-calculate', `/v1/provisions/calculate?month=${v.month}`) },
+  {
+    name: 'provisions-calculate',
+    kind: 'read',
+    weight: 7,
+    run: (v) => void get(v, 'provisions-calculate', `/v1/provisions/calculate?month=${v.month}`),
+  },
   { name: 'fixed-lines', kind: 'read', weight: 3, run: (v) => void get(v, 'fixed-lines', '/v1/fixed-lines') },
   {
     name: 'write',
@@ -151,7 +160,10 @@ const ROUTES: Route[] = [
     weight: 3,
     run: (v) => {
       const csv = toCsv(Array.from({ length: IMPORT_ROWS }, (_, i) => transaction(`${v.id}-csv`, i, v.month)));
-      const response = http.post(`${BASE_URL}/v1/imports`, csv, { headers: headers(v.key, 'text/csv'), tags: { name: 'import', class: 'api' } });
+      const response = http.post(`${BASE_URL}/v1/imports`, csv, {
+        headers: headers(v.key, 'text/csv'),
+        tags: { name: 'import', class: 'api' },
+      });
       const id = json<{ id: string }>(response)?.id;
       if (!check(response, { 'import: 202': (r) => r.status === 202 }) || !id) return;
       const succeeded = waitFor(v, 'import-status', `/v1/imports/${id}`, (b) =>
@@ -166,10 +178,14 @@ const ROUTES: Route[] = [
     weight: 3,
     run: (v) => {
       const from = v.fleet.months[v.fleet.months.length - 1] as string;
-      const response = http.post(`${BASE_URL}/v1/exports`, JSON.stringify({ from, to: v.fleet.months[0], format: v.n % 2 ? 'json' : 'csv' }), {
-        headers: headers(v.key),
-        tags: { name: 'export', class: 'api' },
-      });
+      const response = http.post(
+        `${BASE_URL}/v1/exports`,
+        JSON.stringify({ from, to: v.fleet.months[0], format: v.n % 2 ? 'json' : 'csv' }),
+        {
+          headers: headers(v.key),
+          tags: { name: 'export', class: 'api' },
+        },
+      );
       const taskId = json<{ taskId: string }>(response)?.taskId;
       if (!check(response, { 'export: 202': (r) => r.status === 202 }) || !taskId) return;
       const succeeded = waitFor(v, 'task-status', `/v1/tasks/${taskId}`, (b) =>

@@ -19,7 +19,10 @@ interface GroupNode {
 export interface SummaryData {
   root_group: GroupNode;
   state: { testRunDurationMs: number };
-  metrics: Record<string, { type: string; contains?: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
+  metrics: Record<
+    string,
+    { type: string; contains?: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }
+  >;
 }
 
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -45,7 +45,9 @@ export class MonitoringHandlers implements OnModuleInit {
 
   private checkWindow(window: string): void {
     if (!this.tracker.has(window)) {
-      throw new AppError('validation-failed', 'Unknown window.', [{ field: 'window', message: `must be one of ${this.tracker.windowNames.join(', ')}` }]);
+      throw new AppError('validation-failed', 'Unknown window.', [
+        { field: 'window', message: `must be one of ${this.tracker.windowNames.join(', ')}` },
+      ]);
     }
   }
 }

@@ -48,7 +48,11 @@ describe('synthetic (load-test) traffic is kept apart from the real SLOs', () =>
       Array.from({ length: 200 }, () => gatewaySpan('/v1/dashboard/stats', 900, true, false)),
       now,
     );
-    const active = new Set(evaluateRules(rules, tracker, now).filter((c) => c.active).map((c) => c.rule));
+    const active = new Set(
+      evaluateRules(rules, tracker, now)
+        .filter((c) => c.active)
+        .map((c) => c.rule),
+    );
     expect(active).toEqual(new Set(['RouteLatency', 'ErrorRate', 'ErrorBudgetBurn', 'CacheHitRatio']));
     expect(tracker.synthetic?.routeLatency('1h', now)).toEqual([]);
   });
