@@ -167,9 +167,9 @@ export async function runSuite(args: HarnessArgs, log: (line: string) => void = 
         log(`  ${name} (${scenario.executor}): ${count} iteration${count === 1 ? '' : 's'}`);
       }
       rt.position = { scenario: '', executor: '', vu: 0, vuIteration: 0, iterationInScenario: 0 };
+      // As in k6: teardown after the scenarios, and not at all when setup failed (it has no data to clean up).
+      phase('teardown', () => suite.teardown?.(data));
     }
-    // Teardown runs even after a failed setup, as in k6, so created tenants are cleaned up.
-    phase('teardown', () => suite.teardown?.(data));
 
     const durationMs = Date.now() - rt.startedAt;
     let results: ThresholdResult[];
