@@ -35,7 +35,14 @@ function harness(suite: string, args: string[] = []): Promise<Run> {
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((done) => child.on('close', (code) => done({ code, output })));
+  // Bounded like everything a test starts: a hung run is killed (by its own PID) before the test gives up.
+  const limit = setTimeout(() => child.kill('SIGKILL'), 100_000);
+  return new Promise((done) =>
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      done({ code, output });
+    }),
+  );
 }
 
 describe('k6 suites, smoke-run through the harness against the stack', () => {
