@@ -2,6 +2,7 @@
 //   unit         *.spec.ts beside the code, pure logic, no processes
 //   integration  *.integration-spec.ts, one service against real PostgreSQL/NATS/Redis
 //   e2e          apps/*/test/*.e2e-spec.ts, the whole system through the gateway
+//                (and load-tests/**/*.e2e-spec.ts: the k6 suites smoke-run against it)
 const preset = require('./jest.preset');
 
 module.exports = {
@@ -10,7 +11,7 @@ module.exports = {
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/tools/summary-reporter.js'],
   projects: [
-    { ...preset, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.spec.ts'] },
+    { ...preset, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,deploy,load-tests}/**/*.spec.ts'] },
     {
       ...preset,
       displayName: 'integration',
@@ -21,7 +22,7 @@ module.exports = {
     {
       ...preset,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/apps/**/test/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/apps/**/test/*.e2e-spec.ts', '<rootDir>/load-tests/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/e2e-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest/teardown.ts',
     },

@@ -1,7 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { JsonLogger } from '@ledgerline/telemetry';
+import { isSyntheticBaggage, JsonLogger } from '@ledgerline/telemetry';
 import type pino from 'pino';
 import { faults } from './faults';
 import { httpRequestDuration } from './metrics';
@@ -33,7 +33,8 @@ export function configureHttp(app: NestFastifyApplication, logger: pino.Logger):
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const synthetic = String(isSyntheticBaggage(request.headers.baggage));
+    httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode), synthetic }, reply.elapsedTime / 1000);
     done();
   });
   app.useGlobalFilters(new ProblemFilter(logger));

@@ -1,2 +1,3 @@
 export * from './logger';
 export { shutdownTelemetry } from './register';
+export { isSyntheticBaggage, isSyntheticContext, SYNTHETIC_ATTRIBUTE } from './synthetic';

@@ -12,6 +12,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { RateLimitedSampler } from './rate-limited-sampler';
+import { SyntheticSpanProcessor } from './synthetic';
 
 let sdk: NodeSDK | undefined;
 
@@ -30,7 +31,8 @@ export function startTelemetry(serviceName: string): void {
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME, 'service.namespace': 'ledgerline' }),
     ...(process.env.OTEL_TRACES_SAMPLER ? {} : { sampler: defaultSampler() }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    // The synthetic tag first, so the exporter sees it (load tests: baggage synthetic_request=true).
+    spanProcessors: [new SyntheticSpanProcessor(), new BatchSpanProcessor(new OTLPTraceExporter())],
     // Metrics are served as Prometheus text on /metrics (prom-client) and logs go to stdout (pino): unless the
     // environment asks for OTLP metrics or logs, the SDK would otherwise export both to an endpoint that takes traces only.
     ...(process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),

@@ -2,9 +2,8 @@
  * Shared configuration and HTTP helpers for the k6 suites. Everything targets the
  * public API (SPEC.md) through the gateway:
  *   BASE_URL       gateway URL, default http://127.0.0.1:3000
- *   API_KEY        a tenant API key; when unset, setup() creates a throwaway tenant
- *                  with ADMIN_API_KEY (default dev-admin-key, the local default)
- *   MONTH          budget month the suites read and write, default the current month (UTC)
+ *   ADMIN_API_KEY  creates the run's tenants (default dev-admin-key, the local default)
+ *   MONTH          the newest budget month the suites read and write, default the current month (UTC)
  */
 import { check, fail } from 'k6';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
@@ -22,21 +21,28 @@ export function envInt(name: string, fallback: number): number {
   return value;
 }
 
-/** Data handed from setup() to every VU. */
-export interface SetupData {
-  apiKey: string;
-  tenantId: string | null;
-  /** Unique per run (setup runs once): keeps external ids fresh when API_KEY is reused across runs. */
-  runId: string;
+/** Reads a fraction 0..1 (a ratio knob) from the environment. */
+export function envRatio(name: string, fallback: number): number {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value >= 0 && value <= 1)) fail(`${name} must be a number between 0 and 1, got "${raw}"`);
+  return value;
 }
+
+/**
+ * W3C baggage marking every request as synthetic load: the services tag the
+ * request's spans and metrics with it, and monitoring keeps it out of the real
+ * SLOs and user-facing alerts (SPEC "Observability").
+ */
+export const SYNTHETIC_BAGGAGE = 'synthetic_request=true';
 
 export function headers(apiKey: string, contentType = 'application/json'): Record<string, string> {
   return {
     Authorization: `Bearer ${apiKey}`,
     'Content-Type': contentType,
     Accept: 'application/json',
-    // Marks load-test traffic as synthetic in traces (OpenTelemetry demo convention).
-    baggage: 'synthetic_request=true',
+    baggage: SYNTHETIC_BAGGAGE,
   };
 }
 
@@ -48,28 +54,11 @@ export function json<T>(response: RefinedResponse<ResponseType | undefined>): T 
   }
 }
 
-/** Uses API_KEY when given; otherwise creates a tenant with two members for this run. */
-export function tenantForRun(name: string): SetupData {
-  const runId = __ENV.RUN_ID || Date.now().toString(36);
-  if (__ENV.API_KEY) return { apiKey: __ENV.API_KEY, tenantId: null, runId };
-  const response = http.post(
-    `${BASE_URL}/v1/tenants`,
-    JSON.stringify({
-      name: `k6 ${name} ${new Date().toISOString()}`,
-      currency: 'EUR',
-      members: [
-        { id: 'm1', name: 'Alex', monthlyRevenue: '4200.00', taxRate: '22' },
-        { id: 'm2', name: 'Sam', monthlyRevenue: '2800.00', taxRate: '18.5' },
-      ],
-      split: { mode: 'proportional' },
-    }),
-    { headers: headers(ADMIN_API_KEY), tags: { name: 'create-tenant' } },
-  );
-  const body = json<{ id: string; apiKey: string }>(response);
-  if (response.status !== 201 || !body?.apiKey) {
-    fail(`could not create a tenant at ${BASE_URL} (status ${response.status}); set API_KEY or ADMIN_API_KEY: ${String(response.body)}`);
-  }
-  return { apiKey: body.apiKey, tenantId: body.id, runId };
+/** `YYYY-MM` shifted by `delta` months. */
+export function addMonths(month: string, delta: number): string {
+  const [year, mon] = month.split('-').map(Number) as [number, number];
+  const index = year * 12 + (mon - 1) + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
 export interface TransactionInput {
@@ -83,7 +72,7 @@ export interface TransactionInput {
   member: string;
 }
 
-const CATEGORIES: ReadonlyArray<readonly [string, readonly string[]]> = [
+export const CATEGORIES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Groceries', ['Supermarket', 'Bakery', 'Market']],
   ['Transport', ['Fuel', 'Train', 'Parking']],
   ['Housing', ['Rent', 'Electricity', 'Internet']],
@@ -92,17 +81,18 @@ const CATEGORIES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Insurance', ['Car', 'Home']],
 ];
 
+export const centsToAmount = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
 /** Deterministic for a (seed, index): reruns produce the same rows, and resends are counted as duplicates. */
 export function transaction(seed: string, index: number, month = MONTH): TransactionInput {
   const hash = (index * 2_654_435_761) >>> 0;
   const [category, subcategories] = CATEGORIES[hash % CATEGORIES.length] as readonly [string, readonly string[]];
   const day = 1 + (hash % 28);
-  const cents = 100 + (hash % 20_000);
   return {
     externalId: `k6-${seed}-${index}`,
     date: `${month}-${String(day).padStart(2, '0')}`,
     label: `k6 ${category.toLowerCase()} #${index}`,
-    amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+    amount: centsToAmount(100 + (hash % 20_000)),
     category,
     subcategory: subcategories[hash % subcategories.length] as string,
     expenseType: category === 'Housing' || category === 'Insurance' ? 'FIXED' : 'VARIABLE',
@@ -110,11 +100,19 @@ export function transaction(seed: string, index: number, month = MONTH): Transac
   };
 }
 
+const CSV_FIELDS = ['externalId', 'date', 'label', 'amount', 'category', 'subcategory', 'expenseType', 'member'] as const;
+
+/** RFC 4180 CSV of the rows, with the header row the import expects. */
+export function toCsv(rows: readonly TransactionInput[]): string {
+  const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  return [CSV_FIELDS.join(','), ...rows.map((row) => CSV_FIELDS.map((f) => quote(row[f])).join(','))].join('\r\n') + '\r\n';
+}
+
 /** POSTs one atomic batch; checks it was accepted in full (new rows or counted duplicates). */
 export function ingestBatch(apiKey: string, rows: TransactionInput[], tag = 'ingest'): boolean {
   const response = http.post(`${BASE_URL}/v1/transactions`, JSON.stringify({ transactions: rows }), {
     headers: headers(apiKey),
-    tags: { name: tag },
+    tags: { name: tag, class: 'api' },
     timeout: '60s',
   });
   const body = json<{ accepted: number; duplicates: number }>(response);

@@ -29,6 +29,10 @@ export class MonitoringHandlers implements OnModuleInit {
       generatedAt: new Date(nowMs).toISOString(),
       routes: this.tracker.routeLatency(window, nowMs),
       cache: this.tracker.cacheEfficiency(window, nowMs),
+      synthetic: {
+        routes: this.tracker.synthetic?.routeLatency(window, nowMs) ?? [],
+        cache: this.tracker.synthetic?.cacheEfficiency(window, nowMs) ?? [],
+      },
     };
   }
 
@@ -41,7 +45,9 @@ export class MonitoringHandlers implements OnModuleInit {
 
   private checkWindow(window: string): void {
     if (!this.tracker.has(window)) {
-      throw new AppError('validation-failed', 'Unknown window.', [{ field: 'window', message: `must be one of ${this.tracker.windowNames.join(', ')}` }]);
+      throw new AppError('validation-failed', 'Unknown window.', [
+        { field: 'window', message: `must be one of ${this.tracker.windowNames.join(', ')}` },
+      ]);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { parseDuration, type CacheEfficiency, type RouteLatency } from '@ledgerline/contracts';
+import { SYNTHETIC_ATTRIBUTE } from '@ledgerline/telemetry';
 import type { ReceivedSpan } from '../traces/otlp-json';
 import { CounterWindow, SlidingWindow, type WindowSummary } from './window-stats';
 
@@ -38,20 +39,33 @@ export function routeOf(span: ReceivedSpan): string | null {
  * sliding window. Spans are placed by the time they are received, not their
  * own timestamps: exporters batch for at most seconds, and receive time is
  * immune to clock skew between hosts.
+ *
+ * Synthetic load (spans tagged synthetic_request, from W3C baggage the k6
+ * suites send) goes to a tracker of its own, `synthetic`: everything that
+ * judges the service (rules, the status page, the report) reads this one only,
+ * so a load test never burns the real error budget or fires a user-facing alert.
  */
 export class LatencyTracker {
   private readonly routes = new Map<string, RouteSeries>();
   private readonly caches = new Map<string, CacheSeries>();
   readonly windowNames: string[];
+  /** Synthetic traffic, kept apart; null on the synthetic tracker itself. */
+  readonly synthetic: LatencyTracker | null;
 
-  constructor(windowNames: readonly string[]) {
+  constructor(windowNames: readonly string[], traffic: 'real' | 'synthetic' = 'real') {
     this.windowNames = [...new Set(windowNames)].sort((a, b) => parseDuration(a) - parseDuration(b));
+    this.synthetic = traffic === 'real' ? new LatencyTracker(windowNames, 'synthetic') : null;
   }
 
   /** Records the spans; returns the trace ids that became exemplars (their spans are worth keeping). */
   observe(spans: readonly ReceivedSpan[], nowMs: number): Set<string> {
     const exemplars = new Set<string>();
+    const synthetic: ReceivedSpan[] = [];
     for (const span of spans) {
+      if (this.synthetic && span.attributes[SYNTHETIC_ATTRIBUTE] === true) {
+        synthetic.push(span);
+        continue;
+      }
       const hit = span.attributes['cache.hit'];
       if (typeof hit === 'boolean')
         this.cacheSeries(span.service, String(span.attributes['cache.level'] ?? 'default')).forEach((w) => w.record(nowMs, hit));
@@ -62,6 +76,7 @@ export class LatencyTracker {
         if (w.record(nowMs, durationMs, span.error, span.traceId)) exemplars.add(span.traceId);
       }
     }
+    if (synthetic.length > 0 && this.synthetic) for (const id of this.synthetic.observe(synthetic, nowMs)) exemplars.add(id);
     return exemplars;
   }
 

@@ -48,6 +48,8 @@ export interface PerformanceSnapshot {
   generatedAt: string;
   routes: RouteLatency[];
   cache: CacheEfficiency[];
+  /** Load-test traffic (baggage synthetic_request=true), kept apart: never in `routes`, never judged by the rules. */
+  synthetic?: { routes: RouteLatency[]; cache: CacheEfficiency[] };
 }
 
 export interface Alert {
