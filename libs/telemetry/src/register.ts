@@ -43,8 +43,10 @@ export function startTelemetry(serviceName: string): void {
       // outgoing requests are still traced here.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
-      new PgInstrumentation(),
-      new RedisInstrumentation(),
+      // Database and Redis spans only inside a traced operation: the pollers (outbox relay, job queues) would
+      // otherwise start a trace of their own every second, spending the trace budget and CPU on idle loops.
+      new PgInstrumentation({ requireParentSpan: true }),
+      new RedisInstrumentation({ requireParentSpan: true }),
     ],
   });
   sdk.start();

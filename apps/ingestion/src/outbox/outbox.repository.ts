@@ -24,14 +24,20 @@ export class OutboxRepository {
    */
   async withPending<T>(limit: number, work: (entries: OutboxEntry[], em: EntityManager) => Promise<T>): Promise<T | 'busy'> {
     return this.db.transaction(async (em) => {
-      const [lock] = (await em.query('SELECT pg_try_advisory_xact_lock($1) AS held', [RELAY_LOCK])) as { held: boolean }[];
-      if (!lock?.held) return 'busy' as const;
+      // The lock and the entries in one round trip: no entries come back unless the lock is held.
       const rows = (await em.query(
-        `SELECT id, event_id AS "eventId", subject, payload FROM ingestion.outbox
-          WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-        [limit],
-      )) as OutboxEntry[];
-      return work(rows, em);
+        `WITH relay AS (SELECT pg_try_advisory_xact_lock($1) AS held)
+         SELECT relay.held, o.id, o.event_id AS "eventId", o.subject, o.payload
+           FROM relay LEFT JOIN LATERAL (
+             SELECT id, event_id, subject, payload FROM ingestion.outbox
+              WHERE relay.held AND published_at IS NULL ORDER BY id LIMIT $2) o ON true`,
+        [RELAY_LOCK, limit],
+      )) as (OutboxEntry & { held: boolean })[];
+      if (!rows[0]?.held) return 'busy' as const;
+      return work(
+        rows.filter((r) => r.id !== null),
+        em,
+      );
     });
   }
 

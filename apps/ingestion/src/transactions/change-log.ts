@@ -36,17 +36,14 @@ export class ChangeLog {
     let version = '0';
     for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
       const chunk = deltas.slice(i, i + DELTAS_PER_EVENT);
-      version = await this.repo.nextVersion(em, tenantId);
-      const event: ChangeEvent = {
+      version = await this.repo.enqueue(em, transactionsChanged.subject, {
         eventId: randomUUID(),
         tenantId,
-        version,
         occurredAt: new Date().toISOString(),
         cause,
         months: monthsOf(chunk),
         deltas: chunk,
-      };
-      await this.repo.enqueue(em, transactionsChanged.subject, event);
+      });
     }
     return version;
   }

@@ -94,21 +94,6 @@ export class TransactionsRepository {
     await em.query('DELETE FROM ingestion.transactions WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
   }
 
-  /**
-   * The tenant's next version. The row stays locked until the write commits,
-   * so the tenant's writers commit in version order (and the outbox holds
-   * their events in that order); other tenants are not held up.
-   */
-  async nextVersion(em: EntityManager, tenantId: string): Promise<string> {
-    const [row] = (await em.query(
-      `INSERT INTO ingestion.tenant_versions AS v (tenant_id, version) VALUES ($1, 1)
-       ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1
-       RETURNING version::text`,
-      [tenantId],
-    )) as { version: string }[];
-    return (row as { version: string }).version;
-  }
-
   /** The tenant's version as this transaction sees it ('0' before its first change). */
   async currentVersion(em: EntityManager, tenantId: string): Promise<string> {
     const [row] = (await em.query('SELECT version::text FROM ingestion.tenant_versions WHERE tenant_id = $1', [tenantId])) as {
@@ -117,11 +102,24 @@ export class TransactionsRepository {
     return row?.version ?? '0';
   }
 
-  /** The event commits with the rows it describes (transactional outbox). */
-  async enqueue(em: EntityManager, subject: string, event: ChangeEvent): Promise<void> {
-    await em.query(
-      'INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload) VALUES ($1, $2, $3, $4, $5, $6)',
-      [event.eventId, event.tenantId, event.months, event.version, subject, JSON.stringify(event)],
-    );
+  /**
+   * Takes the tenant's next version and commits the event carrying it with
+   * the rows it describes (transactional outbox), in one statement. The
+   * tenant's version row stays locked until the write commits, so a tenant's
+   * writers commit in version order (and the outbox holds their events in
+   * that order); other tenants are not held up. Returns the version.
+   */
+  async enqueue(em: EntityManager, subject: string, event: Omit<ChangeEvent, 'version'>): Promise<string> {
+    const [row] = (await em.query(
+      `WITH next AS (
+         INSERT INTO ingestion.tenant_versions AS v (tenant_id, version) VALUES ($2, 1)
+         ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1
+         RETURNING version)
+       INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload)
+       SELECT $1, $2, $3, next.version, $4, jsonb_set($5::jsonb, '{version}', to_jsonb(next.version::text)) FROM next
+       RETURNING version::text`,
+      [event.eventId, event.tenantId, event.months, subject, JSON.stringify(event)],
+    )) as { version: string }[];
+    return (row as { version: string }).version;
   }
 }
