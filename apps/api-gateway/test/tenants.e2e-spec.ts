@@ -134,6 +134,26 @@ describe('tenants through the gateway', () => {
     expect((await api('DELETE', `/v1/tenant/keys/${minted.body.id}`, { key: tenant.apiKey })).status).toBe(404);
   });
 
+  it('lets the admin mint a key for a tenant that revoked its last one: 201 once, 404 unknown tenant, 403 tenant key', async () => {
+    const tenant = await createTenant(SPEC_TENANT);
+    const current = await api<{ id: string }>('GET', '/v1/tenant/keys/current', { key: tenant.apiKey });
+    expect((await api('DELETE', `/v1/tenant/keys/${current.body.id}`, { key: tenant.apiKey })).status).toBe(204);
+
+    const recovered = await api<{ id: string; prefix: string; apiKey: string }>('POST', `/v1/tenants/${tenant.id}/keys`, { key: e2e.adminKey() });
+    expect(recovered.status).toBe(201);
+    expect(recovered.body).toEqual({ id: expect.any(String), prefix: expect.any(String), apiKey: expect.stringMatching(/^ll_[0-9A-Za-z]{32}$/) });
+    const read = await api<{ id: string }>('GET', '/v1/tenant', { key: recovered.body.apiKey });
+    expect(read.status).toBe(200);
+    expect(read.body.id).toBe(tenant.id);
+    const keys = await api<{ keys: { id: string }[] }>('GET', '/v1/tenant/keys', { key: recovered.body.apiKey });
+    expect(keys.text).not.toContain(recovered.body.apiKey);
+
+    const unknown = await api('POST', '/v1/tenants/00000000-0000-4000-8000-000000000000/keys', { key: e2e.adminKey() });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain(PROBLEM);
+    expect((await api('POST', `/v1/tenants/${tenant.id}/keys`, { key: recovered.body.apiKey })).status).toBe(403);
+  });
+
   it('carries one trace id from the gateway span to the provisions span', async () => {
     const tenant = await createTenant(SPEC_TENANT);
     const traceId = randomBytes(16).toString('hex');

@@ -137,8 +137,11 @@ export class NatsBus {
       async (span) => {
         try {
           if (!this.isConnected) throw new AppError('service-unavailable', 'The message bus is unavailable.');
+          const data = encode(payload);
+          const headers = injectTraceHeaders();
+          this.assertCarriable(data, headers);
           const msg = await this.connection
-            .request(contract.subject, encode(payload), { timeout: timeoutMs, headers: injectTraceHeaders() })
+            .request(contract.subject, data, { timeout: timeoutMs, headers })
             .catch((error: unknown) => {
               throw toTransportError(error, contract.subject);
             });
@@ -155,6 +158,24 @@ export class NatsBus {
         }
       },
     );
+  }
+
+  /**
+   * A message beyond the server's max_payload can never be sent, however
+   * often it is retried: that is the client's 413, not a transient 503.
+   * Checked here rather than carried in chunks because a batch is one atomic
+   * write on the other side; splitting it would need a reassembly protocol.
+   */
+  private assertCarriable(data: Uint8Array, headers: ReturnType<typeof injectTraceHeaders>): void {
+    const max = this.connection.info?.max_payload;
+    const size = data.length + headers.encode().length;
+    if (max !== undefined && size > max) {
+      const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+      throw new AppError(
+        'payload-too-large',
+        `The request is ${mb(size)} MB once encoded; at most ${mb(max)} MB can be carried. Send it in smaller parts.`,
+      );
+    }
   }
 
   /** Answers requests on a contract's subject; replicas share the work through a queue group. */
