@@ -168,7 +168,8 @@ export class NatsBus {
    */
   private assertCarriable(data: Uint8Array, headers: ReturnType<typeof injectTraceHeaders>): void {
     const max = this.connection.info?.max_payload;
-    const size = data.length + headers.encode().length;
+    // The client's header implementation encodes itself; the public MsgHdrs type does not say so.
+    const size = data.length + (headers as typeof headers & { encode(): Uint8Array }).encode().length;
     if (max !== undefined && size > max) {
       const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
       throw new AppError(
