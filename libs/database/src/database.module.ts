@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
 import { Client } from 'pg';
 
 export interface DatabaseModuleOptions {
@@ -12,11 +12,26 @@ export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   poolSize?: number;
+  /** Bound on one statement, server- and client-side (DB_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
+  /** Bound on opening a connection or waiting for one from the pool (DB_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
+
+/** The module options for the DB_* timeout variables of a service's validated config. */
+export const databaseTimeouts = (config: { DB_STATEMENT_TIMEOUT_MS: number; DB_CONNECT_TIMEOUT_MS: number }) => ({
+  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+});
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 1_500;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+/** Migrations may build indexes over big tables: they get minutes, not the request bound. */
+const MIGRATION_TIMEOUT_MS = 600_000;
 
 /** The schema must exist before TypeORM can create its migrations table in it. */
 async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString: url });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -28,6 +43,24 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
   }
 }
 
+/**
+ * pg pool options that make a stalled PostgreSQL fail fast instead of hanging
+ * every request: `statement_timeout` lets a live server cancel a slow statement
+ * (SQLSTATE 57014); `query_timeout` is the client's own bound, the only one that
+ * works when the server stopped answering (SIGSTOP, a dead host); the connect
+ * timeout also bounds the wait for a free pooled connection.
+ */
+export function timeoutOptions(statementMs: number, connectMs: number) {
+  return {
+    statement_timeout: statementMs,
+    // A little after the server's bound, so a live server's own cancel wins and the connection stays usable.
+    query_timeout: statementMs + 250,
+    connectionTimeoutMillis: connectMs,
+    // A transaction left open by a stalled service would hold locks and a snapshot: the server ends it.
+    idle_in_transaction_session_timeout: Math.max(10_000, statementMs * 4),
+  };
+}
+
 export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOptions {
   return {
     type: 'postgres',
@@ -36,7 +69,7 @@ export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOpt
     entities: options.entities ?? [],
     migrations: options.migrations,
     migrationsTableName: 'migrations',
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
@@ -46,8 +79,19 @@ export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOpt
       // A new connection costs PostgreSQL a backend process. pg's default (close after 10 s idle) turned every
       // lull of more than 10 s into a burst of connects on the next traffic: the first requests waited 150-240 ms.
       idleTimeoutMillis: 60_000,
+      ...timeoutOptions(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
     },
   };
+}
+
+/** Runs the migrations on a short-lived pool of their own, with a bound fit for DDL, not for requests. */
+async function migrate(opts: DataSourceOptions & { extra: Record<string, unknown> }): Promise<void> {
+  const migrator = await new DataSource({
+    ...opts,
+    migrationsRun: true,
+    extra: { ...opts.extra, max: 2, ...timeoutOptions(MIGRATION_TIMEOUT_MS, 10_000) },
+  }).initialize();
+  await migrator.destroy();
 }
 
 /** TypeORM for one service: its own schema, migrations run at start. */
@@ -61,12 +105,38 @@ export class DatabaseModule {
           useFactory: () => dataSourceOptions(options),
           dataSourceFactory: async (opts) => {
             await ensureSchema(options.url, options.schema);
+            await migrate(opts as DataSourceOptions & { extra: Record<string, unknown> });
             return new DataSource(opts as DataSourceOptions).initialize();
           },
         }),
       ],
       exports: [TypeOrmModule],
     };
+  }
+}
+
+interface PgClientParameters {
+  connectionParameters: { query_timeout?: number };
+}
+
+/**
+ * Gives the statements of `work` — inside the transaction `em` belongs to — a
+ * longer bound than a request's: imports streaming a COPY, month rebuilds.
+ * `SET LOCAL` ends with the transaction; the client-side bound is restored here.
+ */
+export async function withLongStatements<T>(em: EntityManager, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const client = (em.queryRunner as unknown as { databaseConnection?: PgClientParameters } | undefined)?.databaseConnection;
+  if (!client) throw new Error('withLongStatements needs an entity manager bound to a transaction');
+  const ms = Math.round(timeoutMs);
+  await em.query(`SET LOCAL statement_timeout = ${ms}`);
+  await em.query(`SET LOCAL idle_in_transaction_session_timeout = ${ms}`);
+  const params = client.connectionParameters;
+  const before = params.query_timeout;
+  params.query_timeout = ms + 250;
+  try {
+    return await work();
+  } finally {
+    params.query_timeout = before;
   }
 }
 

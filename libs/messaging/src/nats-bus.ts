@@ -10,7 +10,7 @@ import {
   type RequestContract,
   type RequestOf,
 } from '@ledgerline/contracts';
-import { faults } from '@ledgerline/runtime';
+import { dependencyFailure, faults } from '@ledgerline/runtime';
 import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -247,6 +247,11 @@ export class NatsBus {
     }
     if (error instanceof ZodError) {
       return { code: 'validation-failed', detail: `Invalid message on ${subject}.`, errors: fieldErrors(error) };
+    }
+    const dependency = dependencyFailure(error);
+    if (dependency) {
+      this.options.logger.warn({ err: error, subject }, 'dependency failure');
+      return { code: dependency.code, detail: dependency.message };
     }
     this.options.logger.error({ err: error, subject }, 'request handler failed');
     return { code: 'internal', detail: 'The request could not be completed.' };

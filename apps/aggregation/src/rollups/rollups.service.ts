@@ -1,4 +1,5 @@
 import { rollupsChanged, type EventOf, type RefreshResult, type transactionsChanged } from '@ledgerline/contracts';
+import { withLongStatements } from '@ledgerline/database';
 import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -15,6 +16,8 @@ type ChangeEvent = EventOf<typeof transactionsChanged>;
 /** PostgreSQL asks to retry on these: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
+/** A month rebuild reads every row of the month: it may run far past a request's statement bound. */
+const REBUILD_STATEMENT_TIMEOUT_MS = 120_000;
 /** Bounds one transaction's size (and its lock time) when a tenant's changes pile up. */
 const MAX_CHANGES_PER_BATCH = 100;
 
@@ -74,7 +77,7 @@ export class RollupsService {
 
   async refresh(tenantId: string, month: string): Promise<RefreshResult> {
     const started = performance.now();
-    const result = await this.perTenant.run(tenantId, () => this.inSnapshot((em) => this.repo.rebuild(em, tenantId, month)));
+    const result = await this.perTenant.run(tenantId, () => this.inSnapshot((em) => withLongStatements(em, REBUILD_STATEMENT_TIMEOUT_MS, () => this.repo.rebuild(em, tenantId, month))));
     await this.announce(tenantId, [month]);
     return { month, ...result, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   }
