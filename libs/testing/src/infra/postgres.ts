@@ -15,7 +15,18 @@ export interface PostgresOptions {
 
 export interface RunningPostgres {
   url: string;
+  dataDir: string;
+  /** The postmaster's PID, from its postmaster.pid. */
+  pid(): number;
   stop(): Promise<void>;
+}
+
+/** The PID in a data dir's postmaster.pid, if there is one. */
+export function postmasterPid(dataDir: string): number | undefined {
+  const file = join(dataDir, 'postmaster.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 const PG_USER = 'postgres';
@@ -65,5 +76,10 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     await stop();
     throw error;
   }
-  return { url: `postgres://${PG_USER}@127.0.0.1:${port}/${options.database}`, stop };
+  const pid = () => {
+    const found = postmasterPid(dataDir);
+    if (!found) throw new Error(`PostgreSQL in ${dataDir} is not running`);
+    return found;
+  };
+  return { url: `postgres://${PG_USER}@127.0.0.1:${port}/${options.database}`, dataDir, pid, stop };
 }
