@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +11,7 @@ export interface PostgresOptions {
   database: string;
   /** Trade durability for speed (tests and benchmarks on throw-away clusters). */
   fast?: boolean;
+  log?: (line: string) => void;
 }
 
 export interface RunningPostgres {
@@ -41,6 +42,35 @@ function ownForPostgres(dir: string): void {
   }
 }
 
+/** True when `pid` is a postmaster serving `dataDir` (not some other process that reused the PID). */
+function isPostmasterOf(pid: number, dataDir: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.some((a) => a.endsWith('postgres')) && argv.includes(dataDir);
+  } catch {
+    return false; // no such process
+  }
+}
+
+/**
+ * A runner killed before it could stop PostgreSQL leaves it running (pg_ctl
+ * daemonizes it), or leaves a postmaster.pid whose PID another process may have
+ * taken since: either way the next start would fail with "another server might
+ * be running". A postmaster still serving this data dir is stopped (it may hold
+ * another port or settings); a lock file naming anything else is removed.
+ */
+function clearLeftover(pgBin: string, dataDir: string, asUser: string | undefined, log: (line: string) => void): void {
+  const pid = postmasterPid(dataDir);
+  if (!pid) return;
+  if (isPostmasterOf(pid, dataDir)) {
+    log(`stopping the PostgreSQL (pid ${pid}) an earlier run left in ${dataDir}`);
+    run(`${pgBin}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { asUser });
+  } else {
+    log(`removing a stale postmaster.pid (pid ${pid} is not a PostgreSQL of ${dataDir})`);
+    rmSync(join(dataDir, 'postmaster.pid'), { force: true });
+  }
+}
+
 /** Starts a PostgreSQL cluster in dataDir (initialised on first use) as the unprivileged postgres user when root. */
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   const { pgBin, dataDir, port } = options;
@@ -57,6 +87,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     ];
     writeFileSync(join(dataDir, 'postgresql.conf'), `${readFileSync(join(dataDir, 'postgresql.conf'), 'utf8')}\n${tuning.join('\n')}\n`);
   }
+  clearLeftover(pgBin, dataDir, asUser, options.log ?? (() => undefined));
   const logFile = join(dataDir, 'server.log');
   run(`${pgBin}/pg_ctl`, ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -k ${dataDir}`, 'start'], { asUser });
   const stop = async () => {

@@ -38,6 +38,7 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     port: options.ports.postgres,
     database: 'ledgerline',
     fast: options.fast,
+    log,
   });
   const started: { stop(): Promise<void> }[] = [postgres];
   try {
