@@ -91,10 +91,16 @@ async function main(): Promise<void> {
     const bins = ensureBinaries(log);
     const logDir = started.logDir;
     supervisor.adopt('postgres', postgresUnit(started.postgres), async () =>
-      postgresUnit(await startPostgres({ pgBin: bins.pgBin, dataDir: join(dataDir, 'pg'), port: env.PG_PORT, database: 'ledgerline', log })),
+      postgresUnit(
+        await startPostgres({ pgBin: bins.pgBin, dataDir: join(dataDir, 'pg'), port: env.PG_PORT, database: 'ledgerline', log }),
+      ),
     );
-    supervisor.adopt('nats', child(started.nats), async () => child(await startNats(bins.natsServer, env.NATS_PORT, join(dataDir, 'nats'), logDir)));
-    supervisor.adopt('redis', child(started.redis), async () => child(await startRedis(bins.redisServer, env.REDIS_PORT, join(dataDir, 'redis'), logDir)));
+    supervisor.adopt('nats', child(started.nats), async () =>
+      child(await startNats(bins.natsServer, env.NATS_PORT, join(dataDir, 'nats'), logDir)),
+    );
+    supervisor.adopt('redis', child(started.redis), async () =>
+      child(await startRedis(bins.redisServer, env.REDIS_PORT, join(dataDir, 'redis'), logDir)),
+    );
     // From here the supervisor stops them (in reverse order), not infra.stop().
     infra = undefined;
 

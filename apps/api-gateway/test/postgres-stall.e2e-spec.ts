@@ -79,7 +79,8 @@ describe('with PostgreSQL stalled (SIGSTOP)', () => {
     // Thawed: the same write goes through without restarting anything.
     await waitFor(
       'a write after the thaw',
-      async () => (await api('POST', '/v1/transactions', { key, body: { transactions: [{ ...rows[0], externalId: 'stall-3' }] } })).status === 201,
+      async () =>
+        (await api('POST', '/v1/transactions', { key, body: { transactions: [{ ...rows[0], externalId: 'stall-3' }] } })).status === 201,
       30_000,
       250,
     );

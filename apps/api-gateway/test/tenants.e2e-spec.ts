@@ -70,7 +70,14 @@ describe('tenants through the gateway', () => {
     const key = tenant.apiKey;
     const line = await api<{ id: string }>('POST', '/v1/fixed-lines', {
       key,
-      body: { name: 'Rent', category: 'Housing', amount: '900.00', frequency: 'monthly', split: { mode: 'member', member: 'm2' }, active: true },
+      body: {
+        name: 'Rent',
+        category: 'Housing',
+        amount: '900.00',
+        frequency: 'monthly',
+        split: { mode: 'member', member: 'm2' },
+        active: true,
+      },
     });
     expect(line.status).toBe(201);
     const provision = await api<{ id: string }>('POST', '/v1/provisions', {
@@ -91,7 +98,10 @@ describe('tenants through the gateway', () => {
     expect((await api('POST', '/v1/transactions', { key, body: { transactions: rows } })).status).toBe(201);
 
     const keep = members.filter((m) => m.id === 'm1');
-    const res = await api<{ type: string; errors: { field: string; message: string }[] }>('PATCH', '/v1/tenant', { key, body: { members: keep } });
+    const res = await api<{ type: string; errors: { field: string; message: string }[] }>('PATCH', '/v1/tenant', {
+      key,
+      body: { members: keep },
+    });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain(PROBLEM);
     expect(res.body.type).toBe('https://ledgerline.dev/problems/conflict');
@@ -189,9 +199,15 @@ describe('tenants through the gateway', () => {
     const current = await api<{ id: string }>('GET', '/v1/tenant/keys/current', { key: tenant.apiKey });
     expect((await api('DELETE', `/v1/tenant/keys/${current.body.id}`, { key: tenant.apiKey })).status).toBe(204);
 
-    const recovered = await api<{ id: string; prefix: string; apiKey: string }>('POST', `/v1/tenants/${tenant.id}/keys`, { key: e2e.adminKey() });
+    const recovered = await api<{ id: string; prefix: string; apiKey: string }>('POST', `/v1/tenants/${tenant.id}/keys`, {
+      key: e2e.adminKey(),
+    });
     expect(recovered.status).toBe(201);
-    expect(recovered.body).toEqual({ id: expect.any(String), prefix: expect.any(String), apiKey: expect.stringMatching(/^ll_[0-9A-Za-z]{32}$/) });
+    expect(recovered.body).toEqual({
+      id: expect.any(String),
+      prefix: expect.any(String),
+      apiKey: expect.stringMatching(/^ll_[0-9A-Za-z]{32}$/),
+    });
     const read = await api<{ id: string }>('GET', '/v1/tenant', { key: recovered.body.apiKey });
     expect(read.status).toBe(200);
     expect(read.body.id).toBe(tenant.id);

@@ -140,11 +140,9 @@ export class NatsBus {
           const data = encode(payload);
           const headers = injectTraceHeaders();
           this.assertCarriable(data, headers);
-          const msg = await this.connection
-            .request(contract.subject, data, { timeout: timeoutMs, headers })
-            .catch((error: unknown) => {
-              throw toTransportError(error, contract.subject);
-            });
+          const msg = await this.connection.request(contract.subject, data, { timeout: timeoutMs, headers }).catch((error: unknown) => {
+            throw toTransportError(error, contract.subject);
+          });
           const raw = rawReplyOf(msg);
           if (raw) return { raw };
           const reply = decode(msg) as Reply<unknown>;

@@ -14,9 +14,9 @@ describe('dependencyFailure', () => {
     expect(dependencyFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))?.code).toBe(
       'service-unavailable',
     );
-    expect(dependencyFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))?.code).toBe(
-      'service-unavailable',
-    );
+    expect(
+      dependencyFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))?.code,
+    ).toBe('service-unavailable');
   });
 
   it('leaves every other error alone', () => {

@@ -24,7 +24,8 @@ export function dependencyFailure(error: unknown): AppError | undefined {
       return new AppError('service-unavailable', 'The database is unavailable.');
     }
     if (typeof message === 'string') {
-      if (TIMED_OUT_MESSAGES.some((m) => message.includes(m))) return new AppError('upstream-timeout', 'The database did not answer in time.');
+      if (TIMED_OUT_MESSAGES.some((m) => message.includes(m)))
+        return new AppError('upstream-timeout', 'The database did not answer in time.');
       if (UNREACHABLE_MESSAGES.some((m) => message.includes(m))) return new AppError('service-unavailable', 'The database is unavailable.');
     }
     // TypeORM wraps the driver's error (driverError); others chain it (cause).

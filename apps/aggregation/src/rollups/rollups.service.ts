@@ -77,7 +77,9 @@ export class RollupsService {
 
   async refresh(tenantId: string, month: string): Promise<RefreshResult> {
     const started = performance.now();
-    const result = await this.perTenant.run(tenantId, () => this.inSnapshot((em) => withLongStatements(em, REBUILD_STATEMENT_TIMEOUT_MS, () => this.repo.rebuild(em, tenantId, month))));
+    const result = await this.perTenant.run(tenantId, () =>
+      this.inSnapshot((em) => withLongStatements(em, REBUILD_STATEMENT_TIMEOUT_MS, () => this.repo.rebuild(em, tenantId, month))),
+    );
     await this.announce(tenantId, [month]);
     return { month, ...result, durationMs: Math.round((performance.now() - started) * 100) / 100 };
   }

@@ -20,8 +20,7 @@ const decisions = new Counter({
 
 /** What an admitted request was charged, so it can be taken back if the server fails it (see refund). */
 export type Charge = { store: 'redis' | 'local'; key: string } & (
-  | { kind: 'gcra'; intervalUs: number }
-  | { kind: 'window'; member: string; admittedAtUs: number }
+  { kind: 'gcra'; intervalUs: number } | { kind: 'window'; member: string; admittedAtUs: number }
 );
 
 const refunds = new Counter({
@@ -82,7 +81,12 @@ export class RateLimiter implements OnApplicationShutdown {
       const interval = emissionIntervalUs(limit);
       try {
         const outcome = await this.shared.step(key, interval, limit.burst);
-        return this.admission(routeClass, decide(outcome, interval, limit.burst), { store: 'redis', key, kind: 'gcra', intervalUs: interval });
+        return this.admission(routeClass, decide(outcome, interval, limit.burst), {
+          store: 'redis',
+          key,
+          kind: 'gcra',
+          intervalUs: interval,
+        });
       } catch {
         // Timed out or dropped mid-command: decide locally below (the client's error handler logs the outage).
       }

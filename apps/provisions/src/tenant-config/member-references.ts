@@ -33,7 +33,8 @@ export class MemberReferences {
     const references: FieldError[] = [];
     for (const member of members) {
       const named = (what: string) => ({ field: 'members', message: `member "${member}" is named by ${what}` });
-      if (tenantSplit && names(tenantSplit, member)) references.push({ ...named('the tenant\'s manual split'), field: `split.shares.${member}` });
+      if (tenantSplit && names(tenantSplit, member))
+        references.push({ ...named("the tenant's manual split"), field: `split.shares.${member}` });
       for (const line of fixedLines) if (names(line.split, member)) references.push(named(`fixed line ${line.id} ("${line.name}")`));
       for (const p of provisions) {
         if (names(p.split, member)) references.push(named(`the split of provision ${p.id} ("${p.name}")`));

@@ -14,7 +14,9 @@ export interface Supervised {
 export class RestartBackoff {
   private failures = 0;
 
-  constructor(private readonly options: { initialMs: number; maxMs: number; stableMs: number } = { initialMs: 500, maxMs: 30_000, stableMs: 60_000 }) {}
+  constructor(
+    private readonly options: { initialMs: number; maxMs: number; stableMs: number } = { initialMs: 500, maxMs: 30_000, stableMs: 60_000 },
+  ) {}
 
   /** The delay before the next restart of a process that was up for `upForMs`. */
   next(upForMs: number): number {
