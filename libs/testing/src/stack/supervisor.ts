@@ -43,7 +43,7 @@ export function pidExit(pid: number, everyMs = 1_000): Promise<string> {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EPERM') return; // alive, someone else's
         clearInterval(timer);
-        resolve(`pid ${pid} is gone (its exit status is its parent's to read)`);
+        resolve(`pid ${pid} gone; exit status unknown, not our child`);
       }
     }, everyMs);
     timer.unref();
