@@ -43,6 +43,32 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
   }
 }
 
+const QUERY_READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * A pg client that drops its connection when its own query_timeout fires.
+ * pg leaves the abandoned statement active on the connection, so whatever is
+ * queued behind it (the ROLLBACK of the failed transaction) waits out a second
+ * full timeout: a request that should fail in 1.75 s failed in 3.7 s. Closing
+ * the socket fails those at once, the pool discards the client, and a stalled
+ * server that wakes up sees the session end and rolls it back.
+ */
+export class FailFastClient extends Client {}
+const pgQuery = Client.prototype.query as (...args: unknown[]) => unknown;
+Object.defineProperty(FailFastClient.prototype, 'query', {
+  value: function query(this: Client, ...args: unknown[]): unknown {
+    const result = pgQuery.apply(this, args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) {
+          (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        }
+      });
+    }
+    return result;
+  },
+});
+
 /**
  * pg pool options that make a stalled PostgreSQL fail fast instead of hanging
  * every request: `statement_timeout` lets a live server cancel a slow statement
@@ -58,6 +84,7 @@ export function timeoutOptions(statementMs: number, connectMs: number) {
     connectionTimeoutMillis: connectMs,
     // A transaction left open by a stalled service would hold locks and a snapshot: the server ends it.
     idle_in_transaction_session_timeout: Math.max(10_000, statementMs * 4),
+    Client: FailFastClient,
   };
 }
 
