@@ -1,4 +1,4 @@
-import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
 import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -21,7 +21,7 @@ export class AppModule {
       providers: [{ provide: AGGREGATION_LOGGER, useValue: logger }],
       exports: [AGGREGATION_LOGGER],
       imports: [
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'aggregation', migrations }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'aggregation', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
           url: config.NATS_URL,
           serviceName: 'aggregation',

@@ -1,4 +1,4 @@
-import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
 import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -25,7 +25,7 @@ export class AppModule {
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],
       imports: [
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'gateway', migrations }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'gateway', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
           url: config.NATS_URL,
           serviceName: 'api-gateway',

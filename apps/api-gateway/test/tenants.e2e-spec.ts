@@ -48,16 +48,76 @@ describe('tenants through the gateway', () => {
     expect((await api<Record<string, unknown>>('GET', '/v1/tenant', { key: tenant.apiKey })).body).toEqual(patched.body);
   });
 
-  it('rejects a patch whose members no longer match the manual split, and changes nothing', async () => {
+  it('answers 409 when a removed member is still named by the manual split, and changes nothing', async () => {
     const tenant = await createTenant({ ...SPEC_TENANT, split: { mode: 'manual', shares: { m1: '0.6', m2: '0.4' } } });
-    const res = await api<{ errors: { field: string }[] }>('PATCH', '/v1/tenant', {
+    const res = await api<{ errors: { field: string; message: string }[] }>('PATCH', '/v1/tenant', {
       key: tenant.apiKey,
       body: { members: [{ id: 'm1', name: 'Alex', monthlyRevenue: '1.00', taxRate: '0' }] },
     });
-    expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ field: 'split.shares.m2', message: 'unknown member "m2"' }]);
+    expect(res.status).toBe(409);
+    expect(res.body.errors).toEqual([{ field: 'split.shares.m2', message: 'member "m2" is named by the tenant\'s manual split' }]);
     const read = await api<{ members: unknown[] }>('GET', '/v1/tenant', { key: tenant.apiKey });
     expect(read.body.members).toHaveLength(2);
+  });
+
+  it('answers 409 listing every fixed line, provision and transaction that still names a removed member; nothing changes', async () => {
+    const members = [
+      ...SPEC_TENANT.members,
+      { id: 'm3', name: 'Kim', monthlyRevenue: '1000.00', taxRate: '10' },
+      { id: 'm4', name: 'Lou', monthlyRevenue: '900.00', taxRate: '10' },
+    ];
+    const tenant = await createTenant({ ...SPEC_TENANT, members });
+    const key = tenant.apiKey;
+    const line = await api<{ id: string }>('POST', '/v1/fixed-lines', {
+      key,
+      body: {
+        name: 'Rent',
+        category: 'Housing',
+        amount: '900.00',
+        frequency: 'monthly',
+        split: { mode: 'member', member: 'm2' },
+        active: true,
+      },
+    });
+    expect(line.status).toBe(201);
+    const provision = await api<{ id: string }>('POST', '/v1/provisions', {
+      key,
+      body: {
+        name: 'Car',
+        kind: 'percent',
+        percent: '5',
+        base: 'm3',
+        split: { mode: 'manual', shares: { m2: '0.5', m3: '0.5' } },
+        target: '3000.00',
+        saved: '0.00',
+        active: true,
+      },
+    });
+    expect(provision.status).toBe(201);
+    const rows = [1, 2].map((i) => ({ date: '2026-10-05', amount: '10.00', category: 'Food', member: 'm3', externalId: `ref-${i}` }));
+    expect((await api('POST', '/v1/transactions', { key, body: { transactions: rows } })).status).toBe(201);
+
+    const keep = members.filter((m) => m.id === 'm1');
+    const res = await api<{ type: string; errors: { field: string; message: string }[] }>('PATCH', '/v1/tenant', {
+      key,
+      body: { members: keep },
+    });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain(PROBLEM);
+    expect(res.body.type).toBe('https://ledgerline.dev/problems/conflict');
+    expect(res.body.errors.map((e) => e.message)).toEqual([
+      `member "m2" is named by fixed line ${line.body.id} ("Rent")`,
+      `member "m2" is named by the split of provision ${provision.body.id} ("Car")`,
+      `member "m3" is named by the split of provision ${provision.body.id} ("Car")`,
+      `member "m3" is named by the base of provision ${provision.body.id} ("Car")`,
+      'member "m3" is named by 2 transactions',
+    ]);
+    expect((await api<{ members: unknown[] }>('GET', '/v1/tenant', { key })).body.members).toHaveLength(4);
+
+    // m4 is named by nothing: removing it alone goes through.
+    const removable = await api<{ members: { id: string }[] }>('PATCH', '/v1/tenant', { key, body: { members: members.slice(0, 3) } });
+    expect(removable.status).toBe(200);
+    expect(removable.body.members.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('lists every invalid field of a tenant body in one 422 problem', async () => {
@@ -132,6 +192,32 @@ describe('tenants through the gateway', () => {
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await api('GET', '/v1/tenant', { key: minted.body.apiKey })).status).toBe(401);
     expect((await api('DELETE', `/v1/tenant/keys/${minted.body.id}`, { key: tenant.apiKey })).status).toBe(404);
+  });
+
+  it('lets the admin mint a key for a tenant that revoked its last one: 201 once, 404 unknown tenant, 403 tenant key', async () => {
+    const tenant = await createTenant(SPEC_TENANT);
+    const current = await api<{ id: string }>('GET', '/v1/tenant/keys/current', { key: tenant.apiKey });
+    expect((await api('DELETE', `/v1/tenant/keys/${current.body.id}`, { key: tenant.apiKey })).status).toBe(204);
+
+    const recovered = await api<{ id: string; prefix: string; apiKey: string }>('POST', `/v1/tenants/${tenant.id}/keys`, {
+      key: e2e.adminKey(),
+    });
+    expect(recovered.status).toBe(201);
+    expect(recovered.body).toEqual({
+      id: expect.any(String),
+      prefix: expect.any(String),
+      apiKey: expect.stringMatching(/^ll_[0-9A-Za-z]{32}$/),
+    });
+    const read = await api<{ id: string }>('GET', '/v1/tenant', { key: recovered.body.apiKey });
+    expect(read.status).toBe(200);
+    expect(read.body.id).toBe(tenant.id);
+    const keys = await api<{ keys: { id: string }[] }>('GET', '/v1/tenant/keys', { key: recovered.body.apiKey });
+    expect(keys.text).not.toContain(recovered.body.apiKey);
+
+    const unknown = await api('POST', '/v1/tenants/00000000-0000-4000-8000-000000000000/keys', { key: e2e.adminKey() });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain(PROBLEM);
+    expect((await api('POST', `/v1/tenants/${tenant.id}/keys`, { key: recovered.body.apiKey })).status).toBe(403);
   });
 
   it('carries one trace id from the gateway span to the provisions span', async () => {

@@ -85,6 +85,19 @@ describe('transactions through the gateway', () => {
     expect((await api('POST', '/v1/transactions', { key, rawBody: '{"transactions": [' })).status).toBe(400);
   });
 
+  it('answers 413, not a retryable 503, for a valid batch under the body limit that the message bus cannot carry', async () => {
+    // About 19 MB of JSON: under the 32 MB body limit, over the 16 MB NATS max_payload of the test stack.
+    const rows = Array.from({ length: 10_000 }, (_, i) =>
+      row({ externalId: `wide-${i}`, label: '€'.repeat(500), category: 'c'.repeat(100), subcategory: 's'.repeat(100) }),
+    );
+    const res = await api<Problem & { detail: string }>('POST', '/v1/transactions', { key, body: { transactions: rows } });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(res.body.type).toBe('https://ledgerline.dev/problems/payload-too-large');
+    expect(res.body.detail).toMatch(/smaller parts/);
+  });
+
   it('accepts a full 10,000-row batch', async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) =>
       row({ externalId: `bulk-${i}`, amount: `${(i % 500) + 1}.${String(i % 100).padStart(2, '0')}` }),

@@ -1,4 +1,4 @@
-import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
 import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -24,7 +24,7 @@ export class AppModule {
       ],
       exports: [INGESTION_LOGGER, INGESTION_CONFIG],
       imports: [
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'ingestion', migrations }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'ingestion', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
           url: config.NATS_URL,
           serviceName: 'ingestion',

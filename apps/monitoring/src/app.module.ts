@@ -1,4 +1,4 @@
-import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
 import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -25,7 +25,7 @@ export class AppModule {
       ],
       exports: [MONITORING_CONFIG, MONITORING_LOGGER],
       imports: [
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'monitoring', migrations }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'monitoring', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
           url: config.NATS_URL,
           serviceName: 'monitoring',

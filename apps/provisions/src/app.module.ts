@@ -1,4 +1,4 @@
-import { DatabaseModule, postgresReadiness } from '@ledgerline/database';
+import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
 import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -23,6 +23,7 @@ export class AppModule {
           schema: 'provisions',
           entities: [TenantConfigEntity, FixedLineEntity, ProvisionEntity],
           migrations,
+          ...databaseTimeouts(config),
         }),
         MessagingModule.forRoot({
           url: config.NATS_URL,

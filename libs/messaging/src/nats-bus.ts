@@ -10,7 +10,7 @@ import {
   type RequestContract,
   type RequestOf,
 } from '@ledgerline/contracts';
-import { faults, onReadinessChange } from '@ledgerline/runtime';
+import { dependencyFailure, faults, onReadinessChange } from '@ledgerline/runtime';
 import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -156,11 +156,12 @@ export class NatsBus {
       async (span) => {
         try {
           if (!this.isConnected) throw new AppError('service-unavailable', 'The message bus is unavailable.');
-          const msg = await this.connection
-            .request(contract.subject, encode(payload), { timeout: timeoutMs, headers: injectTraceHeaders() })
-            .catch((error: unknown) => {
-              throw toTransportError(error, contract.subject);
-            });
+          const data = encode(payload);
+          const headers = injectTraceHeaders();
+          this.assertCarriable(data, headers);
+          const msg = await this.connection.request(contract.subject, data, { timeout: timeoutMs, headers }).catch((error: unknown) => {
+            throw toTransportError(error, contract.subject);
+          });
           const raw = rawReplyOf(msg);
           if (raw) return { raw };
           const reply = decode(msg) as Reply<unknown>;
@@ -174,6 +175,25 @@ export class NatsBus {
         }
       },
     );
+  }
+
+  /**
+   * A message beyond the server's max_payload can never be sent, however
+   * often it is retried: that is the client's 413, not a transient 503.
+   * Checked here rather than carried in chunks because a batch is one atomic
+   * write on the other side; splitting it would need a reassembly protocol.
+   */
+  private assertCarriable(data: Uint8Array, headers: ReturnType<typeof injectTraceHeaders>): void {
+    const max = this.connection.info?.max_payload;
+    // The client's header implementation encodes itself; the public MsgHdrs type does not say so.
+    const size = data.length + (headers as typeof headers & { encode(): Uint8Array }).encode().length;
+    if (max !== undefined && size > max) {
+      const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+      throw new AppError(
+        'payload-too-large',
+        `The request is ${mb(size)} MB once encoded; at most ${mb(max)} MB can be carried. Send it in smaller parts.`,
+      );
+    }
   }
 
   /** Answers requests on a contract's subject; replicas share the work through a queue group. */
@@ -274,6 +294,11 @@ export class NatsBus {
     }
     if (error instanceof ZodError) {
       return { code: 'validation-failed', detail: `Invalid message on ${subject}.`, errors: fieldErrors(error) };
+    }
+    const dependency = dependencyFailure(error);
+    if (dependency) {
+      this.options.logger.warn({ err: error, subject }, 'dependency failure');
+      return { code: dependency.code, detail: dependency.message };
     }
     this.options.logger.error({ err: error, subject }, 'request handler failed');
     return { code: 'internal', detail: 'The request could not be completed.' };

@@ -33,6 +33,15 @@ export const databaseEnv = {
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/ledgerline'),
+  /**
+   * Fail fast on a stalled or unreachable PostgreSQL: the longest a request's
+   * statement may run (enforced by the server and, for a server that stopped
+   * answering, by the client) and the longest a connection may take. Below the
+   * gateway's request timeout so the caller hears 503/504 within 2 s.
+   * Long work (imports, month rebuilds, migrations) sets its own, longer bound.
+   */
+  DB_STATEMENT_TIMEOUT_MS: millis(1_500),
+  DB_CONNECT_TIMEOUT_MS: millis(1_000),
 };
 
 export const redisEnv = {

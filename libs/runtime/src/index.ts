@@ -7,3 +7,4 @@ export * from './readiness';
 export * from './faults';
 export * from './redis';
 export * from './server-spans';
+export * from './dependency-errors';

@@ -2,6 +2,7 @@ import { AppError, toProblem, type Problem, type ProblemCode } from '@ledgerline
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type pino from 'pino';
+import { dependencyFailure } from './dependency-errors';
 
 const CODE_BY_STATUS: Record<number, ProblemCode> = {
   400: 'malformed-request',
@@ -18,7 +19,7 @@ const CODE_BY_STATUS: Record<number, ProblemCode> = {
   504: 'upstream-timeout',
 };
 
-/** Seconds a client should wait before retrying a 503. */
+/** Seconds a client should wait before retrying a 503 or 504. */
 export const RETRY_AFTER_SECONDS = 1;
 
 /** Maps anything thrown to RFC 9457 problem+json; internals never leak to clients. */
@@ -34,6 +35,11 @@ export function problemFromError(error: unknown, logger?: pino.Logger): Problem 
     // Fastify's own errors: malformed JSON, body too large, unsupported content type.
     const code = CODE_BY_STATUS[status] ?? 'malformed-request';
     return toProblem(code, fastifyMessage(code, error));
+  }
+  const dependency = dependencyFailure(error);
+  if (dependency) {
+    logger?.warn({ err: error }, 'dependency failure');
+    return dependency.toProblem();
   }
   logger?.error({ err: error }, 'unhandled error');
   return toProblem('internal', 'The request could not be completed.');
@@ -59,7 +65,7 @@ function fastifyMessage(code: ProblemCode, error: unknown): string {
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  if (problem.status === 503) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+  if (problem.status === 503 || problem.status === 504) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
   return reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
 }
 

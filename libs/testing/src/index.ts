@@ -6,6 +6,7 @@ export * from './infra/redis';
 export * from './stack/repo-root';
 export * from './stack/services';
 export * from './stack/stack';
+export * from './stack/supervisor';
 export * from './e2e/api-client';
 export * from './seed/generator';
 export * from './seed/copy-seed';

@@ -31,6 +31,11 @@ export class ApiKeyRepository {
     ]);
   }
 
+  async tenantExists(tenantId: string): Promise<boolean> {
+    const rows = (await this.db.query('SELECT 1 FROM gateway.tenants WHERE id = $1', [tenantId])) as unknown[];
+    return rows.length > 0;
+  }
+
   async findActiveTenantByHash(hash: Buffer): Promise<{ tenantId: string; keyId: string } | undefined> {
     const rows = (await this.db.query('SELECT id, tenant_id FROM gateway.api_keys WHERE hash = $1 AND revoked_at IS NULL', [hash])) as {
       id: string;

@@ -1,15 +1,16 @@
 import { AppError } from '@ledgerline/contracts';
 import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { clientIp } from '../http/client-ip';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import type { ChargedRequest } from '../rate-limit/refund-server-failures';
 import { classOfMethod, ROUTE_CLASS, type RouteClass } from '../rate-limit/route-class';
 import { bearerToken } from './api-key';
 import { AuthService, type Principal } from './auth.service';
 
-type AuthedRequest = FastifyRequest & { principal?: Principal };
+type AuthedRequest = ChargedRequest & { principal?: Principal };
 
 /**
  * Who is calling, and may they call again now: authenticates the bearer key,
@@ -36,14 +37,16 @@ export class Admission {
     } catch (error) {
       if (error instanceof AppError && error.code === 'unauthorized') {
         const ip = clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.config.TRUSTED_PROXIES.list);
-        await this.limiter.enforce('anonymous', `ip:${ip}`, setHeaders);
+        request.rateCharge = await this.limiter.enforce('anonymous', `ip:${ip}`, setHeaders);
       }
       throw error;
     }
     request.principal = principal;
     const routeClass = this.reflector.get<RouteClass | undefined>(ROUTE_CLASS, context.getHandler()) ?? classOfMethod(request.method);
-    if (principal.kind === 'admin') await this.limiter.enforce(routeClass, 'admin', setHeaders);
-    else await this.limiter.enforce(routeClass, `key:${principal.keyId}`, setHeaders, principal.tenantId);
+    request.rateCharge =
+      principal.kind === 'admin'
+        ? await this.limiter.enforce(routeClass, 'admin', setHeaders)
+        : await this.limiter.enforce(routeClass, `key:${principal.keyId}`, setHeaders, principal.tenantId);
     return principal;
   }
 }

@@ -58,4 +58,37 @@ describe('AuthService', () => {
     await expect(auth.authenticate('the-admin-key')).resolves.toEqual({ kind: 'admin' });
     expect(table.queries()).toBe(0);
   });
+
+  it('serves a known key from its last good lookup while the database fails or hangs; a revocation still ends it', async () => {
+    const key = mintApiKey();
+    const row = { tenantId: 't1', keyId: 'k1' };
+    let mode: 'up' | 'down' | 'stalled' = 'up';
+    let endStall: (error: Error) => void = () => undefined;
+    const repo = {
+      findActiveTenantByHash: async () => {
+        if (mode === 'down') throw new Error('timeout exceeded when trying to connect');
+        if (mode === 'stalled') await new Promise((_, reject) => (endStall = reject));
+        return row;
+      },
+    } as unknown as ApiKeyRepository;
+    let revoked: ((event: { tenantId: string; keyId: string }) => void) | undefined;
+    const fanOut = { subscribe: (_c: unknown, handler: typeof revoked) => (revoked = handler) } as unknown as NatsBus;
+    // No per-request cache: every call goes to the database first.
+    const auth = new AuthService(repo, fanOut, loadGatewayConfig({ ADMIN_API_KEY: 'the-admin-key', API_KEY_CACHE_MS: '0' }));
+    auth.onModuleInit();
+    await expect(auth.authenticate(key)).resolves.toEqual({ kind: 'tenant', ...row });
+
+    mode = 'down';
+    await expect(auth.authenticate(key)).resolves.toEqual({ kind: 'tenant', ...row });
+    mode = 'stalled';
+    await expect(auth.authenticate(key)).resolves.toEqual({ kind: 'tenant', ...row });
+    // A key never seen cannot be vouched for: it waits on (and fails with) the database.
+    mode = 'down';
+    await expect(auth.authenticate(mintApiKey())).rejects.toThrow('timeout exceeded');
+
+    revoked?.({ tenantId: 't1', keyId: 'k1' });
+    const afterRevocation = auth.authenticate(key);
+    endStall(new Error('Query read timeout'));
+    await expect(afterRevocation).rejects.toThrow('Query read timeout');
+  });
 });

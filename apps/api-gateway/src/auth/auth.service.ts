@@ -11,18 +11,31 @@ export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string; 
 
 const UNKNOWN = { kind: 'unknown' } as const;
 type Lookup = Principal | typeof UNKNOWN;
+type TenantPrincipal = Extract<Principal, { kind: 'tenant' }>;
+
+/**
+ * How long a known key waits on the database before its last good lookup
+ * answers instead: a stalled PostgreSQL must not stall every authenticated request.
+ */
+const KNOWN_KEY_GRACE_MS = 150;
 
 /**
  * Resolves a bearer token to who is calling. Lookups are cached per replica;
  * a revocation is fanned out over NATS so every replica forgets the key at
  * once, and the cache TTL (API_KEY_CACHE_MS, ≤ 1 s) bounds the delay if that
  * at-most-once event is lost.
+ *
+ * While the database is stalled or unreachable, a key already seen keeps
+ * working from its last good lookup (revocations still reach it through the
+ * fan-out, which forgets that too); a key never seen cannot be checked and fails.
  */
 @Injectable()
 export class AuthService implements OnModuleInit {
   private readonly cache: LRUCache<string, Lookup>;
   /** Lookups on their way to the database: concurrent requests with one uncached key share one query. */
-  private readonly inflight = new Map<string, Promise<Lookup>>();
+  private readonly inflight = new Map<string, { lookup: Promise<Lookup>; startedAt: number }>();
+  /** Each active tenant key's last good lookup, without expiry: what answers while the database cannot. */
+  private readonly lastGood = new LRUCache<string, TenantPrincipal>({ max: 10_000 });
   private readonly adminHash: Buffer;
 
   constructor(
@@ -59,6 +72,9 @@ export class AuthService implements OnModuleInit {
     for (const [token, lookup] of this.cache.entries()) {
       if (lookup.kind === 'tenant' && lookup.keyId === keyId) this.cache.delete(token);
     }
+    for (const [token, lookup] of this.lastGood.entries()) {
+      if (lookup.keyId === keyId) this.lastGood.delete(token);
+    }
   }
 
   private async lookup(token: string): Promise<Lookup> {
@@ -70,16 +86,38 @@ export class AuthService implements OnModuleInit {
     if (!looksLikeApiKey(token)) return UNKNOWN;
     let pending = this.inflight.get(token);
     if (!pending) {
-      pending = this.keys
+      const lookup = this.keys
         .findActiveTenantByHash(hash)
         .then((row): Lookup => {
           const result: Lookup = row ? { kind: 'tenant', ...row } : UNKNOWN;
           if (this.config.API_KEY_CACHE_MS > 0) this.cache.set(token, result);
+          if (result.kind === 'tenant') this.lastGood.set(token, result);
+          else this.lastGood.delete(token);
           return result;
         })
         .finally(() => this.inflight.delete(token));
+      // Callers served from the last good lookup no longer wait on this one: its failure is theirs to ignore.
+      lookup.catch(() => undefined);
+      pending = { lookup, startedAt: performance.now() };
       this.inflight.set(token, pending);
     }
-    return pending;
+    const known = this.lastGood.get(token);
+    if (!known) return pending.lookup;
+    return this.withinGrace(pending, known);
+  }
+
+  /** The database's answer if it comes within the grace period, else (or if it fails) the key's last good lookup. */
+  private async withinGrace(pending: { lookup: Promise<Lookup>; startedAt: number }, known: TenantPrincipal): Promise<Lookup> {
+    const left = KNOWN_KEY_GRACE_MS - (performance.now() - pending.startedAt);
+    if (left <= 0) return known;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<Lookup>((resolve) => {
+      timer = setTimeout(() => resolve(known), left);
+    });
+    try {
+      return await Promise.race([pending.lookup.catch(() => known), grace]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -125,9 +125,12 @@ describe('gateway HTTP edge', () => {
     expect(down.headers.get('retry-after')).toBe('1');
     expectProblem(await call(u, 'GET', `/v1/fixed-lines/${randomUUID()}`, { key }), 504, 'upstream-timeout');
 
-    // Imports: 1 an hour here. The first reaches ingestion's subject (nobody serves it: 503), the second is limited.
+    // Imports: 1 an hour here. A CSV reaches ingestion's subject (nobody serves it: 503, not charged, so a
+    // second gets as far); a JSON body is refused after admission (415, charged); then the class is limited.
     const csv = { key, body: 'date,amount,category\n2026-10-01,1.00,Food\n', contentType: 'text/csv' };
     expectProblem(await call(u, 'POST', '/v1/imports', csv), 503, 'service-unavailable');
+    expectProblem(await call(u, 'POST', '/v1/imports', csv), 503, 'service-unavailable');
+    expectProblem(await call(u, 'POST', '/v1/imports', { key, body: '{}' }), 415, 'unsupported-media-type');
     const limited = await call(u, 'POST', '/v1/imports', csv);
     expectProblem(limited, 429, 'rate-limited');
     expect(limited.headers.get('ratelimit-policy')).toBe('"imports";q=1;w=3600');

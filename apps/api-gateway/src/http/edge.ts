@@ -6,6 +6,8 @@ import { trace } from '@opentelemetry/api';
 import { constants as zlib } from 'node:zlib';
 import type { GatewayConfig } from '../config';
 import { registerDocs } from '../openapi/docs';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { refundServerFailures } from '../rate-limit/refund-server-failures';
 import { requestId } from './request-id';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
 
@@ -40,6 +42,8 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
     trace.getActiveSpan()?.setAttribute('http.request_id', id);
     done();
   });
+
+  refundServerFailures(fastify, app.get(RateLimiter));
 
   // JSON is the only body the API takes besides CSV imports; anything else is a 415, not a 422.
   fastify.removeContentTypeParser('text/plain');

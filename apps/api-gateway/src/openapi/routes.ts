@@ -117,6 +117,15 @@ export const ROUTES: RouteDoc[] = [
     problems: [...JSON_BODY, ...DOWNSTREAM],
   },
   {
+    method: 'POST',
+    path: '/v1/tenants/:id/keys',
+    summary: 'Mint an API key for an existing tenant (shown once): recovery when a tenant revoked its last key',
+    auth: 'admin',
+    routeClass: 'writes',
+    success: { status: 201, description: 'The key `id`, `prefix` and `apiKey`' },
+    problems: ['validation-failed', 'not-found', ...DOWNSTREAM],
+  },
+  {
     method: 'GET',
     path: '/v1/tenant',
     summary: 'Read the tenant config',

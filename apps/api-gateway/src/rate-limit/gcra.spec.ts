@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decide, emissionIntervalUs, gcraStep } from './gcra';
+import { decide, emissionIntervalUs, gcraRefund, gcraStep } from './gcra';
 import { LocalGcraStore } from './local-gcra.store';
 import { fallbackLimit } from './route-class';
 
@@ -95,6 +95,39 @@ describe('GCRA', () => {
     expect(admitted.filter(Boolean)).toHaveLength(3);
     expect(store.step('other', SECOND, 3, t0).allowed).toBe(true);
     expect(store.step('k', SECOND, 3, t0 + SECOND).allowed).toBe(true);
+  });
+
+  it('a refund leaves the bucket as if the refunded request had never been admitted', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5 * SECOND }), { minLength: 1, maxLength: 20 }), fc.nat({ max: 19 }), (gaps, pick) => {
+        const refunded = pick % gaps.length;
+        let withRefund: number | undefined;
+        let without: number | undefined;
+        let now = 0;
+        gaps.forEach((gap, i) => {
+          now += gap;
+          const a = gcraStep(withRefund, now, SECOND, 3);
+          if (a.newTatUs !== undefined) withRefund = a.newTatUs;
+          if (i === refunded && a.allowed) withRefund = gcraRefund(withRefund, now, SECOND);
+          else if (i !== refunded) {
+            const b = gcraStep(without, now, SECOND, 3);
+            if (b.newTatUs !== undefined) without = b.newTatUs;
+          }
+          // Same admissions from here on: equal TATs once both are clamped to now.
+          expect(Math.max(withRefund ?? now, now)).toBe(Math.max(without ?? now, now));
+        });
+      }),
+    );
+  });
+
+  it('local store refunds one interval, never below a full bucket', () => {
+    const store = new LocalGcraStore();
+    const t0 = 42 * SECOND;
+    for (let i = 0; i < 3; i++) store.step('k', SECOND, 3, t0);
+    expect(store.step('k', SECOND, 3, t0).allowed).toBe(false);
+    store.refund('k', SECOND, t0);
+    expect(store.step('k', SECOND, 3, t0).allowed).toBe(true);
+    expect(store.step('k', SECOND, 3, t0).allowed).toBe(false);
   });
 
   it('splits the limit across replicas for the fallback', () => {

@@ -29,6 +29,17 @@ export function gcraStep(tatUs: number | undefined, nowUs: number, intervalUs: n
   return { allowed: true, tatOffsetUs: newTat - nowUs, newTatUs: newTat };
 }
 
+/**
+ * Takes one admission back: the TAT moves back by one interval, never below
+ * now (a TAT in the past means a full bucket either way), so the bucket is
+ * exactly as if the refunded request had never been admitted.
+ */
+export function gcraRefund(tatUs: number | undefined, nowUs: number, intervalUs: number): number | undefined {
+  if (tatUs === undefined) return undefined;
+  const tat = tatUs - intervalUs;
+  return tat > nowUs ? tat : undefined;
+}
+
 export interface RateLimitDecision {
   allowed: boolean;
   /** The quota the client sees (burst). */
@@ -77,4 +88,19 @@ if newTat - burst * interval > now then
 end
 redis.call('SET', KEYS[1], string.format('%.0f', newTat), 'PX', math.ceil((newTat - now) / 1000) + 1000)
 return {1, newTat - now}
+`;
+
+/** gcraRefund in Redis. KEYS[1] bucket; ARGV[1] emission interval µs. */
+export const GCRA_REFUND_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if tat == nil then return 0 end
+local newTat = tat - tonumber(ARGV[1])
+if newTat <= now then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], string.format('%.0f', newTat), 'PX', math.ceil((newTat - now) / 1000) + 1000)
+end
+return 1
 `;

@@ -1,8 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import { gcraStep, type GcraOutcome } from './gcra';
+import { gcraRefund, gcraStep, type GcraOutcome } from './gcra';
+import { windowStep, type WindowOutcome } from './sliding-window';
 
 /** Monotonic microseconds: the local fallback must not jump with wall-clock corrections. */
-const nowUs = (): number => Number(process.hrtime.bigint() / 1_000n);
+export const nowUs = (): number => Number(process.hrtime.bigint() / 1_000n);
 
 /** In-process GCRA buckets: the per-replica fallback while Redis is unreachable. */
 export class LocalGcraStore {
@@ -15,5 +16,29 @@ export class LocalGcraStore {
       this.tats.set(key, outcome.newTatUs, { ttl: Math.ceil(outcome.tatOffsetUs / 1_000) + 1 });
     }
     return { allowed: outcome.allowed, tatOffsetUs: outcome.tatOffsetUs };
+  }
+
+  refund(key: string, intervalUs: number, now = nowUs()): void {
+    const tat = gcraRefund(this.tats.get(key), now, intervalUs);
+    if (tat === undefined) this.tats.delete(key);
+    else this.tats.set(key, tat, { ttl: Math.ceil((tat - now) / 1_000) + 1 });
+  }
+}
+
+/** In-process sliding-window logs: the per-replica fallback for the windowed class. */
+export class LocalWindowStore {
+  private readonly logs = new LRUCache<string, number[]>({ max: 100_000 });
+
+  step(key: string, windowUs: number, limit: number, now = nowUs()): WindowOutcome & { admittedAtUs: number } {
+    const log = this.logs.get(key) ?? [];
+    const outcome = windowStep(log, now, windowUs, limit);
+    this.logs.set(key, log, { ttl: Math.ceil(windowUs / 1_000) + 1 });
+    return { ...outcome, admittedAtUs: now };
+  }
+
+  refund(key: string, admittedAtUs: number): void {
+    const log = this.logs.get(key);
+    const at = log?.indexOf(admittedAtUs) ?? -1;
+    if (log && at >= 0) log.splice(at, 1);
   }
 }

@@ -25,6 +25,7 @@ describe('rate limits across three gateway replicas', () => {
       RATE_LIMIT_READS: '21/1h',
       RATE_LIMIT_WRITES: '50/1s,100',
       RATE_LIMIT_ANONYMOUS: '50/1h',
+      RATE_LIMIT_IMPORTS: '5/1h',
       RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ [EDGE_TENANT]: { reads: '10/2s' } }),
       RATE_LIMIT_FALLBACK_REPLICAS: '3',
       RATE_LIMIT_REDIS_TIMEOUT_MS: '1000',
@@ -74,6 +75,37 @@ describe('rate limits across three gateway replicas', () => {
       expect(Number(r.headers.get('retry-after'))).toBeLessThanOrEqual(172);
       expect(r.headers.get('ratelimit')).toMatch(/^"reads";r=0;t=\d+$/);
     }
+  });
+
+  it('does not charge requests that failed on the server side (5xx), exactly, across replicas', async () => {
+    const key = await insertTenantKey(replicas[0] as Replica);
+    // No provisions service runs in this tier: every GET /v1/tenant is a 503 after admission.
+    const failed = [];
+    for (let i = 0; i < 30; i++) failed.push(await call((replicas[i % 3] as Replica).url, 'GET', '/v1/tenant', { key: key.apiKey }));
+    expect(failed.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 503));
+    // Refunds are exact: the shared bucket still holds the whole burst, no more and no less.
+    const admitted = ok(await burst(210, key.apiKey));
+    expect(admitted).toHaveLength(21);
+  });
+
+  it('admits at most 5 imports in any rolling window across replicas (a sliding log, not a refilling bucket)', async () => {
+    const key = await insertTenantKey(replicas[0] as Replica);
+    const postImport = (i: number, csv: boolean) =>
+      call((replicas[i % 3] as Replica).url, 'POST', '/v1/imports', {
+        key: key.apiKey,
+        // JSON is refused with 415 after admission (charged); a CSV reaches the absent ingestion: 503 (refunded).
+        ...(csv ? { body: 'date,amount,category\n2026-10-01,1.00,x\n', contentType: 'text/csv' } : { body: '{}' }),
+      });
+    const failed = await Promise.all(Array.from({ length: 3 }, (_, i) => postImport(i, true)));
+    expect(failed.map((r) => r.status >= 500)).toEqual([true, true, true]);
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => postImport(i, false)));
+    expect(replies.filter((r) => r.status === 415)).toHaveLength(5);
+    const limited = replies.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(25);
+    expect(limited[0]?.headers.get('ratelimit-policy')).toBe('"imports";q=5;w=3600');
+    // A refilling bucket (GCRA) would let the next one in after 3600/5 = 720 s; the window frees a slot
+    // only when the oldest admission is an hour old.
+    expect(Number(limited[0]?.headers.get('retry-after'))).toBeGreaterThan(720);
   });
 
   it('keeps route classes and keys apart', async () => {

@@ -1,16 +1,20 @@
 import { RedisDeadline, type Redis } from '@ledgerline/runtime';
 import { createHash } from 'node:crypto';
-import { GCRA_LUA, type GcraOutcome } from './gcra';
+import { GCRA_LUA, GCRA_REFUND_LUA, type GcraOutcome } from './gcra';
+import { WINDOW_LUA, WINDOW_REFUND_LUA, type WindowOutcome } from './sliding-window';
 
 export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 export type { Redis } from '@ledgerline/runtime';
 
-const GCRA_SHA = createHash('sha1').update(GCRA_LUA).digest('hex');
+const sha = (script: string) => createHash('sha1').update(script).digest('hex');
+const SCRIPTS = [GCRA_LUA, GCRA_REFUND_LUA, WINDOW_LUA, WINDOW_REFUND_LUA].map((script) => ({ script, sha: sha(script) }));
+type Script = (typeof SCRIPTS)[number];
+const [GCRA, GCRA_REFUND, WINDOW, WINDOW_REFUND] = SCRIPTS as [Script, Script, Script, Script];
 
 /**
- * The only code that talks to Redis for rate limits: one atomic GCRA step per
- * request, bounded by a timeout; a timeout opens a short circuit so a hung
- * Redis does not collect a queue of commands, then the next request probes it.
+ * The only code that talks to Redis for rate limits: one atomic script per
+ * admission (or refund), bounded by a timeout; a timeout opens a short circuit
+ * so a hung Redis does not collect a queue of commands, then the next request probes it.
  */
 export class RedisGcraStore {
   private readonly deadline: RedisDeadline;
@@ -23,21 +27,35 @@ export class RedisGcraStore {
     return this.deadline.available;
   }
 
-  step(key: string, intervalUs: number, burst: number): Promise<GcraOutcome> {
-    return this.deadline.run((redis) => this.run(redis, key, intervalUs, burst));
+  async step(key: string, intervalUs: number, burst: number): Promise<GcraOutcome> {
+    const [allowed, offset] = (await this.run(GCRA, key, [String(intervalUs), String(burst)])) as [number, number];
+    return { allowed: allowed === 1, tatOffsetUs: offset };
   }
 
-  private async run(redis: Redis, key: string, intervalUs: number, burst: number): Promise<GcraOutcome> {
-    const options = { keys: [key], arguments: [String(intervalUs), String(burst)] };
-    let reply: unknown;
-    try {
-      reply = await redis.evalSha(GCRA_SHA, options);
-    } catch (error) {
-      // After a Redis restart the script cache is empty: load it by sending it once.
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      reply = await redis.eval(GCRA_LUA, options);
-    }
-    const [allowed, offset] = reply as [number, number];
-    return { allowed: allowed === 1, tatOffsetUs: offset };
+  async refund(key: string, intervalUs: number): Promise<void> {
+    await this.run(GCRA_REFUND, key, [String(intervalUs)]);
+  }
+
+  /** One sliding-window admission; `member` names it for a refund. */
+  async windowStep(key: string, windowUs: number, limit: number, member: string): Promise<WindowOutcome> {
+    const [allowed, count, oldest, newest] = (await this.run(WINDOW, key, [String(windowUs), String(limit), member])) as number[];
+    return { allowed: allowed === 1, count: count ?? 0, oldestExpiresInUs: oldest ?? 0, newestExpiresInUs: newest ?? 0 };
+  }
+
+  async windowRefund(key: string, member: string): Promise<void> {
+    await this.run(WINDOW_REFUND, key, [member]);
+  }
+
+  private run(script: Script, key: string, args: string[]): Promise<unknown> {
+    return this.deadline.run(async (redis) => {
+      const options = { keys: [key], arguments: args };
+      try {
+        return await redis.evalSha(script.sha, options);
+      } catch (error) {
+        // After a Redis restart the script cache is empty: load it by sending it once.
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return redis.eval(script.script, options);
+      }
+    });
   }
 }

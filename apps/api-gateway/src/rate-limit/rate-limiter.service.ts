@@ -5,7 +5,9 @@ import { Counter } from 'prom-client';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { decide, emissionIntervalUs, type RateLimit, type RateLimitDecision } from './gcra';
 import { rateLimitHeaders } from './headers';
-import { LocalGcraStore } from './local-gcra.store';
+import { randomUUID } from 'node:crypto';
+import { LocalGcraStore, LocalWindowStore } from './local-gcra.store';
+import { decideWindow } from './sliding-window';
 import { RATE_LIMIT_REDIS, RedisGcraStore, type Redis } from './rate-limit.redis';
 import { fallbackLimit, type RouteClass } from './route-class';
 
@@ -16,15 +18,29 @@ const decisions = new Counter({
   registers: [metricsRegistry],
 });
 
+/** What an admitted request was charged, so it can be taken back if the server fails it (see refund). */
+export type Charge = { store: 'redis' | 'local'; key: string } & (
+  { kind: 'gcra'; intervalUs: number } | { kind: 'window'; member: string; admittedAtUs: number }
+);
+
+const refunds = new Counter({
+  name: 'gateway_rate_limit_refunds_total',
+  help: 'Charges taken back in Redis because the request failed on the server side (5xx)',
+  registers: [metricsRegistry],
+});
+
 export interface Admission {
   decision: RateLimitDecision;
   headers: Record<string, string>;
   store: 'redis' | 'local';
+  /** Set when the request was admitted. */
+  charge?: Charge;
 }
 
 /**
  * Per-key, per-route-class limits shared by every replica through one GCRA
- * bucket in Redis. When Redis is unreachable or slow the request is decided by
+ * bucket in Redis (imports: one sliding-window log, for "at most N in any
+ * rolling window"). When Redis is unreachable or slow the request is decided by
  * an in-process bucket holding this replica's share of the limit, and the next
  * request tries Redis again: no restart, no open door, no outage.
  */
@@ -32,6 +48,7 @@ export interface Admission {
 export class RateLimiter implements OnApplicationShutdown {
   private readonly shared: RedisGcraStore;
   private readonly local = new LocalGcraStore();
+  private readonly localWindows = new LocalWindowStore();
 
   constructor(
     @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
@@ -59,18 +76,66 @@ export class RateLimiter implements OnApplicationShutdown {
   async admit(routeClass: RouteClass, partition: string, tenantId?: string): Promise<Admission> {
     const limit = this.limitFor(routeClass, tenantId);
     const key = `rl:${routeClass}:${partition}`;
+    if (routeClass === 'imports') return this.admitWindow(routeClass, key, limit);
     if (this.shared.available) {
       const interval = emissionIntervalUs(limit);
       try {
         const outcome = await this.shared.step(key, interval, limit.burst);
-        return this.admission(routeClass, decide(outcome, interval, limit.burst), 'redis');
+        return this.admission(routeClass, decide(outcome, interval, limit.burst), {
+          store: 'redis',
+          key,
+          kind: 'gcra',
+          intervalUs: interval,
+        });
       } catch {
         // Timed out or dropped mid-command: decide locally below (the client's error handler logs the outage).
       }
     }
     const local = fallbackLimit(limit, this.config.RATE_LIMIT_FALLBACK_REPLICAS);
     const interval = emissionIntervalUs(local);
-    return this.admission(routeClass, decide(this.local.step(key, interval, local.burst), interval, local.burst), 'local');
+    const decision = decide(this.local.step(key, interval, local.burst), interval, local.burst);
+    return this.admission(routeClass, decision, { store: 'local', key, kind: 'gcra', intervalUs: interval });
+  }
+
+  /** `count` admissions in any rolling `periodMs`, exactly, for the whole fleet. */
+  private async admitWindow(routeClass: RouteClass, key: string, limit: RateLimit): Promise<Admission> {
+    const windowUs = limit.periodMs * 1_000;
+    if (this.shared.available) {
+      const member = randomUUID();
+      try {
+        const outcome = await this.shared.windowStep(key, windowUs, limit.count, member);
+        const decision = decideWindow(outcome, windowUs, limit.count);
+        return this.admission(routeClass, decision, { store: 'redis', key, kind: 'window', member, admittedAtUs: 0 });
+      } catch {
+        // As for GCRA: decide locally with this replica's share.
+      }
+    }
+    const share = Math.max(1, Math.ceil(limit.count / this.config.RATE_LIMIT_FALLBACK_REPLICAS));
+    const outcome = this.localWindows.step(key, windowUs, share);
+    const decision = decideWindow(outcome, windowUs, share);
+    return this.admission(routeClass, decision, { store: 'local', key, kind: 'window', member: '', admittedAtUs: outcome.admittedAtUs });
+  }
+
+  /**
+   * Takes a charge back, exactly and atomically (one script in Redis): a
+   * request that failed for a reason on the server's side costs the client
+   * nothing. Refunding after the fact rather than charging after the outcome
+   * keeps concurrent requests from all passing a check none has paid for yet.
+   * Best effort: with Redis unreachable the charge stays.
+   */
+  async refund(charge: Charge): Promise<void> {
+    if (charge.store === 'local') {
+      if (charge.kind === 'gcra') this.local.refund(charge.key, charge.intervalUs);
+      else this.localWindows.refund(charge.key, charge.admittedAtUs);
+      return;
+    }
+    try {
+      if (charge.kind === 'gcra') await this.shared.refund(charge.key, charge.intervalUs);
+      else await this.shared.windowRefund(charge.key, charge.member);
+      refunds.inc();
+    } catch {
+      // Redis is gone or slow: the client keeps the charge rather than the response waiting on it.
+    }
   }
 
   /** Like admit, but a rejection is thrown as a 429 problem (the headers are still for the response). */
@@ -79,7 +144,7 @@ export class RateLimiter implements OnApplicationShutdown {
     partition: string,
     setHeaders: (h: Record<string, string>) => void,
     tenantId?: string,
-  ): Promise<void> {
+  ): Promise<Charge | undefined> {
     const admission = await this.admit(routeClass, partition, tenantId);
     setHeaders(admission.headers);
     if (!admission.decision.allowed) {
@@ -88,11 +153,12 @@ export class RateLimiter implements OnApplicationShutdown {
         `Rate limit for ${routeClass} exceeded (${admission.decision.limit} per ${admission.decision.windowSeconds} s); retry in ${admission.decision.retryAfterSeconds} s.`,
       );
     }
+    return admission.charge;
   }
 
-  private admission(routeClass: RouteClass, decision: RateLimitDecision, store: 'redis' | 'local'): Admission {
-    decisions.inc({ class: routeClass, outcome: decision.allowed ? 'allowed' : 'rejected', store });
-    return { decision, headers: rateLimitHeaders(routeClass, decision), store };
+  private admission(routeClass: RouteClass, decision: RateLimitDecision, charge: Charge): Admission {
+    decisions.inc({ class: routeClass, outcome: decision.allowed ? 'allowed' : 'rejected', store: charge.store });
+    return { decision, headers: rateLimitHeaders(routeClass, decision), store: charge.store, ...(decision.allowed ? { charge } : {}) };
   }
 
   async onApplicationShutdown(): Promise<void> {

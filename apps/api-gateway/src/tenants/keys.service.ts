@@ -19,6 +19,12 @@ export class KeysService {
     return { id, prefix: keyPrefix(apiKey), apiKey };
   }
 
+  /** The operator's way back in for a tenant that revoked its last key. */
+  async mintForTenant(tenantId: string): Promise<{ id: string; prefix: string; apiKey: string }> {
+    if (!(await this.keys.tenantExists(tenantId))) throw new AppError('not-found', 'No such tenant.');
+    return this.mint(tenantId);
+  }
+
   list(tenantId: string): Promise<ApiKeyRow[]> {
     return this.keys.listKeys(tenantId);
   }

@@ -16,12 +16,21 @@ import { TenantsService } from './tenants.service';
 @Controller('v1/tenants')
 @UseGuards(AdminGuard)
 export class AdminTenantsController {
-  constructor(private readonly tenants: TenantsService) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly keys: KeysService,
+  ) {}
 
   @Post()
   @HttpCode(201)
   create(@Body(new ZodPipe(createTenantBodySchema)) body: CreateTenantBody): Promise<TenantConfig & { apiKey: string }> {
     return this.tenants.create(body);
+  }
+
+  @Post(':id/keys')
+  @HttpCode(201)
+  mintKey(@Param('id', new ZodPipe(uuidString, 'tenant id')) id: string): Promise<{ id: string; prefix: string; apiKey: string }> {
+    return this.keys.mintForTenant(id);
   }
 }
 

@@ -1,4 +1,5 @@
 import { importObjectName, IMPORTS_BUCKET, MAX_IMPORT_ERRORS, MAX_IMPORT_ROWS, type TransactionDelta } from '@ledgerline/contracts';
+import { withLongStatements } from '@ledgerline/database';
 import { NatsBus, openObjectStore } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -17,6 +18,8 @@ import { csvRecords, readHeader, readRecord, type LineError } from './csv-record
 import { ImportsRepository } from './imports.repository';
 
 const PROGRESS_EVERY_ROWS = 10_000;
+/** Bound on the import's own statements (the COPY included); requests get DB_STATEMENT_TIMEOUT_MS. */
+const IMPORT_STATEMENT_TIMEOUT_MS = 600_000;
 /** COPY data is sent in chunks of about this many characters, not one message per row. */
 const COPY_CHUNK = 1 << 16;
 const UNIQUE_VIOLATION = '23505';
@@ -87,27 +90,30 @@ export class ImportProcessor {
     await runner.connect();
     try {
       await runner.startTransaction('READ COMMITTED');
-      if (mode === 'staged') {
-        await runner.query(`
-          CREATE TEMP TABLE import_rows (
-            id uuid, external_id text, date date, month char(7), label text, amount_cents bigint,
-            category text, subcategory text, expense_type text, member text, exclude boolean, tenant_id uuid
-          ) ON COMMIT DROP`);
-      }
-      const staged = await this.stage(runner, mode, id, tenantId, data, members);
-      if (staged.conflict || staged.errorCount > 0) {
-        await runner.rollbackTransaction();
-        if (staged.conflict) return false;
-        await this.imports.fail(id, staged.rows, staged.errors, staged.errorCount);
+      // A COPY of up to a million rows and its checks run for far longer than a request's statement bound.
+      return await withLongStatements(runner.manager, IMPORT_STATEMENT_TIMEOUT_MS, async () => {
+        if (mode === 'staged') {
+          await runner.query(`
+            CREATE TEMP TABLE import_rows (
+              id uuid, external_id text, date date, month char(7), label text, amount_cents bigint,
+              category text, subcategory text, expense_type text, member text, exclude boolean, tenant_id uuid
+            ) ON COMMIT DROP`);
+        }
+        const staged = await this.stage(runner, mode, id, tenantId, data, members);
+        if (staged.conflict || staged.errorCount > 0) {
+          await runner.rollbackTransaction();
+          if (staged.conflict) return false;
+          await this.imports.fail(id, staged.rows, staged.errors, staged.errorCount);
+          return true;
+        }
+        const deltas = mode === 'direct' ? staged.deltas.deltas() : await this.insertStaged(runner.manager, tenantId);
+        const version = await this.changes.record(runner.manager, tenantId, 'imported', deltas);
+        await runner.commitTransaction();
+        const applied = await this.changes.applied(tenantId, version);
+        const accepted = deltas.reduce((n, d) => n + d.addedCount, 0);
+        await this.imports.succeed(id, { rowsProcessed: staged.rows, accepted, duplicates: staged.rows - accepted, applied, version });
         return true;
-      }
-      const deltas = mode === 'direct' ? staged.deltas.deltas() : await this.insertStaged(runner.manager, tenantId);
-      const version = await this.changes.record(runner.manager, tenantId, 'imported', deltas);
-      await runner.commitTransaction();
-      const applied = await this.changes.applied(tenantId, version);
-      const accepted = deltas.reduce((n, d) => n + d.addedCount, 0);
-      await this.imports.succeed(id, { rowsProcessed: staged.rows, accepted, duplicates: staged.rows - accepted, applied, version });
-      return true;
+      });
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       throw err;

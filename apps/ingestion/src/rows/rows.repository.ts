@@ -1,8 +1,12 @@
 import type { DrillDownItem, ExportRow, MonthSource, Stats } from '@ledgerline/contracts';
+import { withLongStatements } from '@ledgerline/database';
 import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+
+/** Folding a whole month of a big tenant reads every row of it: far more than a request's statement bound. */
+const MONTH_SOURCE_TIMEOUT_MS = 120_000;
 
 interface RollupKey {
   month: string;
@@ -21,12 +25,13 @@ export class RowsRepository {
    * with the tenant's version: exactly the changes up to that version are in it.
    */
   monthSource(tenantId: string, month: string): Promise<MonthSource> {
-    return this.db.transaction('REPEATABLE READ', async (em) => {
-      const [position] = (await em.query('SELECT version::text FROM ingestion.tenant_versions WHERE tenant_id = $1', [tenantId])) as {
-        version: string;
-      }[];
-      const [row] = (await em.query(
-        `SELECT
+    return this.db.transaction('REPEATABLE READ', (em) =>
+      withLongStatements(em, MONTH_SOURCE_TIMEOUT_MS, async () => {
+        const [position] = (await em.query('SELECT version::text FROM ingestion.tenant_versions WHERE tenant_id = $1', [tenantId])) as {
+          version: string;
+        }[];
+        const [row] = (await em.query(
+          `SELECT
            (SELECT json_agg(json_build_object('category', category, 'subcategory', subcategory, 'expenseType', expense_type,
                    'count', n, 'totalCents', total::text, 'minCents', lo::text, 'maxCents', hi::text))
               FROM (SELECT category, subcategory, expense_type, count(*) AS n, sum(amount_cents) AS total,
@@ -42,15 +47,16 @@ export class RowsRepository {
                    'fixedCents', coalesce(sum(amount_cents) FILTER (WHERE NOT exclude AND expense_type = 'FIXED'), 0)::text,
                    'excludedCount', count(*) FILTER (WHERE exclude), 'rows', count(*))
               FROM ingestion.transactions WHERE tenant_id = $1 AND month = $2) AS totals`,
-        [tenantId, month],
-      )) as { categories: MonthSource['categories'] | null; members: MonthSource['members'] | null; totals: MonthSource['totals'] }[];
-      return {
-        version: position?.version ?? '0',
-        categories: row?.categories ?? [],
-        members: row?.members ?? [],
-        totals: row?.totals && row.totals.rows > 0 ? row.totals : null,
-      };
-    });
+          [tenantId, month],
+        )) as { categories: MonthSource['categories'] | null; members: MonthSource['members'] | null; totals: MonthSource['totals'] }[];
+        return {
+          version: position?.version ?? '0',
+          categories: row?.categories ?? [],
+          members: row?.members ?? [],
+          totals: row?.totals && row.totals.rows > 0 ? row.totals : null,
+        };
+      }),
+    );
   }
 
   async keyExtremes(

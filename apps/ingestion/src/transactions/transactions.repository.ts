@@ -45,6 +45,15 @@ export class TransactionsRepository {
     return this.db.transaction('READ COMMITTED', work);
   }
 
+  /** Transactions naming each member (members named by none are absent). */
+  async countByMember(tenantId: string, members: readonly string[]): Promise<Record<string, number>> {
+    const rows = (await this.db.query(
+      'SELECT member, count(*)::int AS n FROM ingestion.transactions WHERE tenant_id = $1 AND member = ANY($2) GROUP BY member',
+      [tenantId, members],
+    )) as { member: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.member, r.n]));
+  }
+
   /** One statement for the whole batch; rows whose externalId exists are skipped. Returns the ids inserted. */
   async insertBatch(em: EntityManager, tenantId: string, rows: readonly TransactionRow[]): Promise<Set<string>> {
     const inserted = (await em.query(

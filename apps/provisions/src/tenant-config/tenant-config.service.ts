@@ -10,6 +10,7 @@ import {
 import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { MemberReferences } from './member-references';
 import { TenantConfigEntity } from './tenant-config.entity';
 import { normalizeMember, normalizeSplit } from './tenant-config.normalize';
 import { TenantConfigRepository } from './tenant-config.repository';
@@ -19,6 +20,7 @@ export class TenantConfigService {
   constructor(
     private readonly repo: TenantConfigRepository,
     private readonly bus: NatsBus,
+    private readonly references: MemberReferences,
   ) {}
 
   async create(tenantId: string, body: CreateTenantBody): Promise<TenantConfig> {
@@ -40,6 +42,7 @@ export class TenantConfigService {
   }
 
   async update(tenantId: string, patch: PatchTenantBody): Promise<TenantConfig> {
+    if (patch.members) await this.assertRemovable(tenantId, patch);
     const saved = await this.repo.update(tenantId, (current) => {
       // The merged config is checked as a whole: a new member list must still fit a manual split.
       const merged = parseOrThrow(
@@ -62,6 +65,27 @@ export class TenantConfigService {
     const cachesInvalidated = await invalidateCaches(this.bus, tenantId);
     this.bus.publish(tenantConfigChanged, { eventId: randomUUID(), tenantId, occurredAt: new Date().toISOString(), cachesInvalidated });
     return toConfig(saved);
+  }
+
+  /**
+   * SPEC: removing a member that a fixed line, provision, manual split or
+   * transaction still names is a 409 listing those references, nothing changed.
+   * A split sent in the same patch replaces the tenant's, so only a kept split counts.
+   */
+  private async assertRemovable(tenantId: string, patch: PatchTenantBody): Promise<void> {
+    const current = await this.repo.find(tenantId);
+    if (!current || !patch.members) return;
+    const kept = new Set(patch.members.map((m) => m.id));
+    const removed = current.members.map((m) => m.id).filter((id) => !kept.has(id));
+    if (removed.length === 0) return;
+    const references = await this.references.find(tenantId, removed, patch.split ? undefined : current.split);
+    if (references.length > 0) {
+      throw new AppError(
+        'conflict',
+        `Member${removed.length === 1 ? '' : 's'} ${removed.map((m) => `"${m}"`).join(', ')} still named elsewhere; nothing was changed.`,
+        references,
+      );
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineEvent, defineRequest } from '../common/contract';
 import { monthString, tenantId, uuidString } from '../common/primitives';
 import { versionString, type Version } from '../common/version';
+import { memberIdSchema } from '../tenant/tenant-config.schema';
 import { EXPENSE_TYPES, transactionBatchSchema, transactionPatchSchema, type Transaction } from './transaction.schema';
 
 export interface IngestResult {
@@ -18,6 +19,15 @@ export interface WriteOutcome {
   applied: boolean;
   version: Version;
 }
+
+/**
+ * How many of the tenant's transactions name each of these members: a member
+ * still named cannot be removed from the tenant (provisions asks before a PATCH).
+ */
+export const countMemberTransactions = defineRequest<{ counts: Record<string, number> }>()(
+  'ingestion.transactions.count-by-member.v1',
+  z.object({ tenantId, members: z.array(memberIdSchema).min(1).max(8) }),
+);
 
 export const ingestTransactions = defineRequest<IngestResult>()(
   'ingestion.transactions.ingest.v1',

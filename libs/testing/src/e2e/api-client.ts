@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../infra/process';
 import type { ServiceName } from '../stack/services';
@@ -124,6 +124,45 @@ export async function startReplica(name: ServiceName): Promise<{ url: string; st
       await exited;
     },
   };
+}
+
+/** The PIDs of a process's children (from /proc): PostgreSQL's backends and workers under its postmaster. */
+function childPids(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces) start with state, then the parent PID.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+/**
+ * Freezes the e2e stack's own PostgreSQL (postmaster and every backend, by PID:
+ * SIGSTOP) while `during` runs, and always thaws it (SIGCONT) afterwards.
+ * A stopped server keeps its sockets open and answers nothing: a stalled database.
+ */
+export async function whilePostgresStalled<T>(during: () => Promise<T>): Promise<T> {
+  const postmaster = Number(env('E2E_POSTGRES_PID'));
+  const frozen = [postmaster, ...childPids(postmaster)];
+  try {
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    return await during();
+  } finally {
+    for (const pid of frozen) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // exited while stopped: nothing to thaw
+      }
+    }
+  }
 }
 
 export const restartedPidsFile = (): string => join(env('E2E_LOG_DIR'), 'restarted.pids');

@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -11,11 +11,23 @@ export interface PostgresOptions {
   database: string;
   /** Trade durability for speed (tests and benchmarks on throw-away clusters). */
   fast?: boolean;
+  log?: (line: string) => void;
 }
 
 export interface RunningPostgres {
   url: string;
+  dataDir: string;
+  /** The postmaster's PID, from its postmaster.pid. */
+  pid(): number;
   stop(): Promise<void>;
+}
+
+/** The PID in a data dir's postmaster.pid, if there is one. */
+export function postmasterPid(dataDir: string): number | undefined {
+  const file = join(dataDir, 'postmaster.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 const PG_USER = 'postgres';
@@ -27,6 +39,35 @@ function ownForPostgres(dir: string): void {
     const gids = spawnSync('id', ['-g', PG_USER], { encoding: 'utf8' });
     if (ids.status !== 0) throw new Error('PostgreSQL refuses to run as root and there is no "postgres" user to run it as.');
     chownSync(dir, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
+  }
+}
+
+/** True when `pid` is a postmaster serving `dataDir` (not some other process that reused the PID). */
+function isPostmasterOf(pid: number, dataDir: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.some((a) => a.endsWith('postgres')) && argv.includes(dataDir);
+  } catch {
+    return false; // no such process
+  }
+}
+
+/**
+ * A runner killed before it could stop PostgreSQL leaves it running (pg_ctl
+ * daemonizes it), or leaves a postmaster.pid whose PID another process may have
+ * taken since: either way the next start would fail with "another server might
+ * be running". A postmaster still serving this data dir is stopped (it may hold
+ * another port or settings); a lock file naming anything else is removed.
+ */
+function clearLeftover(pgBin: string, dataDir: string, asUser: string | undefined, log: (line: string) => void): void {
+  const pid = postmasterPid(dataDir);
+  if (!pid) return;
+  if (isPostmasterOf(pid, dataDir)) {
+    log(`stopping the PostgreSQL (pid ${pid}) an earlier run left in ${dataDir}`);
+    run(`${pgBin}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { asUser });
+  } else {
+    log(`removing a stale postmaster.pid (pid ${pid} is not a PostgreSQL of ${dataDir})`);
+    rmSync(join(dataDir, 'postmaster.pid'), { force: true });
   }
 }
 
@@ -46,6 +87,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     ];
     writeFileSync(join(dataDir, 'postgresql.conf'), `${readFileSync(join(dataDir, 'postgresql.conf'), 'utf8')}\n${tuning.join('\n')}\n`);
   }
+  clearLeftover(pgBin, dataDir, asUser, options.log ?? (() => undefined));
   const logFile = join(dataDir, 'server.log');
   run(`${pgBin}/pg_ctl`, ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -k ${dataDir}`, 'start'], { asUser });
   const stop = async () => {
@@ -65,7 +107,12 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     await stop();
     throw error;
   }
-  return { url: `postgres://${PG_USER}@127.0.0.1:${port}/${options.database}`, stop };
+  const pid = () => {
+    const found = postmasterPid(dataDir);
+    if (!found) throw new Error(`PostgreSQL in ${dataDir} is not running`);
+    return found;
+  };
+  return { url: `postgres://${PG_USER}@127.0.0.1:${port}/${options.database}`, dataDir, pid, stop };
 }
 
 /**

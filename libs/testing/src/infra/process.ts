@@ -64,12 +64,24 @@ export function startProcess(name: string, command: string, args: string[], logF
   };
 }
 
+/** Sends a signal; false when the process is already gone (ESRCH), which is what stopping wanted anyway. */
+export function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
 export async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid, 'SIGTERM');
+  // Ctrl-C signals the whole process group: the child may have died a moment ago, its exit event still queued.
+  signal(child.pid, 'SIGTERM');
   const timer = setTimeout(() => {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    if (child.exitCode === null && child.pid !== undefined) signal(child.pid, 'SIGKILL');
   }, graceMs);
   await exited;
   clearTimeout(timer);
@@ -95,11 +107,7 @@ export async function stopRecordedPids(file: string): Promise<void> {
   if (!existsSync(file)) return;
   const pids = readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
   for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      continue; // already gone
-    }
+    if (!signal(pid, 'SIGTERM')) continue; // already gone
     await waitFor(
       `pid ${pid} to exit`,
       async () => {
@@ -112,6 +120,6 @@ export async function stopRecordedPids(file: string): Promise<void> {
       },
       10_000,
       50,
-    ).catch(() => process.kill(pid, 'SIGKILL'));
+    ).catch(() => signal(pid, 'SIGKILL'));
   }
 }

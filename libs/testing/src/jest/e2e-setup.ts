@@ -30,6 +30,7 @@ export default async function e2eSetup(): Promise<void> {
   process.env.E2E_MONITORING_URL = services.urls.monitoring;
   process.env.E2E_ADMIN_KEY = E2E_ADMIN_KEY;
   process.env.E2E_LOG_DIR = infra.logDir;
+  process.env.E2E_POSTGRES_PID = String(infra.postgres.pid());
   process.env.E2E_SERVICE_PIDS = JSON.stringify(Object.fromEntries([...services.processes].map(([n, p]) => [n, p.child.pid])));
   const specFile = join(infra.logDir, 'services.json');
   writeFileSync(specFile, JSON.stringify(services.specs), { mode: 0o600 });

@@ -38,6 +38,7 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     port: options.ports.postgres,
     database: 'ledgerline',
     fast: options.fast,
+    log,
   });
   const started: { stop(): Promise<void> }[] = [postgres];
   try {
@@ -143,11 +144,13 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     for (const name of [...processes.keys()].reverse()) await stop(name);
   };
 
-  try {
-    await Promise.all(names.map((name) => start(name)));
-  } catch (error) {
+  // Every start settles (each is bounded) before a failure stops them all: one that got ready after
+  // another failed would otherwise be left running with nobody to stop it.
+  const results = await Promise.allSettled(names.map((name) => start(name)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     await stopAllServices();
-    throw error;
+    throw failed.reason;
   }
   return { processes, specs, urls, start, stop, stopAll: stopAllServices };
 }
