@@ -1,13 +1,13 @@
 import {
   AppError,
   deleteTransaction,
+  getTenantConfig,
   ingestTransactions,
   MAX_BATCH_ROWS,
   rowErrors,
   transactionBatchSchema,
   transactionPatchSchema,
   updateTransaction,
-  uuidString,
   type IngestResult,
   type Transaction,
   type TransactionPatch,
@@ -16,6 +16,8 @@ import { NatsBus } from '@ledgerline/messaging';
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
+import { byRow, unknownMemberErrors } from './batch-errors';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 /** A full batch is one PostgreSQL statement, but 10,000 rows still need more than the default request timeout. */
@@ -31,14 +33,25 @@ export class TransactionsController {
 
   @Post()
   @HttpCode(201)
-  ingest(@Tenant() tenant: TenantPrincipal, @Body() body: unknown): Promise<IngestResult> {
+  async ingest(@Tenant() tenant: TenantPrincipal, @Body() body: unknown): Promise<IngestResult> {
     const rows = (body as { transactions?: unknown } | null)?.transactions;
     if (Array.isArray(rows) && rows.length > MAX_BATCH_ROWS) {
       throw new AppError('payload-too-large', `A batch holds at most ${MAX_BATCH_ROWS} transactions; this one has ${rows.length}.`);
     }
     const parsed = transactionBatchSchema.safeParse(body);
     if (!parsed.success) {
-      throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', rowErrors(parsed.error, 'transactions'));
+      const formatErrors = rowErrors(parsed.error, 'transactions');
+      // Unknown members too, so one answer lists every error; without the member list (its owner down) the format errors still go out.
+      const members = await this.bus.request(getTenantConfig, { tenantId: tenant.tenantId }).then(
+        (config) => new Set(config.members.map((m) => m.id)),
+        () => undefined,
+      );
+      const memberErrors = members ? unknownMemberErrors(body, members, formatErrors) : [];
+      throw new AppError(
+        'validation-failed',
+        'Some transactions are invalid; none were stored.',
+        byRow([...formatErrors, ...memberErrors]),
+      );
     }
     return this.bus.request(ingestTransactions, { tenantId: tenant.tenantId, batch: parsed.data }, { timeoutMs: INGEST_TIMEOUT_MS });
   }
@@ -46,7 +59,7 @@ export class TransactionsController {
   @Patch(':id')
   update(
     @Tenant() tenant: TenantPrincipal,
-    @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
+    @Param('id', new UuidParamPipe('transaction id')) id: string,
     @Body(new ZodPipe(transactionPatchSchema)) patch: TransactionPatch,
   ): Promise<Transaction & { applied: boolean }> {
     return this.bus.request(updateTransaction, { tenantId: tenant.tenantId, id, patch });
@@ -56,7 +69,7 @@ export class TransactionsController {
   @HttpCode(204)
   async remove(
     @Tenant() tenant: TenantPrincipal,
-    @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
+    @Param('id', new UuidParamPipe('transaction id')) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const { applied } = await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id });

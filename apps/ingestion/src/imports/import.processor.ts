@@ -1,4 +1,5 @@
 import {
+  IMPORT_ERROR_LIMIT,
   importObjectName,
   IMPORTS_BUCKET,
   MAX_IMPORT_ERRORS,
@@ -31,6 +32,8 @@ const COPY_CHUNK = 1 << 16;
 /** Keeps each event (and its JetStream message) well under NATS' default 1 MB payload. */
 const DELTAS_PER_EVENT = 2_000;
 const UNIQUE_VIOLATION = '23505';
+/** SQLSTATE class 22, data exception: a value PostgreSQL refuses (e.g. a NUL byte) is the file's fault, not a reason to retry. */
+const DATA_EXCEPTION_CLASS = '22';
 
 /**
  * `direct`: COPY straight into ingestion.transactions — the fast path for
@@ -173,8 +176,15 @@ export class ImportProcessor {
           break;
         }
         const record = readRecord(columns, cells, line, members);
-        if (!record.ok) report(record.errors);
-        else if (staged.errorCount === 0) {
+        if (!record.ok) {
+          report(record.errors);
+          if (staged.errorCount >= IMPORT_ERROR_LIMIT) {
+            report([
+              { line, field: '(file)', message: `stopped reading after ${IMPORT_ERROR_LIMIT} errors; fix these and send the file again` },
+            ]);
+            break;
+          }
+        } else if (staged.errorCount === 0) {
           // Once a row failed nothing will be written; the rest is only validated, to list every error.
           const row = toRow(randomUUID(), record.value);
           if (mode === 'direct') staged.deltas.add(row);
@@ -198,6 +208,8 @@ export class ImportProcessor {
     }
     if (copyError) {
       if (mode === 'direct' && copyError.code === UNIQUE_VIOLATION) staged.conflict = true;
+      else if (copyError.code?.startsWith(DATA_EXCEPTION_CLASS))
+        report([{ line: 0, field: '(file)', message: 'the file holds a value the database cannot store' }]);
       else throw copyError;
     }
     return staged;
