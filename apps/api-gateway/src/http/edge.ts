@@ -6,6 +6,7 @@ import { trace } from '@opentelemetry/api';
 import { constants as zlib } from 'node:zlib';
 import type { GatewayConfig } from '../config';
 import { registerDocs } from '../openapi/docs';
+import { acceptJsonOnly } from './json-body';
 import { requestId } from './request-id';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
 
@@ -42,6 +43,7 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
 
   // JSON is the only body the API takes besides CSV imports; anything else is a 415, not a 422.
   fastify.removeContentTypeParser('text/plain');
+  acceptJsonOnly(app, fastify);
   // CSV imports are streamed by their route, never buffered (so the JSON body limit does not apply;
   // IMPORT_MAX_BYTES is enforced while streaming): hand the raw stream through.
   fastify.addContentTypeParser('text/csv', (request, payload, done) => {
