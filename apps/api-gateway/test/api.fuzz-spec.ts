@@ -29,7 +29,7 @@ const tally: Tally = { requests: 0, byStatus: new Map(), unsent: 0 };
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 describe('fuzz: generated hostile requests against every route', () => {
-  let keys: string[] = [];
+  const keys: string[] = [];
   let importKeys: string[] = [];
   let watchKey: string;
   let turn = 0;

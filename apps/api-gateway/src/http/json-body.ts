@@ -24,8 +24,12 @@ const isJson = (contentType: string | undefined): boolean => {
 export function acceptJsonOnly(app: NestFastifyApplication, fastify: FastifyInstance): void {
   const jsonParser = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', {}, (request, body, done) => {
-    if (body.length === 0) done(null, undefined);
-    else jsonParser(request, body as unknown as string, done);
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    // Fastify's own parser (prototype-poisoning checks included), typed for strings; it takes buffers too.
+    void jsonParser(request, body as unknown as string, done);
   });
   app.useBodyParser('application/x-www-form-urlencoded', {}, (_request, _body, done) => {
     done(new AppError('unsupported-media-type', 'This API takes application/json bodies, not forms.'), undefined);
