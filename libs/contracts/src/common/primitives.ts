@@ -37,11 +37,6 @@ export function decimalField({ maxDecimals, label, range }: DecimalFieldOptions)
   });
 }
 
-/** Kept for callers that only need the grammar and scale. */
-export function decimalString(maxDecimals: number, label = 'a decimal number') {
-  return decimalField({ maxDecimals, label });
-}
-
 /** 1,000,000,000.00: the largest absolute amount anywhere in the API, in cents. */
 export const MAX_AMOUNT_UNITS = 100_000_000_000n;
 const MAX_AMOUNT_TEXT = '1000000000';

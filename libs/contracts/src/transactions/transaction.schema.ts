@@ -4,8 +4,6 @@ import { textField } from '../common/text';
 import { memberIdSchema } from '../tenant/tenant-config.schema';
 
 export const MAX_BATCH_ROWS = 10_000;
-/** 0 < |amount| ≤ 1,000,000,000.00, in cents. */
-export { MAX_AMOUNT_UNITS as MAX_AMOUNT_CENTS } from '../common/primitives';
 
 export const EXPENSE_TYPES = ['FIXED', 'VARIABLE'] as const;
 export type ExpenseType = (typeof EXPENSE_TYPES)[number];
