@@ -26,31 +26,63 @@ function nodePaths(value: Json, prefix: Path = []): Path[] {
   return out;
 }
 
-/** The property names a schema declares at its top level (union members included). */
-export function schemaFields(schema: z.ZodType): string[] {
+/**
+ * Every field path a schema declares, nested objects and the first item of
+ * lists included (union members too): `transactions.0.amount`, `split.member`.
+ */
+export function schemaPaths(schema: z.ZodType): Path[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  const names = new Set<string>();
-  const visit = (node: unknown) => {
-    if (!node || typeof node !== 'object') return;
-    const n = node as { properties?: Record<string, unknown>; anyOf?: unknown[]; oneOf?: unknown[]; allOf?: unknown[] };
-    Object.keys(n.properties ?? {}).forEach((k) => names.add(k));
-    [...(n.anyOf ?? []), ...(n.oneOf ?? []), ...(n.allOf ?? [])].forEach(visit);
+  const out = new Map<string, Path>();
+  const visit = (node: unknown, prefix: Path, depth: number) => {
+    if (!node || typeof node !== 'object' || depth > 4) return;
+    const n = node as { properties?: Record<string, unknown>; items?: unknown; anyOf?: unknown[]; oneOf?: unknown[]; allOf?: unknown[] };
+    for (const [key, child] of Object.entries(n.properties ?? {})) {
+      const path = [...prefix, key];
+      out.set(path.join('.'), path);
+      visit(child, path, depth + 1);
+    }
+    if (n.items) visit(n.items, [...prefix, 0], depth + 1);
+    [...(n.anyOf ?? []), ...(n.oneOf ?? []), ...(n.allOf ?? [])].forEach((member) => visit(member, prefix, depth));
   };
-  visit(json);
-  return [...names];
+  visit(json, [], 0);
+  return [...out.values()];
 }
 
 const RAW = '\u0001raw\u0001';
 
-/** JSON text of `value` with `hostile` at `path` (raw JSON texts spliced in verbatim). */
-function withValueAt(value: Json, path: Path, hostile: Hostile): string {
-  const copy = structuredClone(value) as Record<string | number, unknown>;
-  let node = copy;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  const last = path[path.length - 1] as string | number;
-  node[last] = 'raw' in hostile ? RAW : hostile.json;
-  const text = JSON.stringify(copy);
-  return 'raw' in hostile ? text.replace(JSON.stringify(RAW), hostile.raw) : text;
+/**
+ * JSON text of `value` with each hostile value at its path (raw JSON texts
+ * spliced in verbatim); missing parents are created, a path through a
+ * non-object (an earlier edit replaced it) is skipped.
+ */
+function withValuesAt(value: Json, edits: { path: Path; value: Hostile }[]): string {
+  const root = { v: structuredClone(value) } as Record<string, unknown>;
+  const raws: string[] = [];
+  for (const edit of edits) {
+    let node: Record<string | number, unknown> = root;
+    const full: Path = ['v', ...edit.path];
+    let ok = true;
+    for (const key of full.slice(0, -1)) {
+      if (node[key] === undefined) node[key] = typeof key === 'number' ? [] : {};
+      const next = node[key];
+      if (!next || typeof next !== 'object') {
+        ok = false;
+        break;
+      }
+      node = next as Record<string | number, unknown>;
+    }
+    if (!ok) continue;
+    const last = full[full.length - 1] as string | number;
+    if ('raw' in edit.value) {
+      node[last] = `${RAW}${raws.length}`;
+      raws.push(edit.value.raw);
+    } else {
+      node[last] = edit.value.json;
+    }
+  }
+  let text = JSON.stringify(root.v) ?? 'null';
+  raws.forEach((raw, i) => (text = text.replace(JSON.stringify(`${RAW}${i}`), raw)));
+  return text;
 }
 
 function withoutAt(value: Json, path: Path): string {
@@ -66,44 +98,61 @@ function withoutAt(value: Json, path: Path): string {
 const hostileText = (h: Hostile) => ('raw' in h ? h.raw : JSON.stringify(h.json));
 
 /** Mutated JSON bodies around a valid `seed`, guided by the fields the route's schema declares. */
-export function bodyArbitrary(seed: Json, fields: string[]): fc.Arbitrary<{ body: string; mutation: string }> {
-  const paths = [...nodePaths(seed), ...fields.map((f) => [f])];
+export function bodyArbitrary(seed: Json, declared: Path[]): fc.Arbitrary<{ body: string; mutation: string }> {
+  const known = new Map([...nodePaths(seed), ...declared].map((p) => [p.join('.'), p]));
+  const paths = [...known.values()];
   const seedText = JSON.stringify(seed);
   const topKeys = seed && typeof seed === 'object' && !Array.isArray(seed) ? Object.keys(seed) : [];
-  const options: fc.Arbitrary<{ body: string; mutation: string }>[] = [
-    fc.record({ path: fc.constantFrom(...paths), value: hostileValue }).map(({ path, value }) => ({
-      body: withValueAt(seed, path, value),
-      mutation: `set ${path.join('.')} = ${hostileText(value).slice(0, 80)}`,
-    })),
-    fc.constant({ body: seedText, mutation: 'the valid seed' }),
-    fc.record({ key: fc.string({ unit: 'binary', maxLength: 20 }), value: hostileValue }).map(({ key, value }) => ({
-      body: withValueAt(seed, [key], value),
-      mutation: `add field ${JSON.stringify(key)}`,
-    })),
-    fc.json({ maxDepth: 4 }).map((body) => ({ body, mutation: 'a random JSON document' })),
-    fc
-      .constantFrom('', '{', '{"a":', 'null', '[]', '"text"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', '\u0000')
-      .map((body) => ({
-        body,
-        mutation: `malformed or odd JSON ${JSON.stringify(body)}`,
+  const edit = fc.record({ path: fc.constantFrom(...(paths.length > 0 ? paths : [['x']])), value: hostileValue });
+  const options: fc.WeightedArbitrary<{ body: string; mutation: string }>[] = [
+    // Most requests: one to three fields of a valid body set to hostile values, the rest left valid.
+    {
+      weight: 12,
+      arbitrary: fc.array(edit, { minLength: 1, maxLength: 3 }).map((edits) => ({
+        body: withValuesAt(seed, edits),
+        mutation: edits.map((e) => `set ${e.path.join('.')} = ${hostileText(e.value).slice(0, 60)}`).join(', '),
       })),
-    fc
-      .integer({ min: 0, max: Math.max(0, seedText.length - 1) })
-      .map((cut) => ({ body: seedText.slice(0, cut), mutation: `truncated at ${cut}` })),
+    },
+    { weight: 1, arbitrary: fc.constant({ body: seedText, mutation: 'the valid seed' }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ key: fc.string({ unit: 'binary', maxLength: 20 }), value: hostileValue }).map(({ key, value }) => ({
+        body: withValuesAt(seed, [{ path: [key], value }]),
+        mutation: `add field ${JSON.stringify(key)}`,
+      })),
+    },
+    { weight: 1, arbitrary: fc.json({ maxDepth: 4 }).map((body) => ({ body, mutation: 'a random JSON document' })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('', '{', '{"a":', 'null', '[]', '"text"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', '\u0000')
+        .map((body) => ({ body, mutation: `malformed or odd JSON ${JSON.stringify(body)}` })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 0, max: Math.max(0, seedText.length - 1) })
+        .map((cut) => ({ body: seedText.slice(0, cut), mutation: `truncated at ${cut}` })),
+    },
     // Oversized: past the 1 MiB default body limit (the batch route has its own, larger one).
-    fc.constant({ body: JSON.stringify({ padding: 'x'.repeat(1_100_000) }), mutation: 'oversized body' }),
+    { weight: 1, arbitrary: fc.constant({ body: JSON.stringify({ padding: 'x'.repeat(1_100_000) }), mutation: 'oversized body' }) },
   ];
-  if (paths.length > 0) {
-    options.push(fc.constantFrom(...paths).map((path) => ({ body: withoutAt(seed, path), mutation: `remove ${path.join('.')}` })));
+  const seedPaths = nodePaths(seed);
+  if (seedPaths.length > 0) {
+    options.push({
+      weight: 2,
+      arbitrary: fc.constantFrom(...seedPaths).map((path) => ({ body: withoutAt(seed, path), mutation: `remove ${path.join('.')}` })),
+    });
   }
   if (topKeys.length > 0) {
     // JSON.parse keeps the last of duplicate keys: the hostile one goes last.
-    options.push(
-      fc.record({ key: fc.constantFrom(...topKeys), value: hostileValue }).map(({ key, value }) => ({
+    options.push({
+      weight: 1,
+      arbitrary: fc.record({ key: fc.constantFrom(...topKeys), value: hostileValue }).map(({ key, value }) => ({
         body: `${seedText.slice(0, -1)},${JSON.stringify(key)}:${hostileText(value)}}`,
         mutation: `duplicate field ${key}`,
       })),
-    );
+    });
   }
   return fc.oneof(...options);
 }
@@ -158,7 +207,7 @@ export function requestArbitrary(
     route.method === 'GET'
       ? fc.constant({ body: undefined, mutation: '' })
       : takesJson
-        ? bodyArbitrary(seeds.body ?? {}, schemaFields(route.body as z.ZodType))
+        ? bodyArbitrary(seeds.body ?? {}, schemaPaths(route.body as z.ZodType))
         : route.body === 'csv'
           ? fc
               .oneof(
