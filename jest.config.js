@@ -3,6 +3,8 @@
 //   integration  *.integration-spec.ts, one service against real PostgreSQL/NATS/Redis
 //   e2e          apps/*/test/*.e2e-spec.ts, the whole system through the gateway
 //                (and load-tests/**/*.e2e-spec.ts: the k6 suites smoke-run against it)
+//   fuzz         apps/*/test/*.fuzz-spec.ts, generated hostile requests against the e2e stack
+//                (FUZZ_RUNS per route; a short run by default, `npm run test:fuzz` for a long one)
 const preset = require('./jest.preset');
 
 module.exports = {
@@ -24,6 +26,14 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/**/test/*.e2e-spec.ts', '<rootDir>/load-tests/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/e2e-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/teardown.ts',
+    },
+    {
+      ...preset,
+      displayName: 'fuzz',
+      testMatch: ['<rootDir>/apps/**/test/*.fuzz-spec.ts'],
+      // After e2e: with both selected, this reuses the stack e2e's setup started.
+      globalSetup: '<rootDir>/libs/testing/src/jest/fuzz-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest/teardown.ts',
     },
   ],

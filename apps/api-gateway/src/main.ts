@@ -14,5 +14,7 @@ void bootstrapService({
   port: config.PORT,
   // The default for every route; POST /v1/transactions raises it (see configureEdge).
   bodyLimit: config.JSON_BODY_LIMIT_BYTES,
+  // A 100-character category percent-encoded is up to 900 characters (3-byte UTF-8 each); beyond that is a 414.
+  maxParamLength: 1_000,
   configure: (app) => configureEdge(app, config),
 });

@@ -148,7 +148,8 @@ describe('fixed lines and provisions through the gateway', () => {
     expect(month.status).toBe(422);
     expect(month.body.errors).toEqual([{ field: 'month', message: 'must be a month YYYY-MM' }]);
     expect((await api('GET', '/v1/provisions/calculate', { key })).status).toBe(422);
-    expect((await api('GET', '/v1/provisions/not-a-uuid', { key })).status).toBe(422);
+    // A malformed id names no resource: 404, like an unknown one.
+    expect((await api('GET', '/v1/provisions/not-a-uuid', { key })).status).toBe(404);
     expect((await api('GET', '/v1/fixed-lines', {})).status).toBe(401);
   });
 });

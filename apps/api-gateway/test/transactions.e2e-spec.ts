@@ -107,12 +107,12 @@ describe('transactions through the gateway', () => {
     expect(res.body).toEqual({ accepted: 10_000, duplicates: 0, applied: true, version: '5' });
   });
 
-  it('answers 404 for unknown transaction ids, 422 for empty or malformed patches', async () => {
+  it('answers 404 for unknown or malformed transaction ids, 422 for empty patches', async () => {
     const other = await createTenant(SPEC_TENANT);
     const missing = '00000000-0000-4000-8000-000000000000';
     expect((await api('PATCH', `/v1/transactions/${missing}`, { key, body: { category: 'Food' } })).status).toBe(404);
     expect((await api('DELETE', `/v1/transactions/${missing}`, { key: other.apiKey })).status).toBe(404);
     expect((await api<Problem>('PATCH', `/v1/transactions/${missing}`, { key, body: {} })).status).toBe(422);
-    expect((await api<Problem>('PATCH', '/v1/transactions/not-a-uuid', { key, body: { category: 'x' } })).status).toBe(422);
+    expect((await api<Problem>('PATCH', '/v1/transactions/not-a-uuid', { key, body: { category: 'x' } })).status).toBe(404);
   });
 });

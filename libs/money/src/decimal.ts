@@ -1,3 +1,5 @@
+import { parseDecimalText } from '@ledgerline/contracts';
+
 /** A decimal number as an exact scaled integer: value = units / 10^scale. */
 export interface ScaledDecimal {
   units: bigint;
@@ -6,21 +8,16 @@ export interface ScaledDecimal {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const SHAPE = /^-?\d+(\.\d+)?$/;
-
 /**
- * Strict decimal parsing: digits, an optional sign and fraction, nothing else.
- * More than `maxDecimals` decimals is an error, never rounded. JSON numbers go
- * through String(), so 0.1 + 0.2 ("0.30000000000000004") is rejected too.
+ * Strict decimal parsing with the API's one grammar (parseDecimalText in
+ * contracts): ASCII digits, an optional sign and fraction, nothing else. More
+ * than `maxDecimals` decimals is an error, never rounded; a JSON number must
+ * have an exact decimal form, so 0.1 + 0.2 ("0.30000000000000004") and 1e300
+ * are rejected too. Never throws.
  */
 export function parseDecimal(input: string | number, maxDecimals: number): ParseResult<ScaledDecimal> {
-  if (typeof input === 'number' && !Number.isFinite(input)) return { ok: false, reason: 'must be a decimal number' };
-  const text = typeof input === 'number' ? String(input) : input;
-  if (typeof text !== 'string' || !SHAPE.test(text)) return { ok: false, reason: 'must be a decimal number' };
-  const [intPart = '0', fraction = ''] = text.replace('-', '').split('.');
-  if (fraction.length > maxDecimals) return { ok: false, reason: `must have at most ${maxDecimals} decimals` };
-  const magnitude = BigInt(intPart + fraction.padEnd(maxDecimals, '0'));
-  return { ok: true, value: { units: text.startsWith('-') ? -magnitude : magnitude, scale: maxDecimals } };
+  const parsed = parseDecimalText(input, maxDecimals);
+  return parsed.ok ? { ok: true, value: { units: parsed.value.units, scale: parsed.value.scale } } : parsed;
 }
 
 /** "22", "18.5", "0.7": the shortest exact form. */

@@ -5,7 +5,7 @@ import { isSyntheticBaggage, JsonLogger } from '@ledgerline/telemetry';
 import type pino from 'pino';
 import { faults } from './faults';
 import { httpRequestDuration } from './metrics';
-import { ProblemFilter } from './problem.filter';
+import { clientErrorHandler, frameworkErrors, ProblemFilter } from './problem.filter';
 import { traceRequests } from './server-spans';
 
 export interface BootstrapOptions {
@@ -15,6 +15,8 @@ export interface BootstrapOptions {
   port: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** Longest path parameter, in characters as sent (percent-encoded); longer is a 414. */
+  maxParamLength?: number;
   /** Service-specific Fastify setup (content-type parsers, plugins) before listening. */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -41,7 +43,13 @@ export function configureHttp(app: NestFastifyApplication, logger: pino.Logger):
 }
 
 export async function createHttpApp(options: BootstrapOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1_048_576, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    trustProxy: false,
+    maxParamLength: options.maxParamLength ?? 100,
+    frameworkErrors,
+    clientErrorHandler,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
     logger: new JsonLogger(options.logger),
     bufferLogs: false,

@@ -1,6 +1,7 @@
-import { AppError, toProblem, type Problem, type ProblemCode } from '@ledgerline/contracts';
+import { AppError, PROBLEM_TITLES, toProblem, type Problem, type ProblemCode } from '@ledgerline/contracts';
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type pino from 'pino';
 import { dependencyFailure } from './dependency-errors';
 
@@ -12,9 +13,11 @@ const CODE_BY_STATUS: Record<number, ProblemCode> = {
   405: 'not-found',
   409: 'conflict',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'validation-failed',
   429: 'rate-limited',
+  431: 'header-fields-too-large',
   503: 'service-unavailable',
   504: 'upstream-timeout',
 };
@@ -56,6 +59,7 @@ function clientMessage(error: HttpException): string {
 
 const FASTIFY_MESSAGES: Partial<Record<ProblemCode, string>> = {
   'payload-too-large': 'The request body is too large.',
+  'uri-too-long': 'A path segment is too long.',
   'unsupported-media-type': 'The content type is not supported for this route.',
 };
 
@@ -67,6 +71,44 @@ function fastifyMessage(code: ProblemCode, error: unknown): string {
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (problem.status === 503 || problem.status === 504) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
   return reply.status(problem.status).header('Content-Type', 'application/problem+json').send(problem);
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a malformed URL
+ * encoding, an over-long path parameter): problem+json like every other error.
+ */
+export function frameworkErrors(error: unknown, _request: unknown, reply: FastifyReply): void {
+  void sendProblem(reply, problemFromError(error));
+}
+
+/**
+ * Errors Node's HTTP parser raises before a request exists (headers or a
+ * request line too large, bytes that are not HTTP): there is no reply object,
+ * so the problem+json response is written to the socket directly.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  const code: ProblemCode =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'header-fields-too-large'
+      : error.code === 'HPE_URI_TOO_LONG'
+        ? 'uri-too-long'
+        : 'malformed-request';
+  const detail =
+    code === 'header-fields-too-large'
+      ? 'The request line and headers are too large.'
+      : code === 'uri-too-long'
+        ? 'The request URI is too long.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify(toProblem(code, detail));
+  const status = toProblem(code, detail).status;
+  socket.end(
+    `HTTP/1.1 ${status} ${PROBLEM_TITLES[code]}\r\nConnection: close\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 @Catch()

@@ -16,7 +16,6 @@ import {
   provisionPatchSchema,
   updateFixedLine,
   updateProvision,
-  uuidString,
   type FixedLine,
   type FixedLineBody,
   type FixedLinePatch,
@@ -29,10 +28,11 @@ import { NatsBus } from '@ledgerline/messaging';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 const monthQuery = z.object({ month: monthString });
-const IdPipe = (what: string) => new ZodPipe(uuidString, what);
+const IdPipe = (what: string) => new UuidParamPipe(what);
 
 @Controller('v1/fixed-lines')
 @UseGuards(TenantGuard)

@@ -2,6 +2,7 @@ import {
   AppError,
   breakdownQuerySchema,
   cachedRead,
+  categoryParamSchema,
   drillDownQuerySchema,
   getBreakdown,
   getDrillDown,
@@ -27,13 +28,11 @@ import {
 import { NatsBus, Watermarks, type RawReply } from '@ledgerline/messaging';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { sendCachedJson } from './cached-reply';
 import { NearCache } from './near-cache';
 
-const categoryParam = z.string().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
 /** A rebuild reads every raw row of the month: more than the default request budget on big tenants. */
 const REFRESH_TIMEOUT_MS = 30_000;
 /** How long a read asked for a version not applied yet waits for it before answering 503. */
@@ -113,7 +112,7 @@ export class DashboardController {
   @Get('drill-down/:category')
   async drillDown(
     @Tenant() t: TenantPrincipal,
-    @Param('category', new ZodPipe(categoryParam, 'category')) category: string,
+    @Param('category', new ZodPipe(categoryParamSchema, 'category', 'category')) category: string,
     @Query(new ZodPipe(drillDownQuerySchema, 'query')) q: DrillDownQuery,
     @Req() req: FastifyRequest,
     @Res() res: FastifyReply,

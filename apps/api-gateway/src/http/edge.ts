@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config';
 import { registerDocs } from '../openapi/docs';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { refundServerFailures } from '../rate-limit/refund-server-failures';
+import { acceptJsonOnly } from './json-body';
 import { requestId } from './request-id';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
 
@@ -47,6 +48,7 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
 
   // JSON is the only body the API takes besides CSV imports; anything else is a 415, not a 422.
   fastify.removeContentTypeParser('text/plain');
+  acceptJsonOnly(app, fastify);
   // CSV imports are streamed by their route, never buffered (so the JSON body limit does not apply;
   // IMPORT_MAX_BYTES is enforced while streaming): hand the raw stream through.
   fastify.addContentTypeParser('text/csv', (request, payload, done) => {

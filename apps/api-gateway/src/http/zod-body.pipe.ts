@@ -1,4 +1,4 @@
-import { parseOrThrow } from '@ledgerline/contracts';
+import { AppError, parseOrThrow } from '@ledgerline/contracts';
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 
@@ -8,9 +8,18 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   constructor(
     private readonly schema: S,
     private readonly what = 'request body',
+    /** For a single value (a path segment): the field its errors name, instead of `(body)`. */
+    private readonly field?: string,
   ) {}
 
   transform(value: unknown): z.output<S> {
-    return parseOrThrow(this.schema, value, this.what);
+    if (this.field === undefined) return parseOrThrow(this.schema, value, this.what);
+    const result = this.schema.safeParse(value);
+    if (result.success) return result.data;
+    throw new AppError(
+      'validation-failed',
+      `The ${this.what} is invalid.`,
+      result.error.issues.map((issue) => ({ field: this.field as string, message: issue.message })),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, getImport, importObjectName, IMPORTS_BUCKET, startImport, uuidString, type ImportStatus } from '@ledgerline/contracts';
+import { AppError, getImport, importObjectName, IMPORTS_BUCKET, startImport, type ImportStatus } from '@ledgerline/contracts';
 import { NatsBus, openObjectStore } from '@ledgerline/messaging';
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { ZodPipe } from '../http/zod-body.pipe';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { RateLimitClass } from '../rate-limit/route-class';
 import { limitBytes } from './limit-bytes';
 
@@ -48,7 +48,7 @@ export class ImportsController {
   }
 
   @Get(':id')
-  get(@Tenant() t: TenantPrincipal, @Param('id', new ZodPipe(uuidString, 'import id')) id: string): Promise<ImportStatus> {
+  get(@Tenant() t: TenantPrincipal, @Param('id', new UuidParamPipe('import id')) id: string): Promise<ImportStatus> {
     return this.bus.request(getImport, { tenantId: t.tenantId, id });
   }
 }

@@ -32,11 +32,14 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents 404 on routes addressing one resource and 422 wherever input is validated', () => {
+  it('documents 404 on routes addressing one resource (a malformed id too) and 422 wherever a body is validated', () => {
     const byId = Object.entries(doc.paths).filter(([path]) => path.includes('{id}'));
     expect(byId.length).toBeGreaterThanOrEqual(8);
     for (const [, ops] of byId)
-      for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['404', '422']));
+      for (const [method, op] of Object.entries(ops)) {
+        expect(Object.keys(op.responses)).toContain('404');
+        if (method === 'patch') expect(Object.keys(op.responses)).toContain('422');
+      }
     expect(doc.paths['/v1/tenants']?.post?.responses['422']?.description).toContain('validation-failed');
   });
 });

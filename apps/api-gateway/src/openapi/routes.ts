@@ -42,7 +42,8 @@ export interface RouteDoc {
 /** Routes that reach a downstream service over NATS. */
 const DOWNSTREAM: ProblemCode[] = ['service-unavailable', 'upstream-timeout'];
 const JSON_BODY: ProblemCode[] = ['malformed-request', 'payload-too-large', 'unsupported-media-type', 'validation-failed'];
-const BY_ID: ProblemCode[] = ['validation-failed', 'not-found', ...DOWNSTREAM];
+// A malformed id in a path is a 404 like an unknown one (a PATCH body still answers 422 through JSON_BODY).
+const BY_ID: ProblemCode[] = ['not-found', ...DOWNSTREAM];
 
 const crud = (base: string, what: string, body: z.ZodType, patch: z.ZodType): RouteDoc[] => [
   {

@@ -7,7 +7,6 @@ import {
   getTask,
   listTasks,
   startExportTask,
-  uuidString,
   type ExportBody,
   type Task,
 } from '@ledgerline/contracts';
@@ -17,9 +16,10 @@ import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { ZodPipe } from '../http/zod-body.pipe';
 
-const taskId = () => new ZodPipe(uuidString, 'task id');
+const taskId = () => new UuidParamPipe('task id');
 
 @Controller('v1/tasks')
 @UseGuards(TenantGuard)

@@ -1,7 +1,6 @@
 import {
   createTenantBodySchema,
   patchTenantBodySchema,
-  uuidString,
   type CreateTenantBody,
   type PatchTenantBody,
   type TenantConfig,
@@ -9,6 +8,7 @@ import {
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard, Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import type { ApiKeyRow } from '../auth/api-key.repository';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { KeysService } from './keys.service';
 import { TenantsService } from './tenants.service';
@@ -29,7 +29,7 @@ export class AdminTenantsController {
 
   @Post(':id/keys')
   @HttpCode(201)
-  mintKey(@Param('id', new ZodPipe(uuidString, 'tenant id')) id: string): Promise<{ id: string; prefix: string; apiKey: string }> {
+  mintKey(@Param('id', new UuidParamPipe('tenant id')) id: string): Promise<{ id: string; prefix: string; apiKey: string }> {
     return this.keys.mintForTenant(id);
   }
 }
@@ -71,7 +71,7 @@ export class TenantController {
 
   @Delete('keys/:id')
   @HttpCode(204)
-  async revokeKey(@Tenant() tenant: TenantPrincipal, @Param('id', new ZodPipe(uuidString, 'key id')) id: string): Promise<void> {
+  async revokeKey(@Tenant() tenant: TenantPrincipal, @Param('id', new UuidParamPipe('key id')) id: string): Promise<void> {
     await this.keys.revoke(tenant.tenantId, id);
   }
 }

@@ -1,13 +1,13 @@
 import {
   AppError,
   deleteTransaction,
+  getTenantConfig,
   ingestTransactions,
   MAX_BATCH_ROWS,
   rowErrors,
   transactionBatchSchema,
   transactionPatchSchema,
   updateTransaction,
-  uuidString,
   VERSION_HEADER,
   type IngestResult,
   type Transaction,
@@ -18,6 +18,8 @@ import { NatsBus } from '@ledgerline/messaging';
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { UuidParamPipe } from '../http/uuid-param.pipe';
+import { byRow, unknownMemberErrors } from './batch-errors';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 /** A full batch is one PostgreSQL statement, but 10,000 rows still need more than the default request timeout. */
@@ -44,7 +46,18 @@ export class TransactionsController {
     }
     const parsed = transactionBatchSchema.safeParse(body);
     if (!parsed.success) {
-      throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', rowErrors(parsed.error, 'transactions'));
+      const formatErrors = rowErrors(parsed.error, 'transactions');
+      // Unknown members too, so one answer lists every error; without the member list (its owner down) the format errors still go out.
+      const members = await this.bus.request(getTenantConfig, { tenantId: tenant.tenantId }).then(
+        (config) => new Set(config.members.map((m) => m.id)),
+        () => undefined,
+      );
+      const memberErrors = members ? unknownMemberErrors(body, members, formatErrors) : [];
+      throw new AppError(
+        'validation-failed',
+        'Some transactions are invalid; none were stored.',
+        byRow([...formatErrors, ...memberErrors]),
+      );
     }
     return withVersion(
       reply,
@@ -55,7 +68,7 @@ export class TransactionsController {
   @Patch(':id')
   async update(
     @Tenant() tenant: TenantPrincipal,
-    @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
+    @Param('id', new UuidParamPipe('transaction id')) id: string,
     @Body(new ZodPipe(transactionPatchSchema)) patch: TransactionPatch,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Transaction & WriteOutcome> {
@@ -66,7 +79,7 @@ export class TransactionsController {
   @HttpCode(204)
   async remove(
     @Tenant() tenant: TenantPrincipal,
-    @Param('id', new ZodPipe(uuidString, 'transaction id')) id: string,
+    @Param('id', new UuidParamPipe('transaction id')) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const { applied } = withVersion(reply, await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id }));

@@ -63,4 +63,34 @@ describe('CSV records', () => {
       errors: [{ line: 3, field: '(row)', message: 'has 1 cells; the header has 6' }],
     });
   });
+
+  it('reports every amount spelling and hostile text on its own line, never throwing', async () => {
+    const text = [
+      'date,amount,category,label',
+      '2026-10-01,abc00,Home,',
+      '2026-10-01,1e5,Home,',
+      '2026-10-01,"1,000.00",Home,',
+      '2026-10-01,NaN,Home,',
+      '2026-10-01,١٢,Home,',
+      '2026-10-01,5.00,Ho\u0000me,',
+      '2026-10-01,5.00,Home,\uD800',
+      '2026-10-01,5.00,Home,fine',
+    ].join('\n');
+    const [header, ...rows] = await records(text);
+    const parsed = readHeader(header?.cells ?? [], 1);
+    if (!('columns' in parsed)) throw new Error('header rejected');
+    const errors = rows.flatMap((r) => {
+      const record = readRecord(parsed.columns, r.cells, r.line);
+      return record.ok ? [] : record.errors.map((e) => [e.line, e.field, e.message]);
+    });
+    expect(errors).toEqual([
+      [2, 'amount', 'must be an amount like "12.50"'],
+      [3, 'amount', 'must be an amount like "12.50"'],
+      [4, 'amount', 'must be an amount like "12.50"'],
+      [5, 'amount', 'must be an amount like "12.50"'],
+      [6, 'amount', 'must be an amount like "12.50"'],
+      [7, 'category', 'must not contain NUL characters or unpaired surrogates'],
+      // A lone surrogate cannot survive UTF-8: the decoder turns it into U+FFFD, which is plain text.
+    ]);
+  });
 });

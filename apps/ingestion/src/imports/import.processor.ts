@@ -1,4 +1,11 @@
-import { importObjectName, IMPORTS_BUCKET, MAX_IMPORT_ERRORS, MAX_IMPORT_ROWS, type TransactionDelta } from '@ledgerline/contracts';
+import {
+  IMPORT_ERROR_LIMIT,
+  importObjectName,
+  IMPORTS_BUCKET,
+  MAX_IMPORT_ERRORS,
+  MAX_IMPORT_ROWS,
+  type TransactionDelta,
+} from '@ledgerline/contracts';
 import { withLongStatements } from '@ledgerline/database';
 import { NatsBus, openObjectStore } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
@@ -23,6 +30,8 @@ const IMPORT_STATEMENT_TIMEOUT_MS = 600_000;
 /** COPY data is sent in chunks of about this many characters, not one message per row. */
 const COPY_CHUNK = 1 << 16;
 const UNIQUE_VIOLATION = '23505';
+/** SQLSTATE class 22, data exception: a value PostgreSQL refuses (e.g. a NUL byte) is the file's fault, not a reason to retry. */
+const DATA_EXCEPTION_CLASS = '22';
 
 /**
  * `direct`: COPY straight into ingestion.transactions — the fast path for
@@ -164,8 +173,15 @@ export class ImportProcessor {
           break;
         }
         const record = readRecord(columns, cells, line, members);
-        if (!record.ok) report(record.errors);
-        else if (staged.errorCount === 0) {
+        if (!record.ok) {
+          report(record.errors);
+          if (staged.errorCount >= IMPORT_ERROR_LIMIT) {
+            report([
+              { line, field: '(file)', message: `stopped reading after ${IMPORT_ERROR_LIMIT} errors; fix these and send the file again` },
+            ]);
+            break;
+          }
+        } else if (staged.errorCount === 0) {
           // Once a row failed nothing will be written; the rest is only validated, to list every error.
           const row = toRow(randomUUID(), record.value);
           if (mode === 'direct') staged.deltas.add(row);
@@ -189,6 +205,8 @@ export class ImportProcessor {
     }
     if (copyError) {
       if (mode === 'direct' && copyError.code === UNIQUE_VIOLATION) staged.conflict = true;
+      else if (copyError.code?.startsWith(DATA_EXCEPTION_CLASS))
+        report([{ line: 0, field: '(file)', message: 'the file holds a value the database cannot store' }]);
       else throw copyError;
     }
     return staged;

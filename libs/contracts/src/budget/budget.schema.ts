@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { compareDecimal, decimalString, moneyString, monthString } from '../common/primitives';
+import { decimalField, monthString, nonNegativeMoney, positiveMoney } from '../common/primitives';
+import { textField } from '../common/text';
 import { whenValid } from '../common/validation';
 import { memberIdSchema, shareSchema, sumShares } from '../tenant/tenant-config.schema';
 
@@ -9,34 +10,16 @@ import { memberIdSchema, shareSchema, sumShares } from '../tenant/tenant-config.
  * member checks (unknown member in a split or base) because it owns the config.
  */
 
-const MAX_AMOUNT = '1000000000';
+/** Percent of a base: 0 < percent ≤ 100, at most 4 decimals. */
+const percentSchema = decimalField({
+  maxDecimals: 4,
+  label: 'a percentage like "5" or "12.5"',
+  range: (units) => (units <= 0n || units > 100_0000n ? 'must be greater than 0 and at most 100' : undefined),
+});
 
-const positiveMoney = moneyString
-  .refine((v) => !v.startsWith('-') && compareDecimal(v, '0') > 0, {
-    error: 'must be greater than 0',
-  })
-  .refine((v) => compareDecimal(v, MAX_AMOUNT) <= 0, { error: 'must be at most 1000000000' });
+const nameSchema = textField({ trim: true, min: 1, max: 200 });
 
-const nonNegativeMoney = moneyString
-  .refine((v) => !v.startsWith('-'), { error: 'must not be negative' })
-  .refine((v) => compareDecimal(v, MAX_AMOUNT) <= 0, { error: 'must be at most 1000000000' });
-
-const percentSchema = decimalString(4, 'a percentage like "5" or "12.5"').refine(
-  (v) => !v.startsWith('-') && compareDecimal(v, '0') > 0 && compareDecimal(v, '100') <= 0,
-  { error: 'must be greater than 0 and at most 100' },
-);
-
-const nameSchema = z
-  .string({ error: 'must be a string' })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(200, { error: 'must be at most 200 characters' });
-
-const categorySchema = z
-  .string({ error: 'must be a string' })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(100, { error: 'must be at most 100 characters' });
+const categorySchema = textField({ trim: true, min: 1, max: 100 });
 
 /** How one fixed line or provision is shared between members. */
 export const lineSplitSchema = z.discriminatedUnion(
@@ -45,12 +28,17 @@ export const lineSplitSchema = z.discriminatedUnion(
     z.strictObject({ mode: z.literal('household') }),
     z.strictObject({ mode: z.literal('equal') }),
     z.strictObject({ mode: z.literal('member'), member: memberIdSchema }),
-    z
-      .strictObject({ mode: z.literal('manual'), shares: z.record(memberIdSchema, shareSchema) })
-      .refine((s) => sumShares(Object.values(s.shares)) === 10_000n, {
+    z.strictObject({ mode: z.literal('manual'), shares: z.record(memberIdSchema, shareSchema) }).refine(
+      (s) => {
+        // An invalid share has its own error; the sum is only checked over valid ones.
+        const sum = sumShares(Object.values(s.shares));
+        return sum === undefined || sum === 10_000n;
+      },
+      {
         error: 'shares must sum to exactly 1',
         path: ['shares'],
-      }),
+      },
+    ),
   ],
   { error: 'mode must be one of household, equal, member, manual' },
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { monthString } from '../common/primitives';
+import { textField } from '../common/text';
 import { whenValid } from '../common/validation';
 import { EXPENSE_TYPES } from '../transactions/transaction.schema';
 
@@ -15,19 +16,25 @@ export const breakdownQuerySchema = z.object({
   expenseType: z.enum(EXPENSE_TYPES, { error: 'must be FIXED or VARIABLE' }).optional(),
 });
 
-const categorySchema = z.string().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
+/** A category as a query value or a path segment (drill-down). */
+export const categoryParamSchema = textField({ min: 1, max: 100 });
+const categorySchema = categoryParamSchema;
 
 export const drillDownQuerySchema = z.object({
   month: monthString,
   level: z.enum(['subcategories', 'transactions'], { error: 'must be subcategories or transactions' }).default('subcategories'),
-  subcategory: z.string().max(100, { error: 'must be at most 100 characters' }).optional(),
+  subcategory: textField({ max: 100 }).optional(),
   limit: z.coerce
     .number({ error: 'must be a whole number' })
     .int({ error: 'must be a whole number' })
     .min(1, { error: `must be between 1 and ${DRILL_DOWN_LIMIT.max}` })
     .max(DRILL_DOWN_LIMIT.max, { error: `must be between 1 and ${DRILL_DOWN_LIMIT.max}` })
     .default(DRILL_DOWN_LIMIT.default),
-  cursor: z.string().max(200, { error: 'is not a cursor from a previous page' }).optional(),
+  cursor: z
+    .string({ error: 'is not a cursor from a previous page' })
+    .max(200, { error: 'is not a cursor from a previous page' })
+    .regex(/^[A-Za-z0-9_=-]*$/, { error: 'is not a cursor from a previous page' })
+    .optional(),
 });
 
 /** Months from `from` to `to` inclusive. */

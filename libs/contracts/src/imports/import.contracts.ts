@@ -12,6 +12,11 @@ export const IMPORTS_BUCKET = 'imports';
 export const MAX_IMPORT_ROWS = 1_000_000;
 /** Line errors kept on a failed import; the total is in `errorCount`. */
 export const MAX_IMPORT_ERRORS = 1_000;
+/**
+ * An import stops reading after this many bad lines: a file that wrong is
+ * the wrong file, and reading on would only delay the answer.
+ */
+export const IMPORT_ERROR_LIMIT = 100;
 
 export const importObjectName = (tenant: string, id: string): string => `${tenant}/${id}`;
 

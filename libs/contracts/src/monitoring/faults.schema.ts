@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textField } from '../common/text';
 
 /**
  * A fault for drills: requests to `target` (an HTTP route `METHOD /path/{param}`
@@ -6,7 +7,7 @@ import { z } from 'zod';
  * probability `errorRate`.
  */
 export const faultSchema = z.strictObject({
-  target: z.string().min(1).max(300),
+  target: textField({ min: 1, max: 300 }),
   delayMs: z.number().int().min(0).max(60_000).default(0),
   errorRate: z.number().min(0).max(1).default(0),
 });

@@ -40,7 +40,7 @@ describe('tenant body schema', () => {
         'members[1].id',
         'members[1].monthlyRevenue',
         'name',
-        'split.shares',
+        // '0.12345' is not a share, so no sum is claimed over it: its own error says why.
         'split.shares.m1',
       ].sort(),
     );

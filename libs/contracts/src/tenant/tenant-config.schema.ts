@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { compareDecimal, decimalString, nonNegativeMoney } from '../common/primitives';
+import { decimalUnits } from '../common/decimal-text';
+import { decimalField, nonNegativeMoney } from '../common/primitives';
+import { textField } from '../common/text';
 import { whenValid } from '../common/validation';
 
 export const MAX_MEMBERS = 8;
@@ -8,23 +10,24 @@ export const memberIdSchema = z
   .string({ error: 'must be a member id like "m1"' })
   .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1-32 letters, digits, "-" or "_"' });
 
-const taxRate = decimalString(2, 'a percentage like "22" or "18.5"').refine((v) => !v.startsWith('-') && compareDecimal(v, '100') <= 0, {
-  error: 'must be between 0 and 100',
+const taxRate = decimalField({
+  maxDecimals: 2,
+  label: 'a percentage like "22" or "18.5"',
+  range: (hundredths) => (hundredths < 0n || hundredths > 100_00n ? 'must be between 0 and 100' : undefined),
 });
 
 export const memberSchema = z.strictObject({
   id: memberIdSchema,
-  name: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(100, { error: 'must be at most 100 characters' }),
+  name: textField({ trim: true, min: 1, max: 100 }),
   monthlyRevenue: nonNegativeMoney,
   taxRate,
 });
 
-export const shareSchema = decimalString(4, 'a ratio like "0.7"').refine((v) => !v.startsWith('-') && compareDecimal(v, '1') <= 0, {
-  error: 'must be between 0 and 1',
+/** A manual split share: 0–1 with at most 4 decimals. */
+export const shareSchema = decimalField({
+  maxDecimals: 4,
+  label: 'a ratio like "0.7"',
+  range: (tenThousandths) => (tenThousandths < 0n || tenThousandths > 10_000n ? 'must be between 0 and 1' : undefined),
 });
 
 export const householdSplitSchema = z.discriminatedUnion(
@@ -40,12 +43,16 @@ export const householdSplitSchema = z.discriminatedUnion(
 export type Member = z.output<typeof memberSchema>;
 export type HouseholdSplit = z.output<typeof householdSplitSchema>;
 
-/** Sum of decimal strings with at most 4 decimals, exactly, as ten-thousandths. */
-export function sumShares(shares: readonly string[]): bigint {
+/**
+ * Sum of shares with at most 4 decimals, exactly, as ten-thousandths; undefined
+ * when one of them is not a share (its own field error says why).
+ */
+export function sumShares(shares: readonly string[]): bigint | undefined {
   let total = 0n;
   for (const share of shares) {
-    const [int = '0', frac = ''] = share.split('.');
-    total += BigInt(int) * 10_000n + BigInt(frac.padEnd(4, '0').slice(0, 4));
+    const units = decimalUnits(share, 4);
+    if (units === undefined) return undefined;
+    total += units;
   }
   return total;
 }
@@ -72,7 +79,8 @@ export function checkMembersAndSplit(
       if (!(id in split.shares))
         ctx.addIssue({ code: 'custom', path: ['split', 'shares', id], message: `missing share for member "${id}"` });
     }
-    if (sumShares(Object.values(split.shares)) !== 10_000n) {
+    const sum = sumShares(Object.values(split.shares));
+    if (sum !== undefined && sum !== 10_000n) {
       ctx.addIssue({ code: 'custom', path: ['split', 'shares'], message: 'shares must sum to exactly 1' });
     }
   }
@@ -86,7 +94,8 @@ const CROSS_CHECK_SHAPE = {
   members: z.array(z.object({ id: z.string() })),
   split: z.union([
     z.object({ mode: z.enum(['proportional', 'equal']) }),
-    z.object({ mode: z.literal('manual'), shares: z.record(z.string(), z.string().regex(/^\d+(\.\d+)?$/)) }),
+    // Share values are not read here but by sumShares, which skips the sum when one of them is invalid.
+    z.object({ mode: z.literal('manual'), shares: z.record(z.string(), z.unknown()) }),
   ]),
 };
 
@@ -96,11 +105,7 @@ const membersSchema = z
   .max(MAX_MEMBERS, { error: `must have at most ${MAX_MEMBERS} members` });
 
 const tenantFields = {
-  name: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(200, { error: 'must be at most 200 characters' }),
+  name: textField({ trim: true, min: 1, max: 200 }),
   currency: z.string({ error: 'must be an ISO 4217 code' }).regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "EUR"' }),
   members: membersSchema,
   split: householdSplitSchema,

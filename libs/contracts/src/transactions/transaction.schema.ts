@@ -1,25 +1,15 @@
 import { z } from 'zod';
-import { dateString, decimalString, monthString } from '../common/primitives';
+import { dateString, monthString, transactionAmount } from '../common/primitives';
+import { textField } from '../common/text';
 import { memberIdSchema } from '../tenant/tenant-config.schema';
 
 export const MAX_BATCH_ROWS = 10_000;
-/** 0 < |amount| ≤ 1,000,000,000.00, in cents. */
-export const MAX_AMOUNT_CENTS = 100_000_000_000n;
 
 export const EXPENSE_TYPES = ['FIXED', 'VARIABLE'] as const;
 export type ExpenseType = (typeof EXPENSE_TYPES)[number];
 
-function amountInRange(text: string): boolean {
-  const [int = '0', frac = ''] = text.replace('-', '').split('.');
-  const cents = BigInt(int + frac.padEnd(2, '0'));
-  return cents > 0n && cents <= MAX_AMOUNT_CENTS;
-}
-
-const text = (max: number, label: string) =>
-  z
-    .string({ error: `must be a string` })
-    .max(max, { error: `must be at most ${max} characters` })
-    .describe(label);
+const text = (max: number, label: string) => textField({ max }).describe(label);
+const subcategory = textField({ trim: true, max: 100 });
 
 /** One incoming transaction, as SPEC.md's Transaction table says. */
 export const transactionInputSchema = z.strictObject({
@@ -27,15 +17,9 @@ export const transactionInputSchema = z.strictObject({
   date: dateString,
   month: monthString.optional(),
   label: text(500, 'label').optional(),
-  amount: decimalString(2, 'an amount like "12.50"').refine(amountInRange, {
-    error: 'must be non-zero and at most 1000000000.00 in absolute value',
-  }),
-  category: z
-    .string({ error: 'is required' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(100, { error: 'must be at most 100 characters' }),
-  subcategory: z.string({ error: 'must be a string' }).trim().max(100, { error: 'must be at most 100 characters' }).optional(),
+  amount: transactionAmount,
+  category: textField({ trim: true, min: 1, max: 100, typeError: 'is required' }),
+  subcategory: subcategory.optional(),
   expenseType: z.enum(EXPENSE_TYPES, { error: 'must be FIXED or VARIABLE' }).default('VARIABLE'),
   member: memberIdSchema.optional(),
   exclude: z.boolean({ error: 'must be true or false' }).default(false),
@@ -53,7 +37,7 @@ export const transactionBatchSchema = z.strictObject({
 export const transactionPatchSchema = z
   .strictObject({
     category: transactionInputSchema.shape.category.optional(),
-    subcategory: z.string({ error: 'must be a string' }).trim().max(100, { error: 'must be at most 100 characters' }).optional(),
+    subcategory: subcategory.optional(),
     expenseType: z.enum(EXPENSE_TYPES, { error: 'must be FIXED or VARIABLE' }).optional(),
     member: memberIdSchema.nullable().optional(),
     exclude: z.boolean({ error: 'must be true or false' }).optional(),
