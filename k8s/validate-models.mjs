@@ -1,6 +1,6 @@
 // Validates Kubernetes objects: core and group kinds against the API schema with
-// kubernetes-models, the CRD kinds the chart uses (KEDA, Prometheus operator)
-// structurally against the fields their controllers require.
+// kubernetes-models, the CRD kinds the chart uses (KEDA, Prometheus operator,
+// k6-operator) structurally against the fields their controllers require.
 // stdin: a JSON array of objects; stdout: a JSON array of
 // { index, kind, name, error } for every object that does not validate.
 // A separate ES module because kubernetes-models is ESM-only (no `require` export),
@@ -61,6 +61,43 @@ const crdValidators = {
         for (const [k, v] of Object.entries(rule.labels ?? {}))
           if (typeof v !== 'string') problems.push(`spec.groups[${g}].rules[${r}].labels.${k} must be a string`);
       }
+    }
+    return problems;
+  },
+  // k6-operator (api/v1alpha1/testrun_types.go): script and parallelism are required; the chart
+  // also relies on a pinned runner image and non-root pods (its own rule for every container).
+  'k6.io/v1alpha1 TestRun': (o) => {
+    const problems = [];
+    const spec = o.spec;
+    if (!isObject(spec)) return ['spec is required'];
+    if (!Number.isInteger(spec.parallelism) || spec.parallelism < 1) problems.push('spec.parallelism must be a positive integer');
+    const configMap = spec.script?.configMap;
+    if (!isObject(configMap) || !isNonEmptyString(configMap.name)) problems.push('spec.script.configMap.name is required');
+    else if (!isNonEmptyString(configMap.file) || configMap.file.includes('/'))
+      problems.push('spec.script.configMap.file must be a key of the ConfigMap (no path)');
+    if (spec.arguments !== undefined && typeof spec.arguments !== 'string') problems.push('spec.arguments must be a string');
+    if (spec.cleanup !== undefined && spec.cleanup !== 'post') problems.push('spec.cleanup must be post');
+    for (const role of ['runner', 'initializer', 'starter']) {
+      const pod = spec[role];
+      if (pod === undefined && role !== 'runner') continue;
+      if (!isObject(pod)) {
+        problems.push(`spec.${role} is required`);
+        continue;
+      }
+      if (role === 'runner' && !/^[^\s:]+(:[^\s:]+)?:[A-Za-z0-9._-]+$/.test(pod.image ?? ''))
+        problems.push('spec.runner.image needs an explicit tag');
+      if (pod.image !== undefined && /:latest$/.test(pod.image)) problems.push(`spec.${role}.image must not be :latest`);
+      if (pod.automountServiceAccountToken !== undefined && !['true', 'false'].includes(pod.automountServiceAccountToken))
+        problems.push(`spec.${role}.automountServiceAccountToken must be the string "true" or "false"`);
+      const ctx = { ...pod.securityContext, ...pod.containerSecurityContext };
+      if (ctx.runAsNonRoot !== true || ctx.runAsUser === 0) problems.push(`spec.${role} must run as non-root`);
+      if (pod.containerSecurityContext?.allowPrivilegeEscalation !== false)
+        problems.push(`spec.${role}.containerSecurityContext.allowPrivilegeEscalation must be false`);
+      for (const [i, e] of (pod.env ?? []).entries())
+        if (!isNonEmptyString(e.name) || (e.value !== undefined && typeof e.value !== 'string'))
+          problems.push(`spec.${role}.env[${i}] needs a name and a string value`);
+      const volumes = new Set((pod.volumes ?? []).map((v) => v.name));
+      for (const m of pod.volumeMounts ?? []) if (!volumes.has(m.name)) problems.push(`spec.${role}.volumeMounts ${m.name} has no volume`);
     }
     return problems;
   },
