@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 type Json = Record<string, unknown>;
+type Summary = { expenses: { count: number } };
 const MONTH = '2026-05';
 const cents = (amount: string) => BigInt(amount.replace('.', ''));
 
@@ -64,9 +65,7 @@ describe('cached dashboard reads through the gateway', () => {
     expect(after.count).toBe(before.count + 1);
     expect(cents(after.total)).toBe(cents(before.total) + 10_000n);
 
-    const rows = await get<{ items: { id: string; amount: string }[] }>(
-      `/v1/dashboard/drill-down/Fresh?month=${MONTH}&level=transactions`,
-    );
+    const rows = await get<{ items: { id: string; amount: string }[] }>(`/v1/dashboard/drill-down/Fresh?month=${MONTH}&level=transactions`);
     const id = rows.body.items[0]?.id as string;
     expect((await api('PATCH', `/v1/transactions/${id}`, { key, body: { exclude: true } })).status).toBe(200);
     expect((await get<{ expenses: { count: number } }>(path)).body.expenses.count).toBe(before.count);
@@ -106,8 +105,29 @@ describe('cached dashboard reads through the gateway', () => {
       const wider = await get<{ months: { month: string }[] }>(`/v1/dashboard/trends?from=2025-12&to=${MONTH}`);
       expect(wider.status).toBe(200);
       expect(wider.body.months.slice(1)).toEqual((warm.body as { months: unknown[] }).months);
+
+      // A write meanwhile: no cache could confirm its invalidation, so it is not called applied, yet no reader sees the
+      // near-cache's older figures (aggregation's own event dropped them), and its token is honoured from the source.
+      const summaryPath = `/v1/dashboard/summary?month=${MONTH}`;
+      const before = await get<Summary>(summaryPath);
+      const write = await api<{ applied: boolean; version: string }>('POST', '/v1/transactions', {
+        key,
+        body: { transactions: [{ date: `${MONTH}-02`, amount: '5.00', category: 'Offline cache' }] },
+      });
+      expect(write.status).toBe(201);
+      expect(write.body.applied).toBe(false);
+      const withToken = await get<Summary>(summaryPath, { 'Ledgerline-Min-Version': write.body.version });
+      expect(withToken.status).toBe(200);
+      expect(withToken.body.expenses.count).toBe(before.body.expenses.count + 1);
+      expect((await get<Summary>(summaryPath)).body.expenses.count).toBe(before.body.expenses.count + 1);
     } finally {
       await restartService('cache-gateway');
     }
+    // Once a cache-gateway is back, the retried invalidation is confirmed and the next write is applied as usual.
+    const again = await api<{ applied: boolean }>('POST', '/v1/transactions', {
+      key,
+      body: { transactions: [{ date: `${MONTH}-03`, amount: '1.00', category: 'Offline cache' }] },
+    });
+    expect(again.body.applied).toBe(true);
   });
 });

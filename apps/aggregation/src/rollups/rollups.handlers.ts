@@ -12,6 +12,6 @@ export class RollupsHandlers implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.serve(refreshMonth, (req) => this.rollups.refresh(req.tenantId, req.month));
-    this.bus.serve(getWatermark, async (req) => ({ version: await this.rollups.watermark(req.tenantId) }));
+    this.bus.serve(getWatermark, async (req) => ({ version: await this.rollups.confirmedWatermark(req.tenantId) }));
   }
 }

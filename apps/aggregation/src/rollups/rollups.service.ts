@@ -1,4 +1,5 @@
 import {
+  AppError,
   getKeyExtremes,
   getMonthSource,
   getTenantMonths,
@@ -9,7 +10,7 @@ import {
   type transactionsChanged,
 } from '@ledgerline/contracts';
 import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -44,6 +45,9 @@ const rollupKeyOf = ({ month, category, subcategory, expenseType }: FoldedChange
   expenseType,
 });
 
+/** How often an unconfirmed cache invalidation is tried again. */
+const INVALIDATION_RETRY_MS = 500;
+
 const byVersion = (a: ChangeEvent, b: ChangeEvent) => (BigInt(a.version) < BigInt(b.version) ? -1 : 1);
 
 /**
@@ -55,8 +59,11 @@ const byVersion = (a: ChangeEvent, b: ChangeEvent) => (BigInt(a.version) < BigIn
  * commit). Rebuilds of a month from the raw rows share the tenant's queue.
  */
 @Injectable()
-export class RollupsService {
+export class RollupsService implements OnModuleDestroy {
   private readonly perTenant = new KeyedQueue();
+  /** Months per tenant whose cache invalidation was not confirmed yet (retried until it is). */
+  private readonly unconfirmed = new Map<string, Set<string>>();
+  private retry: NodeJS.Timeout | undefined;
   private readonly changes = new KeyedBatcher<ChangeEvent, ApplyOutcome>(this.perTenant, MAX_CHANGES_PER_BATCH, (tenantId, events) =>
     this.applyBatch(tenantId, events),
   );
@@ -193,18 +200,46 @@ export class RollupsService {
   /**
    * Caches first (awaited, bounded), then the new watermark to every
    * listener: a writer waiting for its change, or a reader waiting for a
-   * version, is released only once no cache holds older figures.
+   * version, is released only once no cache holds older figures. When the
+   * caches did not confirm (cache-gateway down or slow), the event still goes
+   * out — marked, so listeners do not count the watermark as reached and the
+   * near-caches drop the tenant — and the invalidation is retried until it is
+   * confirmed, then announced again.
    */
-  private async announce(tenantId: string, months: string[], version: string): Promise<void> {
-    const cachesInvalidated = months.length === 0 || (await invalidateCaches(this.bus, tenantId, months));
+  private async announce(tenantId: string, months: readonly string[], version: string): Promise<void> {
+    const stale = [...new Set([...(this.unconfirmed.get(tenantId) ?? []), ...months])].sort();
+    const cachesInvalidated = stale.length === 0 || (await invalidateCaches(this.bus, tenantId, stale));
+    if (cachesInvalidated) this.unconfirmed.delete(tenantId);
+    else {
+      this.unconfirmed.set(tenantId, new Set(stale));
+      this.retry ??= setTimeout(() => void this.retryInvalidations(), INVALIDATION_RETRY_MS);
+    }
     this.bus.publish(rollupsChanged, {
       eventId: randomUUID(),
       tenantId,
       version,
-      months,
+      months: [...months],
       occurredAt: new Date().toISOString(),
       cachesInvalidated,
     });
+  }
+
+  private async retryInvalidations(): Promise<void> {
+    for (const tenantId of [...this.unconfirmed.keys()]) {
+      await this.perTenant.run(tenantId, async () => this.announce(tenantId, [], await this.watermark(tenantId))).catch(() => undefined);
+    }
+    this.retry = undefined;
+    if (this.unconfirmed.size > 0) this.retry = setTimeout(() => void this.retryInvalidations(), INVALIDATION_RETRY_MS);
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.retry);
+  }
+
+  /** The watermark a writer or reader may rely on: none while the tenant's caches may still hold older figures. */
+  async confirmedWatermark(tenantId: string): Promise<string> {
+    if (this.unconfirmed.has(tenantId)) throw new AppError('service-unavailable', 'The caches have not confirmed the latest changes yet.');
+    return this.watermark(tenantId);
   }
 
   private async inSnapshot<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {

@@ -64,7 +64,8 @@ export class DashboardController {
     const noCache = /\bno-cache\b/i.test(req.headers['cache-control'] ?? '');
     let reply = noCache ? await this.bus.requestRaw(contract, payload) : await this.read(contract, payload);
     if (min !== undefined && !reflects(reply, min)) {
-      if (!(await this.watermarks.reached(payload.tenantId, min, MIN_VERSION_WAIT_MS))) {
+      // Applied is enough: the source has it even when a cache did not confirm its invalidation.
+      if ((await this.watermarks.wait(payload.tenantId, min, MIN_VERSION_WAIT_MS)) === 'pending') {
         throw new AppError('service-unavailable', `The figures do not reflect version ${min} yet; retry shortly.`);
       }
       reply = await this.bus.requestRaw(contract, payload);

@@ -1,4 +1,4 @@
-import { cacheInvalidated } from '@ledgerline/contracts';
+import { cacheInvalidated, rollupsChanged } from '@ledgerline/contracts';
 import { NatsBus, type RawReply } from '@ledgerline/messaging';
 import { metricsRegistry } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
@@ -42,6 +42,10 @@ export class NearCache implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.subscribe(cacheInvalidated, ({ tenantId }) => this.dropTenant(tenantId));
+    // Also straight from aggregation: with the cache-gateway down, its fan-out never comes.
+    this.bus.subscribe(rollupsChanged, ({ tenantId, cachesInvalidated }) => {
+      if (cachesInvalidated === false) this.dropTenant(tenantId);
+    });
     this.bus.onReconnect(() => this.entries.clear());
   }
 

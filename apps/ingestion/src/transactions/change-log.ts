@@ -48,9 +48,13 @@ export class ChangeLog {
     return version;
   }
 
-  /** After the commit: true once the rollups (and caches) reflect `version`, false if that takes longer than the bound. */
+  /**
+   * After the commit: true once the rollups reflect `version` and no cache
+   * holds older figures; false when that takes longer than the bound, or the
+   * caches could not confirm (the writer's next read might meet them).
+   */
   async applied(tenantId: string, version: Version): Promise<boolean> {
     this.relay.kick();
-    return this.watermarks.reached(tenantId, version, this.config.APPLY_TIMEOUT_MS);
+    return (await this.watermarks.wait(tenantId, version, this.config.APPLY_TIMEOUT_MS)) === 'fresh';
   }
 }

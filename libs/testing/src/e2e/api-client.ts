@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../infra/process';
 import type { ServiceName } from '../stack/services';
@@ -56,10 +56,22 @@ export async function createTenant(body: unknown): Promise<{ id: string; apiKey:
   return { id: res.body.id as string, apiKey: res.body.apiKey as string, body: res.body };
 }
 
+/**
+ * The PID of each service of the e2e stack now: as started, or as a spec
+ * restarted it since. Kept in a file, because jest gives every spec file its
+ * own copy of the environment and a later spec must stop the restarted copy.
+ */
+function servicePids(): Record<string, number> {
+  const started = JSON.parse(env('E2E_SERVICE_PIDS')) as Record<string, number>;
+  const restarted = existsSync(currentPidsFile()) ? (JSON.parse(readFileSync(currentPidsFile(), 'utf8')) as Record<string, number>) : {};
+  return { ...started, ...restarted };
+}
+
+const currentPidsFile = (): string => join(env('E2E_LOG_DIR'), 'current.pids.json');
+
 /** Stops a running service of the e2e stack by its PID and waits for it to exit. */
 export async function killService(name: ServiceName): Promise<void> {
-  const pids = JSON.parse(env('E2E_SERVICE_PIDS')) as Record<string, number>;
-  const pid = pids[name];
+  const pid = servicePids()[name];
   if (!pid) throw new Error(`no pid for ${name}`);
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100; i++) {
@@ -91,8 +103,7 @@ export async function restartService(name: ServiceName, extraEnv: Record<string,
   child.unref();
   appendFileSync(restartedPidsFile(), `${child.pid}\n`);
   await waitFor(`${name} /readyz`, async () => (await fetch(spec.readyUrl)).ok, 60_000, 200);
-  const pids = JSON.parse(env('E2E_SERVICE_PIDS')) as Record<string, number>;
-  process.env.E2E_SERVICE_PIDS = JSON.stringify({ ...pids, [name]: child.pid });
+  writeFileSync(currentPidsFile(), JSON.stringify({ ...servicePids(), [name]: child.pid }));
   return child.pid as number;
 }
 
