@@ -10,7 +10,7 @@ module.exports = {
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/tools/summary-reporter.js'],
   projects: [
-    { ...preset, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.spec.ts'] },
+    { ...preset, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,deploy,load-tests}/**/*.spec.ts'] },
     {
       ...preset,
       displayName: 'integration',

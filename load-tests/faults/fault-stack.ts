@@ -65,6 +65,8 @@ export class FaultStack {
         env: {
           ADMIN_API_KEY: FAULT_ADMIN_KEY,
           LOG_LEVEL: 'warn',
+          // A replica that outstays its SIGTERM grace gets SIGUSR2 first: Node writes a diagnostic report (stack, handles) to the logs.
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${join(dataDir, 'logs')}`.trim(),
           // The suite measures loss, not the limiter: lift the per-key limits out of the way.
           RATE_LIMIT_READS: '100000/1s,100000',
           RATE_LIMIT_WRITES: '100000/1s,100000',
@@ -198,12 +200,14 @@ export class FaultStack {
     const exited = new Promise<number | null>((resolve) => old.child.once('exit', (code) => resolve(code)));
     let killed = false;
     process.kill(old.child.pid as number, 'SIGTERM');
+    const report = setTimeout(() => signal(old.child.pid as number, 'SIGUSR2'), 10_000);
     const grace = setTimeout(() => {
       killed = true;
       signal(old.child.pid as number, 'SIGKILL');
     }, 30_000); // Kubernetes' default terminationGracePeriodSeconds
     const exitCode = await exited;
     clearTimeout(grace);
+    clearTimeout(report);
     this.services.processes.set(name, fresh);
     this.services.specs[name] = spec;
     this.services.urls[name] = `http://127.0.0.1:${port}`;

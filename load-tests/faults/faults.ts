@@ -54,11 +54,14 @@ const together = (...faults: Fault[]): Fault => ({
   },
 });
 
-const rolling = (name: ServiceName): Fault => ({
-  name: `rolling SIGTERM ${name}`,
+/** A rolling restart of one service after the other (a phase per service in the full profile, one for all in CI). */
+const rolling = (...names: ServiceName[]): Fault => ({
+  name: `rolling SIGTERM ${names.join(', ')}`,
   inject: async (s) => {
-    const exit = await s.rollingRestart(name);
-    s.notes.push(`${name}: old replica exited ${exit.exitMs} ms after SIGTERM (code ${exit.exitCode})${exit.killed ? ', SIGKILLed after 30 s' : ''}`);
+    for (const name of names) {
+      const exit = await s.rollingRestart(name);
+      s.notes.push(`${name}: old replica exited ${exit.exitMs} ms after SIGTERM${exit.killed ? ', SIGKILLed after 30 s' : ''}`);
+    }
   },
   holdMs: 0,
   heal: nothing,
@@ -68,7 +71,7 @@ const rolling = (name: ServiceName): Fault => ({
 const ROLLED: ServiceName[] = ['ingestion', 'aggregation', 'cache-gateway', 'provisions', 'monitoring', 'api-gateway'];
 
 export const PROFILES: Record<'ci' | 'full', Fault[]> = {
-  ci: [killService('ingestion'), NATS_DURING_IMPORT, KILL_POSTGRES, STOP_REDIS, rolling('ingestion'), rolling('api-gateway')],
+  ci: [killService('ingestion'), NATS_DURING_IMPORT, KILL_POSTGRES, STOP_REDIS, rolling('ingestion', 'api-gateway')],
   full: [
     KILL_POSTGRES,
     KILL_NATS,
@@ -83,6 +86,6 @@ export const PROFILES: Record<'ci' | 'full', Fault[]> = {
     together(KILL_NATS, killService('ingestion')),
     together(STOP_POSTGRES, killService('aggregation')),
     together(KILL_REDIS, killService('cache-gateway'), killService('api-gateway')),
-    ...ROLLED.map(rolling),
+    ...ROLLED.map((name) => rolling(name)),
   ],
 };

@@ -198,7 +198,8 @@ function printTable(phases: PhaseReport[]): void {
 }
 
 async function main(): Promise<void> {
-  const faults = PROFILES[profile];
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const faults = PROFILES[profile].filter((f) => !only || only.split(',').some((name) => f.name.includes(name)));
   const started = performance.now();
   log(`profile ${profile}: ${faults.length} phases; starting the stack (durable settings)`);
   const stack = await FaultStack.start(log);

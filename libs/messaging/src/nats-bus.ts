@@ -66,6 +66,9 @@ export function rawReplyJson(reply: RawReply): string {
 export class NatsBus {
   private connected = false;
   private readonly subscriptions: Subscription[] = [];
+  /** Request handlers' subscriptions and the answers they are still working on (graceful shutdown waits for them). */
+  private readonly handlerSubscriptions: Subscription[] = [];
+  private readonly answering = new Set<Promise<void>>();
   private readonly reconnectListeners: (() => void)[] = [];
 
   private constructor(
@@ -187,10 +190,13 @@ export class NatsBus {
           this.options.logger.error({ err: error, subject: contract.subject }, 'subscription error');
           return;
         }
-        void this.answer(contract, handler, msg);
+        const answer = this.answer(contract, handler, msg).catch(() => undefined);
+        this.answering.add(answer);
+        void answer.finally(() => this.answering.delete(answer));
       },
     });
     this.subscriptions.push(sub);
+    this.handlerSubscriptions.push(sub);
   }
 
   private async answer<C extends RequestContract>(
@@ -253,8 +259,22 @@ export class NatsBus {
     this.subscriptions.push(sub);
   }
 
+  /**
+   * Stops taking requests (other replicas in the queue group get them from
+   * now on) and waits for the answers already in progress, while the
+   * connection and the database are still there to finish them. Draining the
+   * connection alone would close it under handlers still running, and their
+   * callers would time out.
+   */
+  async quiesce(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    await Promise.all(this.handlerSubscriptions.map((sub) => sub.drain().catch(() => undefined)));
+    await Promise.all([...this.answering]);
+  }
+
   async close(): Promise<void> {
     if (this.connection.isClosed()) return;
+    await this.quiesce();
     await this.connection.drain().catch(() => this.connection.close());
   }
 }
