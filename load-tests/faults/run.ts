@@ -6,6 +6,7 @@ import { FAULT_ADMIN_KEY, FaultStack } from './fault-stack';
 import { PROFILES, type Fault } from './faults';
 import { percentile, type Op } from './history';
 import { Oracle, sameFigures } from './oracle';
+import { checkRateLimits, type RateLimitReport } from './rate-limit-check';
 import { Client, row, Workload, type Tenant } from './workload';
 
 /**
@@ -212,6 +213,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopOnSignal);
   const phases: PhaseReport[] = [];
   let durability: Record<string, unknown> = {};
+  let rateLimits: RateLimitReport | undefined;
   try {
     durability = await stack.durability();
     const client = new Client(stack.gateways);
@@ -223,16 +225,25 @@ async function main(): Promise<void> {
       log(`${fault.name}: ${report.sent} ops, ${report.verdict.violations.length} violations`);
       phases.push(report);
     }
+    if (profile === 'full' && !only) {
+      log('rate limits across two gateway replicas, Redis healthy then hung');
+      rateLimits = await checkRateLimits(stack, await createTenant(client, 'R'), monthOf(0));
+    }
   } finally {
     clearTimeout(deadline);
     await stack.stop();
   }
   const seconds = Math.round((performance.now() - started) / 100) / 10;
-  const violations = phases.reduce((n, p) => n + p.verdict.violations.length, 0);
+  const violations = phases.reduce((n, p) => n + p.verdict.violations.length, 0) + (rateLimits?.violations.length ?? 0);
   const file = join(repoRoot(), 'fault-report.json');
-  writeFileSync(file, `${JSON.stringify({ profile, seconds, durability, violations, phases }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ profile, seconds, durability, violations, rateLimits, phases }, null, 2)}\n`);
   process.stdout.write(`\nfault suite (${profile}) in ${seconds} s; durability: ${JSON.stringify(durability)}\n`);
   printTable(phases);
+  if (rateLimits) {
+    const w = (x: RateLimitReport['healthy']) => `${x.allowed} of ${x.sent} let through in ${x.seconds} s (one bucket allows ≤ ${x.allowedAtMost})`;
+    process.stdout.write(`rate limit ${rateLimits.limit} across 2 replicas: Redis healthy ${w(rateLimits.healthy)}; Redis hung ${w(rateLimits.redisHung)}\n`);
+    for (const v of rateLimits.violations) process.stdout.write(`  ✗ rate limits: ${v}\n`);
+  }
   process.stdout.write(`report: ${file}\n`);
   if (violations > 0) {
     process.stdout.write(`${violations} violations\n`);
