@@ -107,6 +107,8 @@ async function runPhase(stack: FaultStack, client: Client, oracle: Oracle, tenan
   const rowsNow = await oracle.rowsNow([...seeded.keys()]);
   const verdict = check(workload.ops, raw, seeded, rowsNow, quiet.samples);
   const notes = [...stack.notes];
+  // A phase in which nothing was acknowledged would pass vacuously.
+  if (verdict.rowsAcknowledged === 0) verdict.violations.push('no write was acknowledged in this phase: nothing was checked');
   if (fault.graceful) {
     const failed = workload.ops.filter((o) => o.outcome !== 'ok' && !(o.status && o.status < 500));
     if (failed.length > 0) {
