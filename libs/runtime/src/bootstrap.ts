@@ -1,10 +1,10 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
 import { JsonLogger } from '@ledgerline/telemetry';
 import type pino from 'pino';
 import { faults } from './faults';
+import { closeConnectionsOnShutdown } from './graceful-close';
 import { httpRequestDuration } from './metrics';
 import { ProblemFilter } from './problem.filter';
 import { traceRequests } from './server-spans';
@@ -39,25 +39,6 @@ export function configureHttp(app: NestFastifyApplication, logger: pino.Logger):
     done();
   });
   app.useGlobalFilters(new ProblemFilter(logger));
-}
-
-/**
- * On SIGTERM the server stops listening, but keep-alive connections stay open
- * and close() waits for them (Fastify's keep-alive timeout is 72 s, longer than
- * Kubernetes' 30 s grace): idle ones are closed at once, and a response still
- * in flight tells its client to close the connection after it.
- */
-function closeConnectionsOnShutdown(fastify: FastifyInstance): void {
-  let closing = false;
-  fastify.addHook('preClose', (done) => {
-    closing = true;
-    fastify.server.closeIdleConnections();
-    done();
-  });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
 }
 
 export async function createHttpApp(options: BootstrapOptions): Promise<NestFastifyApplication> {
