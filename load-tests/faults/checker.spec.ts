@@ -1,7 +1,17 @@
 import { check, type Figures, type RawCount } from './checker';
 import { classify, type Op } from './history';
 
-const op = (over: Partial<Op>): Op => ({ kind: 'batch', phase: 'f0', tenant: 'A', startMs: 0, endMs: 1, outcome: 'ok', key: 'f0-b1', rows: 1000, ...over });
+const op = (over: Partial<Op>): Op => ({
+  kind: 'batch',
+  phase: 'f0',
+  tenant: 'A',
+  startMs: 0,
+  endMs: 1,
+  outcome: 'ok',
+  key: 'f0-b1',
+  rows: 1000,
+  ...over,
+});
 const raw = (entries: Record<string, RawCount>) => new Map(Object.entries(entries));
 const figures = (count: number, cents: bigint): Figures => new Map([['Food', { count, cents }]]);
 const none = new Map();
@@ -19,7 +29,12 @@ describe('fault history checker', () => {
   });
 
   it('passes a history whose acknowledged rows are all there once and whose unknown writes are whole or absent', () => {
-    const ops = [op({}), op({ key: 'f0-b2', outcome: 'unknown', status: 504 }), op({ key: 'f0-b3', outcome: 'unknown' }), op({ key: 'f0-b4', outcome: 'fail', status: 422 })];
+    const ops = [
+      op({}),
+      op({ key: 'f0-b2', outcome: 'unknown', status: 504 }),
+      op({ key: 'f0-b3', outcome: 'unknown' }),
+      op({ key: 'f0-b4', outcome: 'fail', status: 422 }),
+    ];
     const v = check(ops, raw({ 'f0-b1': { rows: 1000, distinct: 1000 }, 'f0-b2': { rows: 1000, distinct: 1000 } }), none, none, []);
     expect(v.violations).toEqual([]);
     expect(v).toMatchObject({ rowsAcknowledged: 1000, unknownPresent: 1, unknownAbsent: 1, writes: { ok: 1, fail: 1, unknown: 2 } });

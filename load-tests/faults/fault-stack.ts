@@ -61,7 +61,8 @@ export class FaultStack {
       ADMIN_API_KEY: FAULT_ADMIN_KEY,
       LOG_LEVEL: 'warn',
       // A replica that outstays its SIGTERM grace gets SIGUSR2 first: Node writes a diagnostic report (stack, handles) to the logs.
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${join(dataDir, 'logs')}`.trim(),
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=SIGUSR2 --report-directory=${join(dataDir, 'logs')}`.trim(),
       // The suite measures loss, not the limiter: lift the per-key limits out of the way.
       RATE_LIMIT_READS: '100000/1s,100000',
       RATE_LIMIT_WRITES: '100000/1s,100000',
@@ -225,7 +226,11 @@ export class FaultStack {
     const port = await freePort();
     const base = this.services.specs['api-gateway'];
     const url = `http://127.0.0.1:${port}`;
-    const spec: ServiceSpawnSpec = { ...base, env: { ...base.env, ...env, PORT: String(port), GATEWAY_PORT: String(port) }, readyUrl: `${url}/readyz` };
+    const spec: ServiceSpawnSpec = {
+      ...base,
+      env: { ...base.env, ...env, PORT: String(port), GATEWAY_PORT: String(port) },
+      readyUrl: `${url}/readyz`,
+    };
     this.extra.push(await spawnService(spec));
     return url;
   }

@@ -40,7 +40,9 @@ export class Oracle {
   }
 
   async rowsNow(ids: string[]): Promise<Map<string, RowNow>> {
-    const rows = await this.query<{ id: string; category: string }>('SELECT id, category FROM ingestion.transactions WHERE id = ANY($1)', [ids]);
+    const rows = await this.query<{ id: string; category: string }>('SELECT id, category FROM ingestion.transactions WHERE id = ANY($1)', [
+      ids,
+    ]);
     return new Map(rows.map((r) => [r.id, { category: r.category }]));
   }
 

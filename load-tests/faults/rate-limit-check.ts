@@ -41,9 +41,7 @@ export async function checkRateLimits(stack: FaultStack, tenant: Tenant, month: 
     const started = performance.now();
     const w: Window = { sent: 0, allowed: 0, limited: 0, other: 0, seconds: 0, allowedAtMost: 0 };
     while (performance.now() - started < WINDOW_MS && w.sent < 2_000) {
-      const res = await Promise.all(
-        [0, 1, 2, 3].map(() => client.call('GET', `/v1/dashboard/summary?month=${month}`, tenant.key)),
-      );
+      const res = await Promise.all([0, 1, 2, 3].map(() => client.call('GET', `/v1/dashboard/summary?month=${month}`, tenant.key)));
       for (const r of res) {
         w.sent++;
         if (r.status === 200) w.allowed++;
@@ -68,7 +66,8 @@ export async function checkRateLimits(stack: FaultStack, tenant: Tenant, month: 
     ['Redis healthy', healthy],
     ['Redis hung', redisHung],
   ] as const) {
-    if (w.allowed > w.allowedAtMost) violations.push(`${name}: ${w.allowed} reads let through across two replicas, one bucket allows ${w.allowedAtMost}`);
+    if (w.allowed > w.allowedAtMost)
+      violations.push(`${name}: ${w.allowed} reads let through across two replicas, one bucket allows ${w.allowedAtMost}`);
     if (w.limited === 0) violations.push(`${name}: nothing was limited (${w.sent} sent)`);
   }
   return { limit: `${COUNT}/s, burst ${BURST}`, replicas: 2, healthy, redisHung, violations };

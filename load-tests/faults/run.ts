@@ -65,7 +65,15 @@ async function seed(client: Client, tenant: Tenant, key: string, month: string):
   throw new Error(`could not seed ${key}`);
 }
 
-async function runPhase(stack: FaultStack, client: Client, oracle: Oracle, tenants: Tenant[], fresh: Tenant, fault: Fault, index: number): Promise<PhaseReport> {
+async function runPhase(
+  stack: FaultStack,
+  client: Client,
+  oracle: Oracle,
+  tenants: Tenant[],
+  fresh: Tenant,
+  fault: Fault,
+  index: number,
+): Promise<PhaseReport> {
   const phase = `f${index}`;
   const month = monthOf(index);
   const targets: { tenant: Tenant; id: string }[] = [];
@@ -136,7 +144,13 @@ async function quiescence(oracle: Oracle, tenants: Tenant[], month: string): Pro
   for (const t of tenants) {
     const raw = await oracle.rawFigures(t, month);
     const dashboard = (await oracle.dashboardFigures(t, month, true)) ?? new Map();
-    samples.push({ tenant: t.name, month, raw, dashboard, cachedMatches: sameFigures(raw, await oracle.dashboardFigures(t, month, false)) });
+    samples.push({
+      tenant: t.name,
+      month,
+      raw,
+      dashboard,
+      cachedMatches: sameFigures(raw, await oracle.dashboardFigures(t, month, false)),
+    });
   }
   return { samples, afterMs };
 }
@@ -195,7 +209,8 @@ function printTable(phases: PhaseReport[]): void {
     p.verdict.violations.length,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells: unknown[]) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] as number) : String(c).padStart(widths[i] as number))).join('  ');
+  const line = (cells: unknown[]) =>
+    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] as number) : String(c).padStart(widths[i] as number))).join('  ');
   process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
   for (const p of phases) for (const v of p.verdict.violations.slice(0, 10)) process.stdout.write(`  ✗ ${p.fault}: ${v}\n`);
 }
@@ -242,8 +257,11 @@ async function main(): Promise<void> {
   process.stdout.write(`\nfault suite (${profile}) in ${seconds} s; durability: ${JSON.stringify(durability)}\n`);
   printTable(phases);
   if (rateLimits) {
-    const w = (x: RateLimitReport['healthy']) => `${x.allowed} of ${x.sent} let through in ${x.seconds} s (one bucket allows ≤ ${x.allowedAtMost})`;
-    process.stdout.write(`rate limit ${rateLimits.limit} across 2 replicas: Redis healthy ${w(rateLimits.healthy)}; Redis hung ${w(rateLimits.redisHung)}\n`);
+    const w = (x: RateLimitReport['healthy']) =>
+      `${x.allowed} of ${x.sent} let through in ${x.seconds} s (one bucket allows ≤ ${x.allowedAtMost})`;
+    process.stdout.write(
+      `rate limit ${rateLimits.limit} across 2 replicas: Redis healthy ${w(rateLimits.healthy)}; Redis hung ${w(rateLimits.redisHung)}\n`,
+    );
     for (const v of rateLimits.violations) process.stdout.write(`  ✗ rate limits: ${v}\n`);
   }
   process.stdout.write(`report: ${file}\n`);

@@ -217,6 +217,16 @@ export class Workload {
       else if (state === 'failed') outcome = 'fail';
       status = poll.status;
     }
-    this.ops.push({ kind: 'import', phase: this.plan.phase, tenant: tenant.name, startMs: start, endMs: this.now(), outcome, key, rows: size, ...(status ? { status } : {}) });
+    this.ops.push({
+      kind: 'import',
+      phase: this.plan.phase,
+      tenant: tenant.name,
+      startMs: start,
+      endMs: this.now(),
+      outcome,
+      key,
+      rows: size,
+      ...(status ? { status } : {}),
+    });
   }
 }
