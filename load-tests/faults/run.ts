@@ -41,6 +41,11 @@ interface PhaseReport {
   quiescentAfterSeconds: number | null;
   verdict: Verdict;
   notes: string[];
+  /** Milliseconds into the phase, the clock of the history's startMs/endMs. */
+  injectedAtMs: number;
+  healedAtMs: number;
+  /** The whole history, kept for a phase with violations (to read what happened around them). */
+  history?: Op[];
 }
 
 async function createTenant(client: Client, name: string): Promise<Tenant> {
@@ -189,6 +194,9 @@ function summarize(
     quiescentAfterSeconds: quietMs === null ? null : Math.round(quietMs) / 1000,
     verdict,
     notes,
+    injectedAtMs: injectMs,
+    healedAtMs: healedMs,
+    ...(verdict.violations.length > 0 ? { history: ops } : {}),
   };
 }
 
