@@ -36,6 +36,8 @@ interface PhaseReport {
   partialBatches: number;
   errorRateDuringFault: number;
   p99MsDuringFault: number;
+  /** SPEC: a stalled PostgreSQL answers 503/504 within 2 s — the slowest request during the fault, to compare. */
+  maxMsDuringFault: number;
   faultSeconds: number;
   recoverSeconds: number;
   quiescentAfterSeconds: number | null;
@@ -189,6 +191,7 @@ function summarize(
       during.map((o) => o.endMs - o.startMs),
       99,
     ),
+    maxMsDuringFault: Math.max(0, ...during.map((o) => o.endMs - o.startMs)),
     faultSeconds: Math.round(healedMs - injectMs) / 1000,
     recoverSeconds: Math.round(lastBad - injectMs) / 1000,
     quiescentAfterSeconds: quietMs === null ? null : Math.round(quietMs) / 1000,
@@ -201,7 +204,21 @@ function summarize(
 }
 
 function printTable(phases: PhaseReport[]): void {
-  const head = ['fault', 'sent', 'ok', 'failed', 'unknown', 'lost', 'doubled', 'partial', 'err%', 'p99 ms', 'recover s', 'violations'];
+  const head = [
+    'fault',
+    'sent',
+    'ok',
+    'failed',
+    'unknown',
+    'lost',
+    'doubled',
+    'partial',
+    'err%',
+    'p99 ms',
+    'max ms',
+    'recover s',
+    'violations',
+  ];
   const rows = phases.map((p) => [
     p.fault,
     p.sent,
@@ -213,6 +230,7 @@ function printTable(phases: PhaseReport[]): void {
     p.partialBatches,
     (p.errorRateDuringFault * 100).toFixed(1),
     p.p99MsDuringFault,
+    p.maxMsDuringFault,
     p.recoverSeconds,
     p.verdict.violations.length,
   ]);
