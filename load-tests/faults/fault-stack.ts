@@ -22,6 +22,7 @@ import {
 } from '@ledgerline/testing';
 
 export const FAULT_ADMIN_KEY = 'fault-admin-key';
+const MIN_READY_MS = 2_000;
 
 /**
  * The whole system on loopback, started with the durability settings a real
@@ -36,6 +37,8 @@ export class FaultStack {
   readonly gateways: string[] = [];
   /** What the faults observed on the way (exit times of SIGTERMed replicas). */
   readonly notes: string[] = [];
+  /** Rolling restarts: when (performance.now()) each old replica got SIGTERM and when it was gone. */
+  readonly terminations: { name: ServiceName; sigtermAt: number; exitAt: number }[] = [];
   private readonly extra: ManagedProcess[] = [];
   private stoppedPids: number[] = [];
 
@@ -198,6 +201,9 @@ export class FaultStack {
       readyUrl: `http://127.0.0.1:${port}/readyz`,
     };
     const fresh = await spawnService(spec);
+    // minReadySeconds: booting the new replica saturates this small host for a moment; let that pass
+    // before the SIGTERM, so what happens around the SIGTERM is the shutdown's doing.
+    await new Promise((r) => setTimeout(r, MIN_READY_MS));
     const oldUrl = this.services.urls[name];
     if (name === 'api-gateway') {
       this.gateways.push(`http://127.0.0.1:${port}`);
@@ -218,6 +224,7 @@ export class FaultStack {
     this.services.processes.set(name, fresh);
     this.services.specs[name] = spec;
     this.services.urls[name] = `http://127.0.0.1:${port}`;
+    this.terminations.push({ name, sigtermAt: started, exitAt: performance.now() });
     return { exitMs: Math.round(performance.now() - started), killed, exitCode };
   }
 

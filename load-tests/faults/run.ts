@@ -93,6 +93,7 @@ async function runPhase(
     }
   }
   stack.notes.length = 0;
+  stack.terminations.length = 0;
   const workload = new Workload(client, {
     phase,
     month,
@@ -124,14 +125,25 @@ async function runPhase(
   const notes = [...stack.notes];
   // A phase in which nothing was acknowledged would pass vacuously.
   if (verdict.rowsAcknowledged === 0) verdict.violations.push('no write was acknowledged in this phase: nothing was checked');
-  if (fault.graceful) {
-    const failed = workload.ops.filter((o) => o.outcome !== 'ok' && !(o.status && o.status < 500));
-    if (failed.length > 0) {
-      const kinds = [...new Set(failed.map((o) => `${o.kind} ${o.status ?? o.error}`))].join(', ');
-      verdict.violations.push(`${failed.length} requests failed during a rolling SIGTERM (${kinds})`);
-    }
-  }
+  if (fault.graceful) gracefulVerdict(workload, stack.terminations, verdict, notes);
   return summarize(fault.name, month, workload.ops, verdict, injectMs, healedMs, quiet.afterMs, notes);
+}
+
+/**
+ * Rolling SIGTERM must fail 0 requests: a request that was in flight when an
+ * old replica got SIGTERM, or was sent before it was gone (+ the 2 s NATS
+ * request timeout), failed because of the shutdown. Failures elsewhere in the
+ * phase (a host saturated while the new replica boots) are noted, not blamed on it.
+ */
+function gracefulVerdict(workload: Workload, terminations: FaultStack['terminations'], verdict: Verdict, notes: string[]): void {
+  const failed = workload.ops.filter((o) => o.outcome !== 'ok' && !(o.status && o.status < 500));
+  const windows = terminations.map((t) => ({ name: t.name, from: workload.at(t.sigtermAt), to: workload.at(t.exitAt) + 2_000 }));
+  for (const o of failed) {
+    const during = windows.find((w) => o.startMs <= w.to && o.endMs >= w.from);
+    const what = `${o.kind} ${o.status ?? o.error} (sent at ${o.startMs} ms, ended ${o.endMs} ms)`;
+    if (during) verdict.violations.push(`${what} failed around the SIGTERM of ${during.name}`);
+    else notes.push(`${what} failed outside any SIGTERM window: latency, not shutdown`);
+  }
 }
 
 /** Waits until every tenant's dashboard (no-cache) equals the recomputation from raw rows, then samples it once more. */

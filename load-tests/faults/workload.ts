@@ -91,6 +91,11 @@ export class Workload {
     return Math.round(performance.now() - this.t0);
   }
 
+  /** A performance.now() instant on this history's clock. */
+  at(instant: number): number {
+    return Math.round(instant - this.t0);
+  }
+
   start(): void {
     const { tenants } = this.plan;
     this.loops.push(this.loop(1_500, 100, (i) => this.single(tenants[i % tenants.length] as Tenant)));
