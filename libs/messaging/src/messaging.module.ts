@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { Global, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { NatsBus } from './nats-bus';
 import type pino from 'pino';
 
@@ -9,8 +9,12 @@ export interface MessagingModuleOptions {
   logger: pino.Logger;
 }
 
-class BusCloser implements OnApplicationShutdown {
+class BusCloser implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(@Inject(NatsBus) private readonly bus: NatsBus) {}
+  /** On SIGTERM, before the HTTP server and the database pools close: finish the requests being answered. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.bus.quiesce();
+  }
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
   }

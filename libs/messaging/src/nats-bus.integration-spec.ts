@@ -8,6 +8,7 @@ import { NatsBus } from './nats-bus';
 
 const echo = defineRequest<{ doubled: number }>()('test.echo.double.v1', z.object({ value: z.number().int() }));
 const slow = defineRequest<{ ok: true }>()('test.echo.slow.v1', z.object({ delayMs: z.number() }));
+const parting = defineRequest<{ ok: true }>()('test.echo.parting.v1', z.object({ delayMs: z.number() }));
 const nobody = defineRequest<{ ok: true }>()('test.nobody.listens.v1', z.object({}));
 const failing = defineRequest<never>()('test.echo.fail.v1', z.object({}));
 const traced = defineRequest<{ traceparent: string | null }>()('test.echo.trace.v1', z.object({}));
@@ -93,5 +94,19 @@ describe('NatsBus against a real nats-server', () => {
     for (let i = 0; i < 50 && (seenA.length < 2 || seenB.length < 2); i++) await new Promise((r) => setTimeout(r, 20));
     expect(seenA).toEqual([1, 2]);
     expect(seenB).toEqual([1, 2]);
+  });
+
+  it('answers the requests it is working on before close() lets the connection go (graceful shutdown)', async () => {
+    const leaving = await connectBus('it-leaving');
+    leaving.serve(parting, async ({ delayMs }) => {
+      await new Promise((r) => setTimeout(r, delayMs));
+      return { ok: true as const };
+    });
+    await leaving.connection.flush();
+    const replies = Array.from({ length: 6 }, () => client.request(parting, { delayMs: 150 }, { timeoutMs: 2_000 }));
+    await new Promise((r) => setTimeout(r, 50));
+    await leaving.close();
+    await expect(Promise.all(replies)).resolves.toEqual(Array.from({ length: 6 }, () => ({ ok: true })));
+    expect(leaving.connection.isClosed()).toBe(true);
   });
 });

@@ -77,6 +77,8 @@ export function rawReplyJson(reply: RawReply): string {
 export class NatsBus {
   private connected = false;
   private readonly subscriptions: Subscription[] = [];
+  /** Request handlers' subscriptions and the answers they are still working on (graceful shutdown waits for them). */
+  private readonly answering = new Set<Promise<void>>();
   private readonly reconnectListeners: (() => void)[] = [];
   /** Request handlers (queue-group members); `sub` is unset while this replica is not serving. */
   private readonly handlers: { subject: string; callback: (error: Error | null, msg: Msg) => void; sub: Subscription | undefined }[] = [];
@@ -227,7 +229,9 @@ export class NatsBus {
           this.options.logger.error({ err: error, subject: contract.subject }, 'subscription error');
           return;
         }
-        void this.answer(contract, handler, msg);
+        const answer = this.answer(contract, handler, msg).catch(() => undefined);
+        this.answering.add(answer);
+        void answer.finally(() => this.answering.delete(answer));
       },
       sub: undefined as Subscription | undefined,
     };
@@ -327,9 +331,27 @@ export class NatsBus {
     this.subscriptions.push(sub);
   }
 
+  /**
+   * Stops taking requests (other replicas in the queue group get them from
+   * now on) and waits for the answers already in progress, while the
+   * connection and the database are still there to finish them. Draining the
+   * connection alone would close it under handlers still running, and their
+   * callers would time out.
+   */
+  async quiesce(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    this.stopFollowingReadiness?.();
+    this.serving = false;
+    const subs = this.handlers.flatMap((entry) => (entry.sub ? [entry.sub] : []));
+    for (const entry of this.handlers) entry.sub = undefined;
+    await Promise.all(subs.map((sub) => sub.drain().catch(() => undefined)));
+    await Promise.all([...this.answering]);
+  }
+
   async close(): Promise<void> {
     this.stopFollowingReadiness?.();
     if (this.connection.isClosed()) return;
+    await this.quiesce();
     await this.connection.drain().catch(() => this.connection.close());
   }
 }

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { isSyntheticBaggage, JsonLogger } from '@ledgerline/telemetry';
 import type pino from 'pino';
 import { faults } from './faults';
+import { closeConnectionsOnShutdown } from './graceful-close';
 import { httpRequestDuration } from './metrics';
 import { clientErrorHandler, frameworkErrors, ProblemFilter } from './problem.filter';
 import { traceRequests } from './server-spans';
@@ -33,6 +34,7 @@ export function configureHttp(app: NestFastifyApplication, logger: pino.Logger):
     if (!route || !faults.any) return done();
     faults.apply(`${request.method} ${route}`).then(() => done(), done);
   });
+  closeConnectionsOnShutdown(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const synthetic = String(isSyntheticBaggage(request.headers.baggage));
