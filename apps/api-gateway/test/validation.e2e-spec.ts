@@ -14,7 +14,9 @@ const HOSTILE_TEXT = ['a\u0000b', 'a\uD800', '\uDC00b'];
 describe('input validation: no client input reaches a 5xx', () => {
   let key: string;
 
-  beforeAll(async () => {
+  // A tenant (and key) per test: each test sends hundreds of refused writes, and refused requests count
+  // against the key's write limit (only server-side failures are not charged).
+  beforeEach(async () => {
     key = (await createTenant(SPEC_TENANT)).apiKey;
   });
 
