@@ -70,6 +70,10 @@ Object.defineProperty(FailFastClient.prototype, 'query', {
  * (SQLSTATE 57014); `query_timeout` is the client's own bound, the only one that
  * works when the server stopped answering (SIGSTOP, a dead host); the connect
  * timeout also bounds the wait for a free pooled connection.
+ * Behind PgBouncer the two server-side ones are startup parameters it must be
+ * told to ignore; the database's own settings take their place (k8s/README.md,
+ * "Behind PgBouncer"). They are not re-sent per transaction with `SET LOCAL`:
+ * that would cost a round trip on every transaction for every deployment.
  */
 export function timeoutOptions(statementMs: number, connectMs: number) {
   return {
