@@ -18,8 +18,9 @@ import {
   startPgBouncer,
   type RunningNats,
   type RunningPgBouncer,
+  waitFor,
 } from '@ledgerline/testing';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,6 +45,8 @@ const DATABASE = 'pgbouncer_it';
 /** PgBouncer's server connections for the services' (user, database): fewer than the writers below. */
 const POOL_SIZE = 4;
 const MONTH = '2026-10';
+/** aggregation's durable consumer of the transactions stream (change-consumer.ts). */
+const CHANGES_CONSUMER = 'aggregation-rollups';
 const row = (externalId: string, amount: string, category = 'Groceries') => ({ date: `${MONTH}-05`, amount, category, externalId });
 
 describe('ingestion and aggregation through PgBouncer in transaction-pooling mode', () => {
@@ -139,12 +142,19 @@ describe('ingestion and aggregation through PgBouncer in transaction-pooling mod
     const before = await breakdown();
     expect(before.total).toBe('-19.75');
 
-    // A redelivery of the change the relay published: recognised by its version, not applied again.
-    const consumer = await jetstream(peer.connection).consumers.get(TRANSACTIONS_STREAM.name);
-    const message = await consumer.next({ expires: 5_000 });
+    // The change the relay published, delivered again: recognised by its version, not applied again.
+    const js = jetstream(peer.connection);
+    const message = await (await js.consumers.get(TRANSACTIONS_STREAM.name)).next({ expires: 5_000 });
     const event = message?.json<ChangeEvent>();
     expect(event).toMatchObject({ tenantId, version: '1' });
     await expect(aggregation.get(RollupsService).apply(event as ChangeEvent)).resolves.toBe('duplicate');
+    // And through the stream, as a copy the dedupe window missed: aggregation's consumer takes it and acks it.
+    await js.publish(message?.subject as string, message?.data);
+    const jsm = await jetstreamManager(peer.connection);
+    await waitFor('aggregation to take the redelivered change', async () => {
+      const info = await jsm.consumers.info(TRANSACTIONS_STREAM.name, CHANGES_CONSUMER);
+      return info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq === 2;
+    });
     await expect(breakdown()).resolves.toEqual(before);
   });
 
