@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions, type EntityManager, type MixedList, type EntitySchema } from 'typeorm';
-import { migrateUnderLock } from './migrate';
+import { MIGRATION_TIMEOUT_MS, migrateUnderLock } from './migrate';
 
 export interface DatabaseModuleOptions {
   url: string;
@@ -37,8 +37,6 @@ export const databaseTimeouts = (config: { DB_STATEMENT_TIMEOUT_MS: number; DB_C
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 1_500;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
-/** Migrations may build indexes over big tables: they get minutes, not the request bound. */
-const MIGRATION_TIMEOUT_MS = 600_000;
 
 const QUERY_READ_TIMEOUT = 'Query read timeout';
 
@@ -72,6 +70,10 @@ Object.defineProperty(FailFastClient.prototype, 'query', {
  * (SQLSTATE 57014); `query_timeout` is the client's own bound, the only one that
  * works when the server stopped answering (SIGSTOP, a dead host); the connect
  * timeout also bounds the wait for a free pooled connection.
+ * Behind PgBouncer the two server-side ones are startup parameters it must be
+ * told to ignore; the database's own settings take their place (k8s/README.md,
+ * "Behind PgBouncer"). They are not re-sent per transaction with `SET LOCAL`:
+ * that would cost a round trip on every transaction for every deployment.
  */
 export function timeoutOptions(statementMs: number, connectMs: number) {
   return {

@@ -1,5 +1,8 @@
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 
+/** Migrations may build indexes over big tables: they get minutes, not the request bound. */
+export const MIGRATION_TIMEOUT_MS = 600_000;
+
 /**
  * Runs a schema's pending migrations so that pods started together never race:
  * one transaction takes a transaction-scoped advisory lock keyed by the schema,
@@ -9,11 +12,20 @@ import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
  * lock lives exactly as long as the transaction that holds it: safe behind a
  * transaction-pooling PgBouncer, and released by PostgreSQL if the pod dies.
  * Returns the names of the migrations this call ran.
+ *
+ * The DDL's bound is set with `SET LOCAL`, inside the transaction: behind
+ * PgBouncer the connection's startup parameters are dropped
+ * (`ignore_startup_parameters`), so DDL would otherwise get the database's
+ * request-sized default, and a plain `SET` would outlive the transaction on a
+ * pooled server connection that the next client then inherits.
  */
-export async function migrateUnderLock(dataSource: DataSource, schema: string): Promise<string[]> {
+export async function migrateUnderLock(dataSource: DataSource, schema: string, timeoutMs = MIGRATION_TIMEOUT_MS): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.startTransaction();
+    const ms = Math.round(timeoutMs);
+    await runner.query(`SET LOCAL statement_timeout = ${ms}`);
+    await runner.query(`SET LOCAL idle_in_transaction_session_timeout = ${ms}`);
     await runner.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledgerline.migrations.${schema}`]);
     await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const executor = new MigrationExecutor(dataSource, runner);

@@ -3,6 +3,7 @@ export * from './infra/process';
 export * from './infra/postgres';
 export * from './infra/nats';
 export * from './infra/redis';
+export * from './infra/pgbouncer';
 export * from './stack/repo-root';
 export * from './stack/services';
 export * from './stack/stack';

@@ -36,6 +36,16 @@ export function ensureBinaries(log: (line: string) => void = console.log): Binar
   return { natsServer: which('nats-server') as string, redisServer: which('redis-server') as string, pgBin: PG_BIN };
 }
 
+/** Debian's PgBouncer (PGBOUNCER_BIN overrides), for the transaction-pooling check; installed with apt when root. */
+export function ensurePgBouncer(log: (line: string) => void = console.log): string {
+  const configured = process.env.PGBOUNCER_BIN;
+  if (configured) return configured;
+  // Debian puts it in /usr/sbin, which a non-root PATH may leave out.
+  const find = () => which('pgbouncer') ?? (existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbouncer' : undefined);
+  if (!find()) aptInstall(['pgbouncer'], log);
+  return find() as string;
+}
+
 /** Headless Chromium for the status-page check (Debian's package; CHROMIUM_BIN overrides). */
 export function ensureChromium(log: (line: string) => void = console.log): string {
   const configured = process.env.CHROMIUM_BIN;
