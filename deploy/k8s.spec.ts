@@ -400,12 +400,19 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
       expect(contracts).toContain(`TRANSACTIONS_STREAM = { name: '${lag?.metadata.stream}'`);
       expect(consumer).toContain(`durable: '${lag?.metadata.consumer}'`);
       expect(scaledObjects.map((s) => s.metadata.name).sort()).toEqual(['aggregation', 'ingestion']);
+      // Ingestion's import workers claim rows of ingestion.imports: it scales on that queue, read with its own DATABASE_URL.
+      const queue = named(scaledObjects, 'ingestion').spec.triggers.find((t) => t.type === 'postgresql');
+      expect(queue?.metadata).toMatchObject({ connectionFromEnv: 'DATABASE_URL', targetQueryValue: expect.stringMatching(/^[1-9]\d*$/) });
+      expect(queue?.metadata.query).toMatch(/FROM ingestion\.imports WHERE status IN \('queued', 'running'\)/);
+      expect(envValue(appContainer('ingestion'), 'DATABASE_URL')).toBeDefined();
+      const repository = readFileSync(join(root, 'apps/ingestion/src/imports/imports.repository.ts'), 'utf8');
+      expect(repository).toContain("status = 'queued' OR (status = 'running'");
     } else {
       expect(scaledObjects).toEqual([]);
     }
   });
 
-  it("sizes the gateway's Redis-down rate-limit share by its fewest replicas", () => {
+  it("starts the gateway's Redis-down rate-limit share at its fewest replicas (until the live count is heard)", () => {
     const floor = scalers().find((s) => s.target === 'api-gateway')?.min;
     expect(envValue(appContainer('api-gateway'), 'RATE_LIMIT_FALLBACK_REPLICAS')?.value).toBe(String(floor));
   });

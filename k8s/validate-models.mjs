@@ -33,6 +33,15 @@ const crdValidators = {
         for (const k of ['natsServerMonitoringEndpoint', 'stream', 'consumer'])
           if (!isNonEmptyString(t.metadata?.[k])) problems.push(`nats-jetstream trigger needs metadata.${k}`);
       }
+      if (t.type === 'postgresql') {
+        for (const k of ['query', 'targetQueryValue'])
+          if (!isNonEmptyString(t.metadata?.[k])) problems.push(`postgresql trigger needs metadata.${k}`);
+        const connection = ['connectionFromEnv', 'host'].filter((k) => isNonEmptyString(t.metadata?.[k]));
+        if (connection.length === 0 && !isObject(t.authenticationRef))
+          problems.push('postgresql trigger needs metadata.connectionFromEnv, metadata.host or an authenticationRef');
+        if (t.metadata?.targetQueryValue !== undefined && !/^[0-9]+(\.[0-9]+)?$/.test(t.metadata.targetQueryValue))
+          problems.push('postgresql trigger metadata.targetQueryValue must be a number');
+      }
       if (t.type === 'cpu' && !['Utilization', 'AverageValue'].includes(t.metricType))
         problems.push('cpu trigger needs metricType Utilization or AverageValue');
     }

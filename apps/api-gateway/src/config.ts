@@ -61,10 +61,14 @@ const schema = z.object({
     })
     .pipe(z.record(z.uuid(), tenantLimits)),
   /**
-   * While Redis is unreachable each replica enforces limit ÷ this many replicas
-   * on its own, so the fleet stays near the configured limit (neither open nor closed).
+   * While Redis is unreachable each replica enforces limit ÷ the live replica
+   * count (heard over NATS, see ReplicaPresence), so the fleet stays near the
+   * configured limit (neither open nor closed). This many replicas are assumed
+   * until a presence round has been heard, or while NATS is silent too.
    */
   RATE_LIMIT_FALLBACK_REPLICAS: z.coerce.number().int().min(1).max(1_000).default(1),
+  /** How often each replica announces itself; a replica unheard for 3 intervals is no longer counted. */
+  RATE_LIMIT_PRESENCE_INTERVAL_MS: millis(2_000),
   /** Redis command timeout on the rate-limit path; past it the request is decided locally. */
   RATE_LIMIT_REDIS_TIMEOUT_MS: millis(100),
   /** Peers (IPs or CIDRs) whose X-Forwarded-For is believed; empty: the socket peer is the client. */

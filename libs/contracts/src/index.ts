@@ -22,3 +22,4 @@ export * from './cache/cache.contracts';
 export * from './monitoring/monitoring.schema';
 export * from './monitoring/monitoring.contracts';
 export * from './monitoring/faults.schema';
+export * from './gateway/gateway.contracts';

@@ -3,6 +3,7 @@ import { waitFor } from '@ledgerline/testing';
 import { randomUUID } from 'node:crypto';
 import { call, insertTenantKey, startOwnInfra, startReplica, type OwnInfra, type Replica, type Reply } from '../gateway.test-helper';
 import { RATE_LIMIT_REDIS, type Redis } from './rate-limit.redis';
+import { ReplicaPresence } from './replica-presence';
 
 const PROBLEM = 'application/problem+json';
 const WHOAMI = '/v1/tenant/keys/current';
@@ -27,7 +28,8 @@ describe('rate limits across three gateway replicas', () => {
       RATE_LIMIT_ANONYMOUS: '50/1h',
       RATE_LIMIT_IMPORTS: '5/1h',
       RATE_LIMIT_TENANT_OVERRIDES: JSON.stringify({ [EDGE_TENANT]: { reads: '10/2s' } }),
-      RATE_LIMIT_FALLBACK_REPLICAS: '3',
+      // No RATE_LIMIT_FALLBACK_REPLICAS (default 1): the Redis-down shares below come from the live count.
+      RATE_LIMIT_PRESENCE_INTERVAL_MS: '200',
       RATE_LIMIT_REDIS_TIMEOUT_MS: '1000',
     };
     replicas = [
@@ -36,7 +38,12 @@ describe('rate limits across three gateway replicas', () => {
       // The third sits behind a (loopback) proxy it trusts.
       await startReplica(infra, { ...env, TRUSTED_PROXIES: '127.0.0.1/32, ::1' }),
     ];
+    await liveCount(3);
   });
+
+  /** Until every running replica has heard exactly `n` (itself included) over NATS. */
+  const liveCount = (n: number) =>
+    waitFor(`${n} live replicas`, async () => replicas.every((r) => r.app.get(ReplicaPresence).count() === n), 20_000, 50);
 
   afterAll(async () => {
     for (const r of replicas ?? []) await r.app.close();
@@ -146,7 +153,7 @@ describe('rate limits across three gateway replicas', () => {
     process.kill(pid, 'SIGKILL');
     await exited;
 
-    // Each replica enforces ceil(21 / 3) = 7 on its own: neither open (210) nor closed (0).
+    // Each replica enforces ceil(21 / 3 live replicas) = 7 on its own: neither open (210) nor closed (0).
     for (const replica of replicas) {
       const replies = await burst(20, key.apiKey, [replica]);
       expect(ok(replies)).toHaveLength(7);
@@ -237,5 +244,30 @@ describe('rate limits across three gateway replicas', () => {
       headers: { 'x-forwarded-for': '9.9.9.9, 203.0.113.0' },
     });
     expect(again.headers.get('x-ratelimit-remaining')).toBe('48');
+  });
+
+  // Last: it stops a replica.
+  it('moves the Redis-down share to the live replica count when a replica stops', async () => {
+    const key = await insertTenantKey(replicas[0] as Replica);
+    const stopped = replicas.pop() as Replica;
+    await stopped.app.close();
+    // Unheard for 3 presence intervals, the stopped replica drops out of the count.
+    await liveCount(2);
+
+    const pid = infra.redis.child.pid as number;
+    const exited = new Promise((resolve) => infra.redis.child.once('exit', resolve));
+    process.kill(pid, 'SIGKILL');
+    await exited;
+    try {
+      // ceil(21 / 2) = 11 each: the two survivors admit about the whole limit between them, not 2/3 of it.
+      for (const replica of replicas) {
+        const replies = await burst(20, key.apiKey, [replica]);
+        expect(ok(replies)).toHaveLength(11);
+        // The window stretches with the rounding up (11 × 7200 s / 21): only the quota is asserted.
+        expect(replies[0]?.headers.get('ratelimit-policy')).toMatch(/^"reads";q=11;w=\d+$/);
+      }
+    } finally {
+      await infra.restartRedis();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { createHotPathRedis } from '@ledgerline/runtime';
 import { RATE_LIMIT_REDIS } from './rate-limit.redis';
 import { RateLimiter } from './rate-limiter.service';
+import { ReplicaPresence } from './replica-presence';
 
 @Global()
 @Module({})
@@ -18,6 +19,7 @@ export class RateLimitModule {
           useFactory: (config: GatewayConfig) =>
             createHotPathRedis(config.REDIS_URL, logger, 'shared rate limits (per-replica fallback limits apply)'),
         },
+        ReplicaPresence,
         RateLimiter,
       ],
       exports: [RateLimiter],

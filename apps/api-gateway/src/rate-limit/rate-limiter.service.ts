@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { LocalGcraStore, LocalWindowStore } from './local-gcra.store';
 import { decideWindow } from './sliding-window';
 import { RATE_LIMIT_REDIS, RedisGcraStore, type Redis } from './rate-limit.redis';
+import { ReplicaPresence } from './replica-presence';
 import { fallbackLimit, type RouteClass } from './route-class';
 
 const decisions = new Counter({
@@ -41,7 +42,8 @@ export interface Admission {
  * Per-key, per-route-class limits shared by every replica through one GCRA
  * bucket in Redis (imports: one sliding-window log, for "at most N in any
  * rolling window"). When Redis is unreachable or slow the request is decided by
- * an in-process bucket holding this replica's share of the limit, and the next
+ * an in-process bucket holding this replica's share of the limit (÷ the live
+ * replica count, see ReplicaPresence), and the next
  * request tries Redis again: no restart, no open door, no outage.
  */
 @Injectable()
@@ -53,6 +55,7 @@ export class RateLimiter implements OnApplicationShutdown {
   constructor(
     @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly presence: ReplicaPresence,
   ) {
     this.shared = new RedisGcraStore(redis, config.RATE_LIMIT_REDIS_TIMEOUT_MS);
   }
@@ -91,7 +94,7 @@ export class RateLimiter implements OnApplicationShutdown {
         // Timed out or dropped mid-command: decide locally below (the client's error handler logs the outage).
       }
     }
-    const local = fallbackLimit(limit, this.config.RATE_LIMIT_FALLBACK_REPLICAS);
+    const local = fallbackLimit(limit, this.presence.count());
     const interval = emissionIntervalUs(local);
     const decision = decide(this.local.step(key, interval, local.burst), interval, local.burst);
     return this.admission(routeClass, decision, { store: 'local', key, kind: 'gcra', intervalUs: interval });
@@ -110,7 +113,7 @@ export class RateLimiter implements OnApplicationShutdown {
         // As for GCRA: decide locally with this replica's share.
       }
     }
-    const share = Math.max(1, Math.ceil(limit.count / this.config.RATE_LIMIT_FALLBACK_REPLICAS));
+    const share = Math.max(1, Math.ceil(limit.count / this.presence.count()));
     const outcome = this.localWindows.step(key, windowUs, share);
     const decision = decideWindow(outcome, windowUs, share);
     return this.admission(routeClass, decision, { store: 'local', key, kind: 'window', member: '', admittedAtUs: outcome.admittedAtUs });
