@@ -83,7 +83,11 @@ const schema = z.object({
   /** Browser origins allowed by CORS (`*` for any); empty disables CORS. */
   CORS_ORIGINS: commaList,
   /** Near-cache of hot dashboard replies: bytes per replica, and a TTL that is only a safety net. */
-  NEAR_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1_048_576),
+  NEAR_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(32 * 1_048_576),
   NEAR_CACHE_TTL_MS: z.coerce.number().int().min(1).default(30_000),
 });
 

@@ -82,7 +82,7 @@ describe('input validation: no client input reaches a 5xx', () => {
     expect(surrogate.status).toBe(400);
     expect(isProblem(surrogate)).toBe(true);
     const summary = await api<{ expenses: { count: number } }>('GET', `/v1/dashboard/summary?month=${MONTH}`, { key });
-    expect(summary.body.expenses.count).toBe(1); // only the JSON-number row above
+    expect(summary.body.expenses.count).toBe(0); // nothing refused was stored
   });
 
   it('lists format errors and unknown members of every row in one 422, and stores nothing', async () => {

@@ -88,7 +88,12 @@ describe('ingestion and aggregation through PgBouncer in transaction-pooling mod
     await admin.end();
     const postgres = new URL(directUrl);
     bouncer = await startPgBouncer(
-      { binary: ensurePgBouncer(), port: await freePort(), postgres: { host: postgres.hostname, port: Number(postgres.port) }, poolSize: POOL_SIZE },
+      {
+        binary: ensurePgBouncer(),
+        port: await freePort(),
+        postgres: { host: postgres.hostname, port: Number(postgres.port) },
+        poolSize: POOL_SIZE,
+      },
       dir,
     );
     const env = { DATABASE_URL: bouncer.urlFor(directUrl), NATS_URL: nats.url, PORT: '0' };
@@ -109,7 +114,12 @@ describe('ingestion and aggregation through PgBouncer in transaction-pooling mod
       host: '127.0.0.1',
       port: 0,
     });
-    aggregation = await createHttpApp({ module: AggregationModule.forRoot(loadAggregationConfig(env), logger), logger, host: '127.0.0.1', port: 0 });
+    aggregation = await createHttpApp({
+      module: AggregationModule.forRoot(loadAggregationConfig(env), logger),
+      logger,
+      host: '127.0.0.1',
+      port: 0,
+    });
     await ingestion.init();
     await aggregation.init();
   });
