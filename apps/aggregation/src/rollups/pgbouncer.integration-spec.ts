@@ -1,6 +1,7 @@
 import {
   getBreakdown,
   getTenantConfig,
+  invalidateCache,
   ingestTransactions,
   refreshMonth,
   TRANSACTIONS_STREAM,
@@ -107,6 +108,8 @@ describe('ingestion and aggregation through PgBouncer in transaction-pooling mod
       split: { mode: 'equal' as const },
       members: [{ id: 'm1', name: 'A', monthlyRevenue: '1.00', taxRate: '0' }],
     }));
+    // …and the cache-gateway, which confirms invalidations (a write is applied once its caches are confirmed).
+    peer.serve(invalidateCache, async () => ({ invalidated: true as const }));
     await peer.connection.flush();
     ingestion = await createHttpApp({
       module: IngestionModule.forRoot(loadIngestionConfig({ ...env, APPLY_TIMEOUT_MS: '10000' }), logger),
