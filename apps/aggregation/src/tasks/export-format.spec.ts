@@ -1,7 +1,7 @@
-import type { ExportRow } from '@ledgerline/contracts';
+import type { Transaction } from '@ledgerline/contracts';
 import { EXPORT_FORMATS } from './export-format';
 
-const row = (extra: Partial<ExportRow> = {}): ExportRow => ({
+const row = (extra: Partial<Transaction> = {}): Transaction => ({
   id: '0b6f2f7e-8a4c-4c5e-9a63-2f1f6d0e9b11',
   externalId: null,
   date: '2026-10-03',

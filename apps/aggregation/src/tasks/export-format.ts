@@ -1,6 +1,6 @@
-import type { ExportRow } from '@ledgerline/contracts';
+import type { Transaction } from '@ledgerline/contracts';
 
-const COLUMNS: (keyof ExportRow)[] = [
+const COLUMNS: (keyof Transaction)[] = [
   'id',
   'externalId',
   'date',
@@ -28,7 +28,7 @@ export interface ExportFormat {
   contentType: string;
   extension: string;
   begin(): string;
-  rows(rows: readonly ExportRow[], first: boolean): string;
+  rows(rows: readonly Transaction[], first: boolean): string;
   end(): string;
 }
 

@@ -1,4 +1,4 @@
-import { EXPORTS_BUCKET, getExportRows, monthsBetween, type ExportBody, type ExportRow } from '@ledgerline/contracts';
+import { EXPORTS_BUCKET, getExportRows, monthsBetween, type ExportBody, type Transaction } from '@ledgerline/contracts';
 import { NatsBus, openObjectStore } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { EXPORT_FORMATS } from './export-format';
@@ -51,7 +51,7 @@ export class ExportRunner {
         }
         controller.enqueue(encoder.encode(format.rows(chunk, rows === 0)));
         rows += chunk.length;
-        const last = chunk[chunk.length - 1] as ExportRow;
+        const last = chunk[chunk.length - 1] as Transaction;
         after = { month: last.month, date: last.date, id: last.id };
         const progress = (months.indexOf(last.month) + 1) / (months.length + 1);
         if (await checkpoint(progress)) controller.error(new TaskCancelled());

@@ -1,8 +1,10 @@
-import type { DrillDownItem, ExportRow, MonthSource, Stats } from '@ledgerline/contracts';
+import type { DrillDownItem, MonthSource, Stats, Transaction } from '@ledgerline/contracts';
 import { withLongStatements } from '@ledgerline/database';
 import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { toTransaction } from '../transactions/transaction-row';
+import { fromDb, TRANSACTION_COLUMNS, type DbRow } from '../transactions/transactions.repository';
 import type { DataSource } from 'typeorm';
 
 /** Folding a whole month of a big tenant reads every row of it: far more than a request's statement bound. */
@@ -80,19 +82,8 @@ export class RowsRepository {
     tenantId: string,
     query: { month: string; category: string; subcategory?: string | undefined; limit: number; after: { date: string; id: string } | null },
   ): Promise<{ items: DrillDownItem[]; next: { date: string; id: string } | null }> {
-    const rows: {
-      id: string;
-      external_id: string | null;
-      date: string;
-      month: string;
-      label: string | null;
-      amount_cents: string;
-      category: string;
-      subcategory: string;
-      expense_type: 'FIXED' | 'VARIABLE';
-      member: string | null;
-    }[] = await this.db.query(
-      `SELECT id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member
+    const rows: DbRow[] = await this.db.query(
+      `SELECT ${TRANSACTION_COLUMNS}
          FROM ingestion.transactions
         WHERE tenant_id = $1 AND month = $2 AND category = $3 AND NOT exclude
           AND ($4::text IS NULL OR subcategory = $4)
@@ -112,18 +103,11 @@ export class RowsRepository {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        externalId: r.external_id,
-        date: r.date,
-        month: r.month,
-        label: r.label,
-        amount: formatMoney(BigInt(r.amount_cents)),
-        category: r.category,
-        subcategory: r.subcategory,
-        expenseType: r.expense_type,
-        member: r.member,
-      })),
+      // Drill-down rows are non-excluded ones: the flag is left out.
+      items: page.map((r) => {
+        const { exclude: _excluded, ...item } = toTransaction(fromDb(r));
+        return item;
+      }),
       next: rows.length > query.limit && last ? { date: last.date, id: last.id } : null,
     };
   }
@@ -145,19 +129,17 @@ export class RowsRepository {
   async exportRows(
     tenantId: string,
     query: { from: string; to: string; after: { month: string; date: string; id: string } | null; limit: number },
-  ): Promise<ExportRow[]> {
-    return (
-      await this.db.query(
-        `SELECT id, external_id AS "externalId", to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents::text AS amount,
-              category, subcategory, expense_type AS "expenseType", member, exclude
+  ): Promise<Transaction[]> {
+    const rows: DbRow[] = await this.db.query(
+      `SELECT ${TRANSACTION_COLUMNS}
          FROM ingestion.transactions
         WHERE tenant_id = $1 AND month BETWEEN $2 AND $3
           AND ($4::text IS NULL OR (month, date, id) > ($4::text, $5::date, $6::uuid))
         ORDER BY month, date, id
         LIMIT $7`,
-        [tenantId, query.from, query.to, query.after?.month ?? null, query.after?.date ?? null, query.after?.id ?? null, query.limit],
-      )
-    ).map((row: ExportRow) => ({ ...row, amount: formatMoney(BigInt(row.amount)) }));
+      [tenantId, query.from, query.to, query.after?.month ?? null, query.after?.date ?? null, query.after?.id ?? null, query.limit],
+    );
+    return rows.map((r) => toTransaction(fromDb(r)));
   }
 
   async months(tenantId: string): Promise<string[]> {

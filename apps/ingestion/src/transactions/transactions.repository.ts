@@ -6,7 +6,8 @@ import type { TransactionRow } from './transaction-row';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
 
-interface DbRow {
+/** A row of ingestion.transactions as `TRANSACTION_COLUMNS` selects it. */
+export interface DbRow {
   id: string;
   external_id: string | null;
   date: string;
@@ -20,9 +21,9 @@ interface DbRow {
   exclude: boolean;
 }
 
-const COLUMNS = `id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member, exclude`;
+export const TRANSACTION_COLUMNS = `id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member, exclude`;
 
-const fromDb = (r: DbRow): TransactionRow => ({
+export const fromDb = (r: DbRow): TransactionRow => ({
   id: r.id,
   externalId: r.external_id,
   date: r.date,
@@ -83,7 +84,7 @@ export class TransactionsRepository {
   }
 
   async findForUpdate(em: EntityManager, tenantId: string, id: string): Promise<TransactionRow | undefined> {
-    const rows = (await em.query(`SELECT ${COLUMNS} FROM ingestion.transactions WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
+    const rows = (await em.query(`SELECT ${TRANSACTION_COLUMNS} FROM ingestion.transactions WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
       tenantId,
       id,
     ])) as DbRow[];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRequest } from '../common/contract';
 import { monthString, tenantId, uuidString } from '../common/primitives';
 import type { DrillDownItem, Stats } from '../dashboard/dashboard.schema';
-import { EXPENSE_TYPES } from './transaction.schema';
+import { EXPENSE_TYPES, type Transaction } from './transaction.schema';
 
 /**
  * What aggregation asks ingestion (the owner of the raw rows) instead of
@@ -55,23 +55,8 @@ export const getLargestExpense = defineRequest<Stats['largestExpense']>()(
   z.object({ tenantId, month: monthString }),
 );
 
-/** A transaction as exported: every stored field, excluded rows included. */
-export interface ExportRow {
-  id: string;
-  externalId: string | null;
-  date: string;
-  month: string;
-  label: string | null;
-  amount: string;
-  category: string;
-  subcategory: string;
-  expenseType: (typeof EXPENSE_TYPES)[number];
-  member: string | null;
-  exclude: boolean;
-}
-
-/** The next chunk of a tenant's rows in a month range, in (month, date, id) order, strictly after `after`. */
-export const getExportRows = defineRequest<ExportRow[]>()(
+/** The next chunk of a tenant's rows (excluded ones included) in a month range, in (month, date, id) order, strictly after `after`. */
+export const getExportRows = defineRequest<Transaction[]>()(
   'ingestion.export-rows.get.v1',
   z.object({
     tenantId,
