@@ -9,8 +9,12 @@ import { OutboxRepository } from './outbox.repository';
 const BATCH = 500;
 /** The fallback for entries no kick reached (a crash between commit and publish, another replica's entries). */
 const POLL_MS = 1_000;
-/** Another replica holds the relay: try again this soon, so a write committed meanwhile is not left for the poll. */
+/**
+ * Another replica holds the relay: try again soon, so a write committed meanwhile is not left for the
+ * poll — 2 ms, doubling while it stays busy (up to 128 ms), so a long run elsewhere is not hammered.
+ */
 const BUSY_RETRY_MS = 2;
+const BUSY_RETRY_MAX_MS = 128;
 /** Published entries are kept as long as JetStream would drop their re-publication, then pruned. */
 const KEEP_PUBLISHED_MS = DUPLICATE_WINDOW_NS / 1e6;
 const PRUNE_EVERY_MS = 60_000;
@@ -32,6 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private again = false;
   private stopped = false;
   private lastPrune = 0;
+  private busyRetryMs = BUSY_RETRY_MS;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -59,7 +64,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     this.running = this.drain()
       .then((busy) => {
-        if (busy) setTimeout(() => this.kick(), BUSY_RETRY_MS);
+        if (!busy) {
+          this.busyRetryMs = BUSY_RETRY_MS;
+          return;
+        }
+        setTimeout(() => this.kick(), this.busyRetryMs);
+        this.busyRetryMs = Math.min(BUSY_RETRY_MAX_MS, this.busyRetryMs * 2);
       })
       .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'outbox relay paused'))
       .finally(() => {
