@@ -11,12 +11,20 @@ export const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9;
 export interface StreamSpec {
   name: string;
   subjects: readonly string[];
+  /** Retention of this stream, over the deployment-wide JETSTREAM_MAX_AGE_HOURS. */
+  maxAgeNs?: number;
 }
 
 /** Creates the stream or brings its config up to date: producers and consumers may start in any order. */
 export async function ensureStream(connection: NatsConnection, stream: StreamSpec): Promise<void> {
   const jsm = await jetstreamManager(connection);
-  const config = { subjects: [...stream.subjects], duplicate_window: DUPLICATE_WINDOW_NS, ...jetStreamSettings() };
+  const settings = jetStreamSettings();
+  const config = {
+    subjects: [...stream.subjects],
+    duplicate_window: DUPLICATE_WINDOW_NS,
+    ...settings,
+    max_age: stream.maxAgeNs ?? settings.max_age,
+  };
   try {
     await jsm.streams.info(stream.name);
     await jsm.streams.update(stream.name, config);
@@ -49,8 +57,7 @@ export interface DurableConsumerOptions {
 export class UnprocessableMessage extends Error {}
 
 /** Where messages that kept failing go: kept (30 days) for an operator, counted, alerted on. */
-export const DEAD_LETTER_STREAM = { name: 'DEAD_LETTERS', subjects: ['deadletter.>'] } as const;
-const DEAD_LETTER_MAX_AGE_NS = 30 * 24 * 3600 * 1e9;
+export const DEAD_LETTER_STREAM: StreamSpec = { name: 'DEAD_LETTERS', subjects: ['deadletter.>'], maxAgeNs: 30 * 24 * 3600 * 1e9 };
 
 const deadLetters = new Counter({
   name: 'ledgerline_dead_letters_total',
@@ -177,16 +184,9 @@ export class DurableConsumer {
 
 let deadLetterStreamReady: Promise<void> | undefined;
 
+/** Once per process (the stream outlives it): a failure is tried again on the next dead letter. */
 function ensureDeadLetterStream(connection: NatsConnection): Promise<void> {
-  deadLetterStreamReady ??= (async () => {
-    const jsm = await jetstreamManager(connection);
-    const config = { subjects: [...DEAD_LETTER_STREAM.subjects], max_age: DEAD_LETTER_MAX_AGE_NS };
-    try {
-      await jsm.streams.info(DEAD_LETTER_STREAM.name);
-    } catch {
-      await jsm.streams.add({ name: DEAD_LETTER_STREAM.name, ...config });
-    }
-  })().catch((err: unknown) => {
+  deadLetterStreamReady ??= ensureStream(connection, DEAD_LETTER_STREAM).catch((err: unknown) => {
     deadLetterStreamReady = undefined;
     throw err;
   });

@@ -17,5 +17,3 @@ export const VERSION_HEADER = 'Ledgerline-Version';
 export const MIN_VERSION_HEADER = 'Ledgerline-Min-Version';
 
 export const versionAtLeast = (version: Version, min: Version): boolean => BigInt(version) >= BigInt(min);
-
-export const laterVersion = (a: Version, b: Version): Version => (versionAtLeast(a, b) ? a : b);
