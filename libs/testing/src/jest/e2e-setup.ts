@@ -20,7 +20,15 @@ export default async function e2eSetup(): Promise<void> {
   const services = await startServices({
     infra,
     ports,
-    env: { ADMIN_API_KEY: E2E_ADMIN_KEY, LOG_LEVEL: 'info', NATS_REQUEST_TIMEOUT_MS: '1500', OTEL_BSP_SCHEDULE_DELAY: '100' },
+    env: {
+      ADMIN_API_KEY: E2E_ADMIN_KEY,
+      LOG_LEVEL: 'info',
+      NATS_REQUEST_TIMEOUT_MS: '1500',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      // Specs count spans in monitoring (drills, synthetic traffic): every request is traced, none left out by the
+      // per-process trace budget, which a fast machine exceeds when a spec sends a burst.
+      TRACES_PER_SECOND: '100000',
+    },
     envOf: { aggregation: { DATABASE_URL: aggregationDatabase } },
   });
   remember({ stop: () => services.stopAll() });
