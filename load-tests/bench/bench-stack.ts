@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,14 +15,21 @@ import {
 } from '@ledgerline/testing';
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key';
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface BenchStack {
   infra: Infra;
   services: RunningServices;
   gatewayUrl: string;
   dataDir: string;
-  /** Starts the reference: a bare Fastify hello-world in its own process (stopped with the stack); returns its URL. */
-  startHelloServer(): Promise<string>;
+  /**
+   * Starts the reference: a bare Fastify server in its own process (stopped with the stack) answering
+   * with `body` (a hello-world without one); returns its URL.
+   */
+  startHelloServer(body?: Buffer): Promise<string>;
+  /** CPU time a service has used so far (user + system), in milliseconds. */
+  cpuMs(name: ServiceName): number;
   /** Peak resident memory of a service so far (VmHWM), in MiB. */
   peakRssMiB(name: ServiceName): number;
   stop(): Promise<void>;
@@ -49,6 +56,7 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
       infra,
       ports,
       ...(only ? { only } : {}),
+      sourceMaps: false,
       env: {
         ADMIN_API_KEY: BENCH_ADMIN_KEY,
         LOG_LEVEL: 'warn',
@@ -57,6 +65,10 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
         RATE_LIMIT_WRITES: '1000000/1s,1000000',
         RATE_LIMIT_IMPORTS: '1000/1s,1000',
       },
+      // BENCH_CPU_PROFILE=<dir>: the api-gateway writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+      ...(process.env.BENCH_CPU_PROFILE
+        ? { envOf: { 'api-gateway': { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` } } }
+        : {}),
     });
   } catch (error) {
     await infra.stop();
@@ -74,9 +86,15 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
     services,
     gatewayUrl: services.urls['api-gateway'],
     dataDir,
-    startHelloServer: async () => {
+    startHelloServer: async (body) => {
       const port = await freePort();
-      const proc = startProcess('hello', process.execPath, [join(__dirname, 'hello-server.js'), String(port)], join(dataDir, 'hello.log'));
+      const args = [join(__dirname, 'hello-server.js'), String(port)];
+      if (body) {
+        const bodyFile = join(dataDir, 'hello-body');
+        writeFileSync(bodyFile, body);
+        args.push(bodyFile);
+      }
+      const proc = startProcess('hello', process.execPath, args, join(dataDir, 'hello.log'));
       extra.push(proc);
       await waitFor(
         'hello-world server',
@@ -85,6 +103,12 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
         50,
       );
       return `http://127.0.0.1:${port}/hello`;
+    },
+    cpuMs: (name) => {
+      const pid = services.processes.get(name)?.child.pid;
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime and stime in clock ticks.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS_PER_SECOND;
     },
     peakRssMiB: (name) => {
       const pid = services.processes.get(name)?.child.pid;

@@ -58,6 +58,17 @@ export class AuthService implements OnModuleInit {
     return found;
   }
 
+  /**
+   * The caller of a tenant key this replica resolved within API_KEY_CACHE_MS,
+   * without waiting: for the fast path, which leaves every other case (a key
+   * not seen lately, the admin key, no key) to the guard.
+   */
+  recentTenant(token: string | undefined): TenantPrincipal | undefined {
+    if (!token || this.config.API_KEY_CACHE_MS <= 0) return undefined;
+    const cached = this.cache.get(token);
+    return cached?.kind === 'tenant' ? cached : undefined;
+  }
+
   /** Revokes a key of the tenant and tells every replica; false when there was no such active key. */
   async revoke(tenantId: string, keyId: string): Promise<boolean> {
     if (!(await this.keys.revoke(tenantId, keyId))) return false;

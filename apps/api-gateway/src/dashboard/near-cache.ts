@@ -49,9 +49,10 @@ export class NearCache implements OnModuleInit {
     this.bus.onReconnect(() => this.entries.clear());
   }
 
-  get(route: string, tenantId: string, request: string): RawReply | undefined {
+  /** `countMiss: false` for a probe whose miss the caller will look up again (and count) on its slow path. */
+  get(route: string, tenantId: string, request: string, { countMiss = true } = {}): RawReply | undefined {
     const hit = this.entries.get(keyOf(tenantId, request));
-    lookups.inc({ route, outcome: hit ? 'hit' : 'miss' });
+    if (hit || countMiss) lookups.inc({ route, outcome: hit ? 'hit' : 'miss' });
     if (hit) trace.getActiveSpan()?.setAttributes({ 'cache.hit': true, 'cache.level': 'near' });
     return hit;
   }

@@ -4,7 +4,10 @@ import { AppError } from '@ledgerline/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { trace } from '@opentelemetry/api';
 import { constants as zlib } from 'node:zlib';
+import { AuthService } from '../auth/auth.service';
 import type { GatewayConfig } from '../config';
+import { DashboardReader } from '../dashboard/dashboard-reader';
+import { registerFastReads } from '../dashboard/fast-read';
 import { registerDocs } from '../openapi/docs';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { refundServerFailures } from '../rate-limit/refund-server-failures';
@@ -45,6 +48,7 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
   });
 
   refundServerFailures(fastify, app.get(RateLimiter));
+  registerFastReads(fastify, app.get(AuthService), app.get(RateLimiter), app.get(DashboardReader));
 
   // JSON is the only body the API takes besides CSV imports; anything else is a 415, not a 422.
   fastify.removeContentTypeParser('text/plain');

@@ -7,6 +7,7 @@ import {
   faultsBodySchema,
   fixedLineBodySchema,
   fixedLinePatchSchema,
+  dashboardViewsQuerySchema,
   monthQuerySchema,
   patchTenantBodySchema,
   performanceQuerySchema,
@@ -228,6 +229,15 @@ export const ROUTES: RouteDoc[] = [
     routeClass: 'reads',
     success: { status: 200, description: 'The import status' },
     problems: BY_ID,
+  },
+  {
+    ...dashboard('', 'Several views in one answer, all at one version', dashboardViewsQuerySchema),
+    path: '/v1/dashboard',
+    success: {
+      status: 200,
+      description:
+        '`{month, version, <view>: …}`: each view exactly what its own route returns at that version (trends: the twelve months ending at `month`)',
+    },
   },
   dashboard('summary', "The month's figures", monthQuerySchema),
   dashboard('breakdown', 'Per-category rows', breakdownQuerySchema),

@@ -71,23 +71,34 @@ export function decide(outcome: GcraOutcome, intervalUs: number, burst: number):
 }
 
 /**
- * The same step in Redis, on Redis's clock (replicas' clocks may disagree).
- * KEYS[1] bucket; ARGV[1] emission interval µs; ARGV[2] burst.
- * Returns {allowed 0|1, TAT − now in µs}. Effects replication (Redis ≥ 5) allows TIME before a write.
+ * The same step in Redis, on Redis's clock (replicas' clocks may disagree),
+ * for a batch of admissions: KEYS[i] bucket; ARGV[2i-1] emission interval µs,
+ * ARGV[2i] burst. Steps run in order, each exactly as if alone (a key that
+ * appears twice sees its first step's effect). Returns {allowed 0|1,
+ * TAT − now in µs} per step, flattened. Effects replication (Redis ≥ 5)
+ * allows TIME before a write. All keys in one call: one Redis primary (a
+ * Redis Cluster would need the keys in one hash slot).
  */
 export const GCRA_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]))
-if tat == nil or tat < now then tat = now end
-local newTat = tat + interval
-if newTat - burst * interval > now then
-  return {0, tat - now}
+local out = {}
+for i = 1, #KEYS do
+  local interval = tonumber(ARGV[2 * i - 1])
+  local burst = tonumber(ARGV[2 * i])
+  local tat = tonumber(redis.call('GET', KEYS[i]))
+  if tat == nil or tat < now then tat = now end
+  local newTat = tat + interval
+  if newTat - burst * interval > now then
+    out[2 * i - 1] = 0
+    out[2 * i] = tat - now
+  else
+    redis.call('SET', KEYS[i], string.format('%.0f', newTat), 'PX', math.ceil((newTat - now) / 1000) + 1000)
+    out[2 * i - 1] = 1
+    out[2 * i] = newTat - now
+  end
 end
-redis.call('SET', KEYS[1], string.format('%.0f', newTat), 'PX', math.ceil((newTat - now) / 1000) + 1000)
-return {1, newTat - now}
+return out
 `;
 
 /** gcraRefund in Redis. KEYS[1] bucket; ARGV[1] emission interval µs. */

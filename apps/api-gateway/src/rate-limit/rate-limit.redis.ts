@@ -11,13 +11,29 @@ const SCRIPTS = [GCRA_LUA, GCRA_REFUND_LUA, WINDOW_LUA, WINDOW_REFUND_LUA].map((
 type Script = (typeof SCRIPTS)[number];
 const [GCRA, GCRA_REFUND, WINDOW, WINDOW_REFUND] = SCRIPTS as [Script, Script, Script, Script];
 
+interface PendingStep {
+  key: string;
+  intervalUs: number;
+  burst: number;
+  resolve(outcome: GcraOutcome): void;
+  reject(error: unknown): void;
+}
+
 /**
- * The only code that talks to Redis for rate limits: one atomic script per
- * admission (or refund), bounded by a timeout; a timeout opens a short circuit
- * so a hung Redis does not collect a queue of commands, then the next request probes it.
+ * The only code that talks to Redis for rate limits, bounded by a timeout; a
+ * timeout opens a short circuit so a hung Redis does not collect a queue of
+ * commands, then the next request probes it.
+ *
+ * GCRA admissions are coalesced: every step asked for while the event loop
+ * handles one batch of sockets goes to Redis as one script call, flushed
+ * before the loop waits for I/O again (setImmediate). Each decision is still
+ * taken atomically in Redis, in arrival order, exactly as one call per
+ * request would take it — one round trip, one command to encode and one span
+ * instead of one per request.
  */
 export class RedisGcraStore {
   private readonly deadline: RedisDeadline;
+  private pending: PendingStep[] = [];
 
   constructor(redis: Redis, timeoutMs: number) {
     this.deadline = new RedisDeadline(redis, timeoutMs);
@@ -27,28 +43,49 @@ export class RedisGcraStore {
     return this.deadline.available;
   }
 
-  async step(key: string, intervalUs: number, burst: number): Promise<GcraOutcome> {
-    const [allowed, offset] = (await this.run(GCRA, key, [String(intervalUs), String(burst)])) as [number, number];
-    return { allowed: allowed === 1, tatOffsetUs: offset };
+  step(key: string, intervalUs: number, burst: number): Promise<GcraOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ key, intervalUs, burst, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const args: string[] = [];
+    for (const step of batch) args.push(String(step.intervalUs), String(step.burst));
+    this.run(
+      GCRA,
+      batch.map((step) => step.key),
+      args,
+    ).then(
+      (result) => {
+        const flat = result as number[];
+        batch.forEach((step, i) => step.resolve({ allowed: flat[2 * i] === 1, tatOffsetUs: flat[2 * i + 1] ?? 0 }));
+      },
+      (error: unknown) => {
+        for (const step of batch) step.reject(error);
+      },
+    );
   }
 
   async refund(key: string, intervalUs: number): Promise<void> {
-    await this.run(GCRA_REFUND, key, [String(intervalUs)]);
+    await this.run(GCRA_REFUND, [key], [String(intervalUs)]);
   }
 
   /** One sliding-window admission; `member` names it for a refund. */
   async windowStep(key: string, windowUs: number, limit: number, member: string): Promise<WindowOutcome> {
-    const [allowed, count, oldest, newest] = (await this.run(WINDOW, key, [String(windowUs), String(limit), member])) as number[];
+    const [allowed, count, oldest, newest] = (await this.run(WINDOW, [key], [String(windowUs), String(limit), member])) as number[];
     return { allowed: allowed === 1, count: count ?? 0, oldestExpiresInUs: oldest ?? 0, newestExpiresInUs: newest ?? 0 };
   }
 
   async windowRefund(key: string, member: string): Promise<void> {
-    await this.run(WINDOW_REFUND, key, [member]);
+    await this.run(WINDOW_REFUND, [key], [member]);
   }
 
-  private run(script: Script, key: string, args: string[]): Promise<unknown> {
+  private run(script: Script, keys: string[], args: string[]): Promise<unknown> {
     return this.deadline.run(async (redis) => {
-      const options = { keys: [key], arguments: args };
+      const options = { keys, arguments: args };
       try {
         return await redis.evalSha(script.sha, options);
       } catch (error) {

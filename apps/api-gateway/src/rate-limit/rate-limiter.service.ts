@@ -150,12 +150,7 @@ export class RateLimiter implements OnApplicationShutdown {
   ): Promise<Charge | undefined> {
     const admission = await this.admit(routeClass, partition, tenantId);
     setHeaders(admission.headers);
-    if (!admission.decision.allowed) {
-      throw new AppError(
-        'rate-limited',
-        `Rate limit for ${routeClass} exceeded (${admission.decision.limit} per ${admission.decision.windowSeconds} s); retry in ${admission.decision.retryAfterSeconds} s.`,
-      );
-    }
+    if (!admission.decision.allowed) throw rateLimited(routeClass, admission.decision);
     return admission.charge;
   }
 
@@ -170,3 +165,10 @@ export class RateLimiter implements OnApplicationShutdown {
     else if (this.redis.isOpen) this.redis.destroy();
   }
 }
+
+/** The 429 problem for a rejected admission. */
+export const rateLimited = (routeClass: RouteClass, decision: RateLimitDecision): AppError =>
+  new AppError(
+    'rate-limited',
+    `Rate limit for ${routeClass} exceeded (${decision.limit} per ${decision.windowSeconds} s); retry in ${decision.retryAfterSeconds} s.`,
+  );

@@ -138,3 +138,27 @@ export interface RefreshResult {
   keys: number;
   durationMs: number;
 }
+
+/** The views `GET /v1/dashboard?views=` can put in one answer, in the order they are listed there by default. */
+export const DASHBOARD_VIEWS = ['summary', 'breakdown', 'stats', 'trends'] as const;
+export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
+
+const VIEWS_ERROR = `must be a comma-separated list of ${DASHBOARD_VIEWS.join(', ')}, each at most once`;
+
+export const dashboardViewsQuerySchema = z.object({
+  month: monthString,
+  views: z
+    .string({ error: VIEWS_ERROR })
+    .max(200, { error: VIEWS_ERROR })
+    .transform((text, ctx) => {
+      const views = text.split(',').map((v) => v.trim());
+      const valid = views.every((v): v is DashboardView => (DASHBOARD_VIEWS as readonly string[]).includes(v));
+      if (!valid || new Set(views).size !== views.length) {
+        ctx.addIssue({ code: 'custom', message: VIEWS_ERROR });
+        return z.NEVER;
+      }
+      return views;
+    })
+    .default([...DASHBOARD_VIEWS]),
+});
+export type DashboardViewsQuery = z.output<typeof dashboardViewsQuerySchema>;

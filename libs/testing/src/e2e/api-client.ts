@@ -116,15 +116,22 @@ export function serviceEnv(name: ServiceName): Record<string, string> {
 /**
  * Starts one more replica of a service on its own free port, beside the
  * stack's; `stop` ends it by its PID (the e2e teardown does too, if a test
- * fails first). Returns its base URL.
+ * fails first). Returns its base URL. `extraEnv` configures it apart (e.g. tighter limits).
  */
-export async function startReplica(name: ServiceName): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startReplica(
+  name: ServiceName,
+  extraEnv: Record<string, string> = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
   const specs = JSON.parse(readFileSync(env('E2E_SERVICE_SPECS'), 'utf8')) as Record<ServiceName, ServiceSpawnSpec>;
   const spec = specs[name];
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(spec.logFile.replace(/\.log$/, `-replica-${port}.log`), 'a');
-  const child = spawn(spec.command, spec.args, { env: { ...spec.env, PORT: String(port) }, cwd: spec.cwd, stdio: ['ignore', log, log] });
+  const child = spawn(spec.command, spec.args, {
+    env: { ...spec.env, ...extraEnv, PORT: String(port) },
+    cwd: spec.cwd,
+    stdio: ['ignore', log, log],
+  });
   appendFileSync(restartedPidsFile(), `${child.pid}\n`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitFor(`${name} replica /readyz`, async () => (await fetch(`${url}/readyz`)).ok, 60_000, 200);

@@ -46,6 +46,12 @@ export function ensurePgBouncer(log: (line: string) => void = console.log): stri
   return find() as string;
 }
 
+/** Debian packages whose binaries a benchmark needs (e.g. wrk, hey); installed with apt when root. */
+export function ensureAptBinaries(binaries: string[], log: (line: string) => void = console.log): void {
+  const missing = binaries.filter((b) => !which(b));
+  if (missing.length > 0) aptInstall(missing, log);
+}
+
 /** Headless Chromium for the status-page check (Debian's package; CHROMIUM_BIN overrides). */
 export function ensureChromium(log: (line: string) => void = console.log): string {
   const configured = process.env.CHROMIUM_BIN;

@@ -73,6 +73,11 @@ export interface ServicesOptions {
   /** Environment for one service only, over `env` (e.g. its own DATABASE_URL). */
   envOf?: Partial<Record<ServiceName, Record<string, string>>>;
   only?: readonly ServiceName[];
+  /**
+   * Stack traces mapped to the TypeScript sources (default true, for tests). Benchmarks turn it off:
+   * deployments run without it, and the maps it caches cost memory and CPU.
+   */
+  sourceMaps?: boolean;
 }
 
 /** How to (re)start one service: what an e2e test needs to bring back a service it stopped. */
@@ -123,7 +128,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     specs[name] = {
       name,
       command: process.execPath,
-      args: ['--enable-source-maps', main],
+      args: options.sourceMaps === false ? [main] : ['--enable-source-maps', main],
       env,
       cwd: root,
       logFile: join(options.infra.logDir, `${name}.log`),
@@ -133,7 +138,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
 
   const start = async (name: ServiceName) => {
     const spec = specs[name];
-    if (!existsSync(spec.args[1] as string)) throw new Error(`${spec.args[1]} is missing: run npm run build first`);
+    const main = spec.args.at(-1) as string;
+    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
     processes.set(name, await spawnService(spec));
   };
   const stop = async (name: ServiceName) => {
