@@ -100,6 +100,14 @@ export interface RunningServices {
   stopAll(): Promise<void>;
 }
 
+/**
+ * V8 flags every service runs with (the Dockerfile's CMD passes the same):
+ * a 4 MiB young-generation semi-space instead of V8's default of up to 16 MiB
+ * keeps each service's RSS near 135 MiB instead of 170 MiB at the same CPU
+ * per request (bench:gateway) — a request's garbage dies young either way.
+ */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** Every service in its own process from dist/, each waited on until its /readyz answers 200. */
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   const root = repoRoot();
@@ -128,7 +136,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     specs[name] = {
       name,
       command: process.execPath,
-      args: options.sourceMaps === false ? [main] : ['--enable-source-maps', main],
+      args: [...SERVICE_NODE_FLAGS, ...(options.sourceMaps === false ? [] : ['--enable-source-maps']), main],
       env,
       cwd: root,
       logFile: join(options.infra.logDir, `${name}.log`),
