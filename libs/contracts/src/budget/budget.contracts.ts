@@ -44,5 +44,11 @@ export const getMonthPlan = defineRequest<MonthPlan>()('provisions.month-plan.ge
 /** A fixed line, provision or the budgets of the tenant changed: every cached plan figure and summary is stale. */
 export const budgetChanged = defineEvent(
   'events.budget.changed.v1',
-  z.object({ eventId: z.string(), tenantId, resource: z.enum(['fixed-line', 'provision', 'budget']), occurredAt: z.string(), cachesInvalidated }),
+  z.object({
+    eventId: z.string(),
+    tenantId,
+    resource: z.enum(['fixed-line', 'provision', 'budget']),
+    occurredAt: z.string(),
+    cachesInvalidated,
+  }),
 );
