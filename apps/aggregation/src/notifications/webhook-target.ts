@@ -38,7 +38,20 @@ export function nonPublicRange(address: string): string | null {
   return range === 'unicast' ? null : range;
 }
 
-const resolveAll = async (host: string): Promise<string[]> => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+/** Below the callers' request bounds (NATS 1.5–2 s), so a resolver that does not answer is a refusal, never a timeout. */
+const DNS_TIMEOUT_MS = 1_000;
+
+async function resolveAll(host: string): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('DNS timeout')), DNS_TIMEOUT_MS);
+  });
+  try {
+    return (await Promise.race([lookup(host, { all: true, verbatim: true }), timeout])).map((a) => a.address);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Checks a webhook URL and resolves its host; throws RefusedTarget. Run when
