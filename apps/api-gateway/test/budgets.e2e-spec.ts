@@ -255,7 +255,7 @@ describe('budget.threshold webhooks', () => {
     const secret = await registerWebhook(key, url);
     await putBudgets(key, [{ category: 'Groceries', limit: '100.00' }]);
 
-    // 8 writers at once, 11.25 each: 90.00 → warning, whichever way their changes are batched.
+    // 8 writers at once, 11.25 each: 90.00 → warning, whichever way their changes are batched (7 × 11.25 = 78.75 is still ok).
     await Promise.all(Array.from({ length: 8 }, (_, i) => post(key, [tx('Groceries', '11.25', { label: `w${i}` })])));
     // 4 more at once, 5.00 each: 110.00 → over.
     await Promise.all(Array.from({ length: 4 }, (_, i) => post(key, [tx('Groceries', '5.00', { label: `o${i}` })])));
@@ -272,7 +272,8 @@ describe('budget.threshold webhooks', () => {
 
     const events = rx.events().sort((a, b) => `${a.month}${a.state}`.localeCompare(`${b.month}${b.state}`));
     expect(events.map((e) => [e.month, e.category, e.state, e.limit, e.spent])).toEqual([
-      ['2026-10', 'Groceries', 'over', '100.00', '110.00'],
+      // Over is reached at 100.00, 105.00 or 110.00, depending on how the four writers' changes were batched.
+      ['2026-10', 'Groceries', 'over', '100.00', expect.stringMatching(/^1(00|05|10)\.00$/)],
       ['2026-10', 'Groceries', 'warning', '100.00', '90.00'],
       ['2026-11', 'Groceries', 'warning', '100.00', '85.00'],
     ]);
