@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { FoldedChange } from '../rollups/fold';
 import { budgetState, raisedState } from './budget-status';
+import { countThreshold } from './notifications.metrics';
 import { BudgetsRepository, spentKey, type BudgetLimit } from './budgets.repository';
 import { WebhookWorker } from './webhook.worker';
 
@@ -89,7 +90,10 @@ export class BudgetThresholds {
   /** After the commit: the events for the live stream, and the worker woken for the deliveries. */
   announce(events: readonly BudgetThreshold[]): void {
     if (events.length === 0) return;
-    for (const event of events) this.bus.publish(budgetThreshold, event);
+    for (const event of events) {
+      countThreshold(event.state);
+      this.bus.publish(budgetThreshold, event);
+    }
     this.worker.kick();
   }
 

@@ -3,6 +3,7 @@ import type pino from 'pino';
 import type { AggregationConfig } from '../config';
 import { AGGREGATION_CONFIG, AGGREGATION_LOGGER } from '../tokens';
 import { nextAttemptAt, type RetryPolicy } from './delivery-schedule';
+import { countAttempt } from './notifications.metrics';
 import { signatureHeader, SIGNATURE_HEADER } from './webhook-signature';
 import { postJson } from './webhook.sender';
 import { RefusedTarget, resolveTarget, type TargetPolicy } from './webhook-target';
@@ -83,6 +84,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     const started = performance.now();
     let status: number | null = null;
     let error: string | null = null;
+    let refused = false;
     try {
       const target = await resolveTarget(delivery.url, this.policy);
       const headers = {
@@ -92,10 +94,12 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       status = (await postJson(target, delivery.body, headers, this.config.WEBHOOK_TIMEOUT_MS)).status;
       if (status < 200 || status > 299) error = `answered ${status}`;
     } catch (err) {
-      error = err instanceof RefusedTarget ? `refused: ${err.message}` : (err as Error).message || String(err);
+      refused = err instanceof RefusedTarget;
+      error = refused ? `refused: ${(err as Error).message}` : (err as Error).message || String(err);
     }
     const delivered = error === null;
     const next = delivered ? null : nextAttemptAt(this.retry, delivery.createdAt, delivery.attempts + 1, new Date());
+    countAttempt(delivered ? 'delivered' : refused ? 'refused' : next === null ? 'failed' : 'retry');
     if (!delivered)
       this.logger.info({ deliveryId: delivery.id, tenantId: delivery.tenantId, error, retryAt: next }, 'webhook attempt failed');
     await this.repo.finish(delivery, { at, status, error, durationMs: performance.now() - started, delivered, nextAttemptAt: next });

@@ -1,0 +1,20 @@
+import { metricsRegistry } from '@ledgerline/runtime';
+import { Counter } from 'prom-client';
+
+const thresholds = new Counter({
+  name: 'ledgerline_budget_thresholds_total',
+  help: 'Budget states raised by writes (recorded once per tenant, month, category and state)',
+  labelNames: ['state'],
+  registers: [metricsRegistry],
+});
+
+const attempts = new Counter({
+  name: 'ledgerline_webhook_attempts_total',
+  help: 'Webhook delivery attempts by outcome: delivered, retry (failed, will be tried again), failed (given up), refused (SSRF guard)',
+  labelNames: ['outcome'],
+  registers: [metricsRegistry],
+});
+
+export const countThreshold = (state: string): void => thresholds.inc({ state });
+
+export const countAttempt = (outcome: 'delivered' | 'retry' | 'failed' | 'refused'): void => attempts.inc({ outcome });
