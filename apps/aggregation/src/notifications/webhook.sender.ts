@@ -28,6 +28,8 @@ export function postJson(target: ResolvedTarget, body: string, headers: Record<s
       {
         method: 'POST',
         lookup: pinned,
+        // A connection of its own each time: a pooled socket would skip the check (and the pinning) of this attempt.
+        agent: false,
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body).toString() },
         timeout: timeoutMs,
         // No redirects are followed (node's client never does): a 3xx is a failed attempt, not a hop elsewhere.
