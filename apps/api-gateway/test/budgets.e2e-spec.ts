@@ -254,6 +254,11 @@ describe('budget.threshold webhooks', () => {
     const { receiver: rx, url } = await receiver();
     const secret = await registerWebhook(key, url);
     await putBudgets(key, [{ category: 'Groceries', limit: '100.00' }]);
+    // A neighbour with the same budget and its own endpoint: it must hear nothing of the first tenant's writes.
+    const { apiKey: neighbourKey } = await createTenant({ ...SPEC_TENANT, name: 'Neighbours' });
+    const { receiver: neighbourRx, url: neighbourUrl } = await receiver();
+    await registerWebhook(neighbourKey, neighbourUrl);
+    await putBudgets(neighbourKey, [{ category: 'Groceries', limit: '1.00' }]);
 
     // 8 writers at once, 11.25 each: 90.00 → warning, whichever way their changes are batched (7 × 11.25 = 78.75 is still ok).
     await Promise.all(Array.from({ length: 8 }, (_, i) => post(key, [tx('Groceries', '11.25', { label: `w${i}` })])));
@@ -281,6 +286,14 @@ describe('budget.threshold webhooks', () => {
     for (const e of events) expect(e).toMatchObject({ type: 'budget.threshold', tenantId, version: expect.stringMatching(/^\d+$/) });
     for (const r of rx.requests) expect(validSignature(secret, r.body, r.signature)).toBe(true);
     expect(rx.requests).toHaveLength(3);
+
+    expect(neighbourRx.requests).toEqual([]);
+    const neighbour = await webhooks(neighbourKey);
+    expect(neighbour.deliveries).toEqual([]);
+    expect(neighbour.webhooks.map((w) => w.url)).toEqual([neighbourUrl]);
+    expect((await api<Budgets>('GET', '/v1/budgets', { key: neighbourKey })).body).toEqual({
+      budgets: [{ category: 'Groceries', limit: '1.00' }],
+    });
   });
 
   it('retries a receiver that fails twice and delivers exactly once, signed, with every attempt visible', async () => {
