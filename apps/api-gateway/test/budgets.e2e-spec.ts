@@ -151,6 +151,8 @@ describe('budgets', () => {
   it('stores limits as a write with a version, reads them back, and an empty list removes them', async () => {
     const { apiKey: key } = await createTenant(SPEC_TENANT);
     const written = await post(key, [tx('Groceries', '10.00')]);
+    // Read first, so the cached answer exists: the PUT must invalidate it.
+    expect((await api<Budgets>('GET', '/v1/budgets', { key })).body).toEqual({ budgets: [] });
     const put = await api<Budgets>('PUT', '/v1/budgets', {
       key,
       body: {

@@ -25,8 +25,10 @@ export class BudgetsService {
     private readonly bus: NatsBus,
   ) {}
 
-  async list(tenantId: string): Promise<Budgets> {
-    return { budgets: (await this.repo.limits(this.db.manager, tenantId)).map(toBudget) };
+  /** The limits with the version they reflect (the watermark, read first: limits only change under its lock). */
+  async list(tenantId: string): Promise<{ budgets: Budgets; version: string }> {
+    const version = await this.rollups.watermark(this.db.manager, tenantId);
+    return { budgets: { budgets: (await this.repo.limits(this.db.manager, tenantId)).map(toBudget) }, version };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { getWebhooks, listBudgets, putBudgets, putWebhooks } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { NatsBus, rawJsonReply } from '@ledgerline/messaging';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BudgetsService } from './budgets.service';
 import { WebhooksService } from './webhooks.service';
@@ -14,7 +14,11 @@ export class NotificationsHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.serve(listBudgets, (req) => this.budgets.list(req.tenantId));
+    // Like every dashboard read, with the version it reflects (the cache-gateway keeps it beside the bytes).
+    this.bus.serveRaw(listBudgets, async (req) => {
+      const { budgets, version } = await this.budgets.list(req.tenantId);
+      return rawJsonReply(budgets, version);
+    });
     this.bus.serve(putBudgets, (req) => this.budgets.put(req.tenantId, req.body));
     this.bus.serve(getWebhooks, (req) => this.webhooks.get(req.tenantId));
     this.bus.serve(putWebhooks, (req) => this.webhooks.put(req.tenantId, req.body));

@@ -1,5 +1,6 @@
 import {
   budgetsBodySchema,
+  cachedRead,
   getWebhooks,
   listBudgets,
   putBudgets,
@@ -25,7 +26,7 @@ export class BudgetsController {
 
   @Get()
   list(@Tenant() t: TenantPrincipal): Promise<Budgets> {
-    return this.bus.request(listBudgets, { tenantId: t.tenantId });
+    return this.bus.request(cachedRead(listBudgets), { tenantId: t.tenantId });
   }
 
   /** A write like any other: it answers with the version it was made at, in the body and the header. */
