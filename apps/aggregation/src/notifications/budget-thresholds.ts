@@ -1,14 +1,19 @@
 import { budgetThreshold, type BudgetState, type BudgetThreshold } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { formatMoney, type Cents } from '@ledgerline/money';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type pino from 'pino';
 import type { EntityManager } from 'typeorm';
 import type { FoldedChange } from '../rollups/fold';
 import { budgetState, raisedState } from './budget-status';
-import { countThreshold } from './notifications.metrics';
+import { countThreshold, countThresholdFailure } from './notifications.metrics';
 import { BudgetsRepository, spentKey, type BudgetLimit } from './budgets.repository';
+import { AGGREGATION_LOGGER } from '../tokens';
 import { WebhookWorker } from './webhook.worker';
+
+/** PostgreSQL asks to retry these: the whole apply is retried, so the detection runs again with it. */
+const RETRYABLE = new Set(['40001', '40P01']);
 
 /** A category-month whose total moved in the transaction: before = after − moved. */
 interface Moved {
@@ -32,6 +37,7 @@ export class BudgetThresholds {
     private readonly repo: BudgetsRepository,
     private readonly bus: NatsBus,
     private readonly worker: WebhookWorker,
+    @Inject(AGGREGATION_LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   /** After a change was applied to the rollups, in its transaction; `version` is the watermark it moves to. */
@@ -41,6 +47,30 @@ export class BudgetThresholds {
     if (moved.length === 0) return [];
     const limits = await this.repo.limits(em, tenantId, [...new Set(moved.map((m) => m.category))]);
     if (limits.length === 0) return [];
+    // A failure past this point must not hold up the tenant's figures: it is rolled back alone (logged, counted), the
+    // write is applied without its notification. Retryable conflicts still abort the apply, which runs this again.
+    await em.query('SAVEPOINT budget_thresholds');
+    try {
+      const reached = await this.judge(em, tenantId, moved, limits, version);
+      await em.query('RELEASE SAVEPOINT budget_thresholds');
+      return reached;
+    } catch (err) {
+      const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
+      if (code && RETRYABLE.has(code)) throw err;
+      await em.query('ROLLBACK TO SAVEPOINT budget_thresholds');
+      countThresholdFailure();
+      this.logger.error({ err, tenantId, version: version.toString() }, 'budget thresholds not judged for this apply');
+      return [];
+    }
+  }
+
+  private async judge(
+    em: EntityManager,
+    tenantId: string,
+    moved: readonly Moved[],
+    limits: readonly BudgetLimit[],
+    version: bigint,
+  ): Promise<BudgetThreshold[]> {
     const limitOf = new Map(limits.map((l) => [l.category, l]));
     const budgeted = moved.filter((m) => limitOf.has(m.category));
     const spent = await this.repo.spent(

@@ -15,6 +15,14 @@ const attempts = new Counter({
   registers: [metricsRegistry],
 });
 
+const thresholdFailures = new Counter({
+  name: 'ledgerline_budget_threshold_failures_total',
+  help: 'Applies whose budget thresholds could not be judged (the write was applied, its notification skipped)',
+  registers: [metricsRegistry],
+});
+
+export const countThresholdFailure = (): void => thresholdFailures.inc();
+
 export const countThreshold = (state: string): void => thresholds.inc({ state });
 
 export const countAttempt = (outcome: 'delivered' | 'retry' | 'failed' | 'refused'): void => attempts.inc({ outcome });
