@@ -9,17 +9,21 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { migrations } from './migrations';
 import { RollupsModule } from './rollups/rollups.module';
 import { TasksModule } from './tasks/tasks.module';
-import { AGGREGATION_LOGGER } from './tokens';
+import { NotificationsModule } from './notifications/notifications.module';
+import { AGGREGATION_CONFIG, AGGREGATION_LOGGER } from './tokens';
 
-/** aggregation: owns monthly rollups, tasks and exports. */
+/** aggregation: owns monthly rollups, tasks and exports, budgets and their notifications. */
 @Module({})
 export class AppModule {
   static forRoot(config: AggregationConfig, logger: pino.Logger): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      providers: [{ provide: AGGREGATION_LOGGER, useValue: logger }],
-      exports: [AGGREGATION_LOGGER],
+      providers: [
+        { provide: AGGREGATION_LOGGER, useValue: logger },
+        { provide: AGGREGATION_CONFIG, useValue: config },
+      ],
+      exports: [AGGREGATION_LOGGER, AGGREGATION_CONFIG],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'aggregation', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
@@ -35,6 +39,7 @@ export class AppModule {
         RollupsModule,
         DashboardModule,
         TasksModule,
+        NotificationsModule,
       ],
     };
   }

@@ -173,6 +173,9 @@ describe('fuzz: generated hostile requests against every route', () => {
       'PATCH /v1/provisions/:id': body.provisionPatch,
       'POST /v1/exports': body.export,
       'PUT /v1/monitoring/faults': body.faults,
+      'PUT /v1/budgets': { budgets: [{ category: 'Groceries', limit: '400.00' }] },
+      // The e2e stack allows private targets; nothing listens on port 9, and deliveries are off the request path anyway.
+      'PUT /v1/tenant/webhooks': { webhooks: [{ url: 'https://127.0.0.1:9/hook' }] },
     };
     const queries: Record<string, Record<string, string>> = {
       '/v1/dashboard/breakdown': { ...validMonth, expenseType: 'VARIABLE' },

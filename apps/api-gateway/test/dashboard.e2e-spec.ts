@@ -62,6 +62,7 @@ describe('dashboards through the gateway', () => {
         { category: 'Groceries', total: '148.34', share: '0.1457' },
         { category: 'Transport', total: '70.01', share: '0.0687' },
       ],
+      budgets: [],
     });
   });
 

@@ -14,6 +14,8 @@ export * from './transactions/transaction.contracts';
 export * from './transactions/rows.contracts';
 export * from './budget/budget.schema';
 export * from './budget/budget.contracts';
+export * from './budget/budget-limits.schema';
+export * from './budget/budget-limits.contracts';
 export * from './dashboard/dashboard.schema';
 export * from './dashboard/dashboard.contracts';
 export * from './imports/import.contracts';

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { RollupsModule } from '../rollups/rollups.module';
 import { DashboardHandlers } from './dashboard.handlers';
 import { DashboardQueries } from './dashboard.queries';
 import { DashboardService } from './dashboard.service';
 
-@Module({ imports: [RollupsModule], providers: [DashboardQueries, DashboardService, DashboardHandlers] })
+@Module({ imports: [RollupsModule, NotificationsModule], providers: [DashboardQueries, DashboardService, DashboardHandlers] })
 export class DashboardModule {}

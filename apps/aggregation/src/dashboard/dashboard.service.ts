@@ -16,6 +16,7 @@ import {
 import { NatsBus } from '@ledgerline/messaging';
 import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
+import { BudgetsService } from '../notifications/budgets.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import { DashboardQueries } from './dashboard.queries';
 import { amountStats, EMPTY_MONTH, groupRows, statsOf, summaryOf, sumTotals, trendsOf } from './figures';
@@ -25,6 +26,7 @@ export class DashboardService {
   constructor(
     private readonly queries: DashboardQueries,
     private readonly bus: NatsBus,
+    private readonly budgets: BudgetsService,
   ) {}
 
   async summary(tenantId: string, month: string): Promise<Summary> {
@@ -32,7 +34,9 @@ export class DashboardService {
       this.bus.request(getMonthPlan, { tenantId, month }),
       this.queries.summaryRollups(tenantId, month),
     ]);
-    return summaryOf(plan, rollups.categories, rollups.month ?? EMPTY_MONTH, rollups.paid);
+    const totals = new Map(groupRows(rollups.categories, (r) => r.category).map((g) => [g.key, g.total]));
+    const budgets = await this.budgets.statuses(tenantId, totals);
+    return { ...summaryOf(plan, rollups.categories, rollups.month ?? EMPTY_MONTH, rollups.paid), budgets };
   }
 
   async breakdown(tenantId: string, query: BreakdownQuery): Promise<Breakdown> {

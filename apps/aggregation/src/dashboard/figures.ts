@@ -68,12 +68,13 @@ export function amountStats(group: Group, whole: Cents): AmountStats {
 
 const TOP_CATEGORIES = 5;
 
+/** The month's summary but its `budgets` (the budgets module adds them). */
 export function summaryOf(
   plan: MonthPlan,
   categories: readonly CategoryRollup[],
   month: MonthRollup,
   paid: ReadonlyMap<string, Cents>,
-): Summary {
+): Omit<Summary, 'budgets'> {
   const variable = month.total - month.fixed;
   const weights = plan.householdWeights.map(BigInt);
   const variableShares = weights.some((w) => w > 0n) ? allocate(variable, weights) : weights.map(() => 0n);

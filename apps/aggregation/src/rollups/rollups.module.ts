@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ChangeConsumer } from './change-consumer';
 import { RollupsHandlers } from './rollups.handlers';
 import { RollupsRepository } from './rollups.repository';
 import { RollupsService } from './rollups.service';
 
-@Module({ providers: [RollupsRepository, RollupsService, RollupsHandlers, ChangeConsumer], exports: [RollupsService] })
+@Module({
+  imports: [NotificationsModule],
+  providers: [RollupsRepository, RollupsService, RollupsHandlers, ChangeConsumer],
+  exports: [RollupsService],
+})
 export class RollupsModule {}

@@ -1,6 +1,7 @@
 import {
   AppError,
   getKeyExtremes,
+  type BudgetThreshold,
   getMonthSource,
   getTenantMonths,
   rollupsChanged,
@@ -15,6 +16,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
+import { BudgetThresholds } from '../notifications/budget-thresholds';
 import { foldDeltas, type FoldedChange } from './fold';
 import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
@@ -48,6 +50,14 @@ const rollupKeyOf = ({ month, category, subcategory, expenseType }: FoldedChange
 /** How often an unconfirmed cache invalidation is tried again. */
 const INVALIDATION_RETRY_MS = 500;
 
+interface Applied {
+  outcomes: (ApplyOutcome | Error)[];
+  watermark: bigint;
+  months: string[];
+  /** Budget states the batch raised, announced after the commit. */
+  thresholds: BudgetThreshold[];
+}
+
 const byVersion = (a: ChangeEvent, b: ChangeEvent) => (BigInt(a.version) < BigInt(b.version) ? -1 : 1);
 
 /**
@@ -72,6 +82,7 @@ export class RollupsService implements OnModuleDestroy {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: RollupsRepository,
     private readonly bus: NatsBus,
+    private readonly budgetThresholds: BudgetThresholds,
   ) {}
 
   /** Settles once the change is in the rollups and the caches were told; rejects with ChangeOutOfOrder when it came too early. */
@@ -136,7 +147,7 @@ export class RollupsService implements OnModuleDestroy {
   }
 
   private async applyBatch(tenantId: string, events: readonly ChangeEvent[]): Promise<PromiseSettledResult<ApplyOutcome>[]> {
-    let applied: { outcomes: (ApplyOutcome | Error)[]; watermark: bigint; months: string[] };
+    let applied: Applied;
     try {
       applied = await this.inSnapshot((em) => this.applyNow(em, tenantId, events));
     } catch (error) {
@@ -154,17 +165,14 @@ export class RollupsService implements OnModuleDestroy {
       await this.announce(tenantId, applied.months, applied.watermark.toString());
       recordApplied(events.filter((_, i) => applied.outcomes[i] === 'applied'));
     }
+    this.budgetThresholds.announce(applied.thresholds);
     return applied.outcomes.map((outcome) =>
       outcome instanceof Error ? { status: 'rejected', reason: outcome } : { status: 'fulfilled', value: outcome },
     );
   }
 
   /** Takes the changes that continue the tenant's watermark, folds them into one upsert per rollup row, and moves the watermark. */
-  private async applyNow(
-    em: EntityManager,
-    tenantId: string,
-    events: readonly ChangeEvent[],
-  ): Promise<{ outcomes: (ApplyOutcome | Error)[]; watermark: bigint; months: string[] }> {
+  private async applyNow(em: EntityManager, tenantId: string, events: readonly ChangeEvent[]): Promise<Applied> {
     let watermark = await this.repo.lockWatermark(em, tenantId);
     const outcomes = new Map<ChangeEvent, ApplyOutcome | Error>();
     const taken: ChangeEvent[] = [];
@@ -181,6 +189,7 @@ export class RollupsService implements OnModuleDestroy {
       }
     }
     const months = [...new Set(taken.flatMap((event) => event.months))].sort();
+    let thresholds: BudgetThreshold[] = [];
     if (taken.length > 0) {
       // A month rebuilt from the raw rows already holds the changes up to the version its snapshot saw.
       const rebuilt = await this.repo.rebuiltMonths(em, tenantId, months);
@@ -191,10 +200,12 @@ export class RollupsService implements OnModuleDestroy {
         // Rows left these keys (a delete, a recategorisation): their extremes come from the rows, which ingestion owns.
         const extremes = lost.length === 0 ? [] : await this.bus.request(getKeyExtremes, { tenantId, keys: lost.map(rollupKeyOf) });
         await this.repo.apply(em, tenantId, folded, extremes);
+        // In this transaction: a budget state these changes raised is recorded (and its webhooks queued) exactly once.
+        thresholds = await this.budgetThresholds.afterApply(em, tenantId, folded, watermark);
       }
       await this.repo.setWatermark(em, tenantId, watermark);
     }
-    return { outcomes: events.map((event) => outcomes.get(event) as ApplyOutcome | Error), watermark, months };
+    return { outcomes: events.map((event) => outcomes.get(event) as ApplyOutcome | Error), watermark, months, thresholds };
   }
 
   /**

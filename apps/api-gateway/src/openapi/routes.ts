@@ -1,6 +1,7 @@
 import {
   alertsQuerySchema,
   breakdownQuerySchema,
+  budgetsBodySchema,
   createTenantBodySchema,
   drillDownQuerySchema,
   exportBodySchema,
@@ -16,6 +17,7 @@ import {
   transactionBatchSchema,
   transactionPatchSchema,
   trendsQuerySchema,
+  webhooksBodySchema,
   type ProblemCode,
 } from '@ledgerline/contracts';
 import type { z } from 'zod';
@@ -322,6 +324,51 @@ export const ROUTES: RouteDoc[] = [
     problems: ['validation-failed', ...DOWNSTREAM],
   },
   ...crud('/v1/provisions', 'provision', provisionBodySchema, provisionPatchSchema),
+  {
+    method: 'GET',
+    path: '/v1/budgets',
+    summary: 'Monthly spending limits per category',
+    auth: 'tenant',
+    routeClass: 'reads',
+    success: { status: 200, description: '`{budgets: [{category, limit}]}`, by category' },
+    problems: DOWNSTREAM,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/budgets',
+    summary:
+      "Replace the tenant's monthly limits (`{budgets: [{category, limit}]}`; summaries show each as `{category, limit, spent, percent, state}`)",
+    auth: 'tenant',
+    routeClass: 'writes',
+    body: budgetsBodySchema,
+    success: { status: 200, description: 'The limits now, with `version` (also `Ledgerline-Version`) and `applied`' },
+    problems: [...JSON_BODY, ...DOWNSTREAM],
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenant/webhooks',
+    summary: "The tenant's webhook endpoints and their 50 most recent deliveries, each with every attempt (time, HTTP status, error)",
+    auth: 'tenant',
+    routeClass: 'reads',
+    success: {
+      status: 200,
+      description: '`{webhooks: [{id, url, createdAt}], deliveries: [{id, webhookId, url, event, eventId, state, attempts, …}]}`',
+    },
+    problems: DOWNSTREAM,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/tenant/webhooks',
+    summary:
+      "Replace the tenant's webhook endpoints (`{webhooks: [{url}]}`, https only; loopback, private, link-local and cluster-internal " +
+      'targets are refused). `budget.threshold` events are POSTed signed `Ledgerline-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`, ' +
+      'retried with exponential backoff for 24 h',
+    auth: 'tenant',
+    routeClass: 'writes',
+    body: webhooksBodySchema,
+    success: { status: 200, description: "The endpoints; a new endpoint's `secret` is in this answer only" },
+    problems: [...JSON_BODY, ...DOWNSTREAM],
+  },
   {
     method: 'GET',
     path: '/v1/monitoring/performance',

@@ -5,6 +5,7 @@ import {
   getStats,
   getSummary,
   getTrends,
+  listBudgets,
   listFixedLines,
   listProvisions,
   monthsBetween,
@@ -39,4 +40,5 @@ export const CACHED_READS: readonly CachedRead[] = [
   read('provisions.calculate', calculateProvisions, (r) => ({ tenantId: r.tenantId, months: [] })),
   read('provisions.fixed-lines', listFixedLines, (r) => ({ tenantId: r.tenantId, months: [] })),
   read('provisions.provisions', listProvisions, (r) => ({ tenantId: r.tenantId, months: [] })),
+  read('budgets.list', listBudgets, (r) => ({ tenantId: r.tenantId, months: [] })),
 ];

@@ -41,8 +41,14 @@ export const calculateProvisions = defineRequest<ProvisionsCalculation>()(
 /** The budget side of a month's summary (see `MonthPlan`). */
 export const getMonthPlan = defineRequest<MonthPlan>()('provisions.month-plan.get.v1', z.object({ tenantId, month: monthString }));
 
-/** A fixed line or provision of the tenant was created, changed or deleted: every cached plan figure is stale. */
+/** A fixed line, provision or the budgets of the tenant changed: every cached plan figure and summary is stale. */
 export const budgetChanged = defineEvent(
   'events.budget.changed.v1',
-  z.object({ eventId: z.string(), tenantId, resource: z.enum(['fixed-line', 'provision']), occurredAt: z.string(), cachesInvalidated }),
+  z.object({
+    eventId: z.string(),
+    tenantId,
+    resource: z.enum(['fixed-line', 'provision', 'budget']),
+    occurredAt: z.string(),
+    cachesInvalidated,
+  }),
 );

@@ -3,6 +3,7 @@ import { monthString } from '../common/primitives';
 import { textField } from '../common/text';
 import { whenValid } from '../common/validation';
 import { EXPENSE_TYPES } from '../transactions/transaction.schema';
+import type { BudgetStatus } from '../budget/budget-limits.schema';
 
 /** Query strings of the dashboard routes (validated at the gateway and again on receipt). */
 
@@ -77,6 +78,8 @@ export interface Summary {
   revenue: { gross: string; net: string };
   members: { id: string; name: string; net: string; share: string; contribution: string; paid: string; toTransfer: string }[];
   topCategories: { category: string; total: string; share: string }[];
+  /** One row per budgeted category, by category. */
+  budgets: BudgetStatus[];
 }
 
 export interface Breakdown {

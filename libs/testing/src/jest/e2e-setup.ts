@@ -29,7 +29,15 @@ export default async function e2eSetup(): Promise<void> {
       // per-process trace budget, which a fast machine exceeds when a spec sends a burst.
       TRACES_PER_SECOND: '100000',
     },
-    envOf: { aggregation: { DATABASE_URL: aggregationDatabase } },
+    envOf: {
+      aggregation: {
+        DATABASE_URL: aggregationDatabase,
+        // budgets.e2e-spec's webhook receiver listens on 127.0.0.1 over http, and retries must come within a test's time.
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+        WEBHOOK_BACKOFF_MS: '200',
+        WEBHOOK_POLL_MS: '200',
+      },
+    },
   });
   remember({ stop: () => services.stopAll() });
   // Services an e2e test restarted after stopping them (see restartService).

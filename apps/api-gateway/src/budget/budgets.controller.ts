@@ -1,0 +1,59 @@
+import {
+  budgetsBodySchema,
+  cachedRead,
+  getWebhooks,
+  listBudgets,
+  putBudgets,
+  putWebhooks,
+  VERSION_HEADER,
+  webhooksBodySchema,
+  type Budgets,
+  type BudgetsBody,
+  type Webhooks,
+  type WebhooksBody,
+  type WriteOutcome,
+} from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { Body, Controller, Get, Put, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { ZodPipe } from '../http/zod-body.pipe';
+
+@Controller('v1/budgets')
+@UseGuards(TenantGuard)
+export class BudgetsController {
+  constructor(private readonly bus: NatsBus) {}
+
+  @Get()
+  list(@Tenant() t: TenantPrincipal): Promise<Budgets> {
+    return this.bus.request(cachedRead(listBudgets), { tenantId: t.tenantId });
+  }
+
+  /** A write like any other: it answers with the version it was made at, in the body and the header. */
+  @Put()
+  async replace(
+    @Tenant() t: TenantPrincipal,
+    @Body(new ZodPipe(budgetsBodySchema)) body: BudgetsBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Budgets & WriteOutcome> {
+    const outcome = await this.bus.request(putBudgets, { tenantId: t.tenantId, body });
+    void reply.header(VERSION_HEADER, outcome.version);
+    return outcome;
+  }
+}
+
+@Controller('v1/tenant/webhooks')
+@UseGuards(TenantGuard)
+export class WebhooksController {
+  constructor(private readonly bus: NatsBus) {}
+
+  @Get()
+  get(@Tenant() t: TenantPrincipal): Promise<Webhooks> {
+    return this.bus.request(getWebhooks, { tenantId: t.tenantId });
+  }
+
+  @Put()
+  replace(@Tenant() t: TenantPrincipal, @Body(new ZodPipe(webhooksBodySchema)) body: WebhooksBody): Promise<Pick<Webhooks, 'webhooks'>> {
+    return this.bus.request(putWebhooks, { tenantId: t.tenantId, body });
+  }
+}
