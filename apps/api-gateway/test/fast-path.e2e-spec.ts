@@ -230,3 +230,26 @@ describe('GET /v1/dashboard?views=', () => {
 });
 
 const remaining = (res: ApiResponse<unknown>): number => Number(res.headers.get('x-ratelimit-remaining'));
+
+describe('conditional budget and provision reads', () => {
+  it('carry an ETag that answers 304 until a budget or provision change gives new figures', async () => {
+    const { apiKey: key } = await createTenant(SPEC_TENANT);
+    const put = (limit: string) => api('PUT', '/v1/budgets', { key, body: { budgets: [{ category: 'Groceries', limit }] } });
+    expect((await put('100.00')).status).toBe(200);
+    for (const path of ['/v1/budgets', `/v1/provisions/calculate?month=${MONTH}`]) {
+      const first = await api('GET', path, { key });
+      const etag = first.headers.get('etag') as string;
+      expect(first.status).toBe(200);
+      expect(etag).toMatch(/^W\/".+"$/);
+      expect((await api('GET', path, { key, headers: { 'if-none-match': etag } })).status).toBe(304);
+    }
+    const before = await api('GET', '/v1/budgets', { key });
+    expect((await put('250.00')).status).toBe(200);
+    const after = await api<{ budgets: { limit: string }[] }>('GET', '/v1/budgets', {
+      key,
+      headers: { 'if-none-match': before.headers.get('etag') as string },
+    });
+    expect(after.status).toBe(200);
+    expect(after.body.budgets[0]?.limit).toBe('250.00');
+  });
+});

@@ -22,12 +22,13 @@ import {
   type Provision,
   type ProvisionBody,
   type ProvisionPatch,
-  type ProvisionsCalculation,
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { DashboardReader } from '../dashboard/dashboard-reader';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -74,7 +75,10 @@ export class FixedLinesController {
 @Controller('v1/provisions')
 @UseGuards(TenantGuard)
 export class ProvisionsController {
-  constructor(private readonly bus: NatsBus) {}
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly reader: DashboardReader,
+  ) {}
 
   @Get()
   list(@Tenant() t: TenantPrincipal): Promise<{ provisions: Provision[] }> {
@@ -83,11 +87,13 @@ export class ProvisionsController {
 
   /** Declared before `:id` so "calculate" is never taken for an id. */
   @Get('calculate')
-  calculate(
+  async calculate(
     @Tenant() t: TenantPrincipal,
     @Query(new ZodPipe(monthQuery, 'query')) query: { month: string },
-  ): Promise<ProvisionsCalculation> {
-    return this.bus.request(cachedRead(calculateProvisions), { tenantId: t.tenantId, month: query.month });
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    await this.reader.answer(req, res, { contract: calculateProvisions, payload: { tenantId: t.tenantId, month: query.month } });
   }
 
   @Post()

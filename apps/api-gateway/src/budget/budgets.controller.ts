@@ -1,6 +1,5 @@
 import {
   budgetsBodySchema,
-  cachedRead,
   getWebhooks,
   listBudgets,
   putBudgets,
@@ -14,19 +13,24 @@ import {
   type WriteOutcome,
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
-import { Body, Controller, Get, Put, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, Put, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
+import { DashboardReader } from '../dashboard/dashboard-reader';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 @Controller('v1/budgets')
 @UseGuards(TenantGuard)
 export class BudgetsController {
-  constructor(private readonly bus: NatsBus) {}
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly reader: DashboardReader,
+  ) {}
 
+  /** Through the caches like a dashboard read, with the version it reflects and an ETag. */
   @Get()
-  list(@Tenant() t: TenantPrincipal): Promise<Budgets> {
-    return this.bus.request(cachedRead(listBudgets), { tenantId: t.tenantId });
+  async list(@Tenant() t: TenantPrincipal, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    await this.reader.answer(req, res, { contract: listBudgets, payload: { tenantId: t.tenantId } });
   }
 
   /** A write like any other: it answers with the version it was made at, in the body and the header. */
