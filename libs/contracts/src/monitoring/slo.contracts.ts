@@ -61,6 +61,8 @@ export type FreshnessBatch = z.output<typeof freshnessObserved.payload>;
 /** What the monitoring service reports about freshness and consistency over one window. */
 export interface FreshnessWindow {
   service: string;
+  /** Where changes were first seen: `any` (the SLO's indicator) or one cache level. */
+  level: string;
   count: number;
   p50Ms: number;
   p99Ms: number;
