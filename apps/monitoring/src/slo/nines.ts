@@ -7,7 +7,7 @@ export function consistencyOf(audited: number, misses: number): { ratio: number 
   if (audited <= 0) return { ratio: null, nines: null, ninesAtLeast: false };
   const ratio = (audited - misses) / audited;
   if (misses <= 0) return { ratio: 1, nines: round2(Math.log10(audited)), ninesAtLeast: true };
-  return { ratio, nines: round2(-Math.log10(1 - ratio)), ninesAtLeast: false };
+  return { ratio, nines: round2(Math.log10(audited / misses)), ninesAtLeast: false };
 }
 
 /** Misses (or slow changes) divided by the error budget: 1 spends the budget exactly over the SLO period. */
