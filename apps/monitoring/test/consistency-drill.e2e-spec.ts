@@ -32,7 +32,11 @@ rules:
 const AUDITOR_ENV = { CACHE_AUDIT_PER_SECOND: '20', CACHE_AUDIT_GRACE_MS: '200', FRESHNESS_FLUSH_MS: '200' };
 const SKIP_INVALIDATIONS = JSON.stringify([{ target: 'cache.invalidate.v1', skip: true }]);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, tick: () => Promise<unknown> = async () => undefined): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  tick: () => Promise<unknown> = async () => undefined,
+): Promise<T> {
   for (let i = 0; i < 300; i++) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -106,16 +110,26 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
       async () => (await slo()).lastMisses.find((m) => m.key.includes(tenantId)),
       readCached,
     );
-    expect(miss).toMatchObject({ service: 'cache-gateway', outcome: 'stale', entryVersion: first, sourceVersion: second, route: 'dashboard.summary' });
+    expect(miss).toMatchObject({
+      service: 'cache-gateway',
+      outcome: 'stale',
+      entryVersion: first,
+      sourceVersion: second,
+      route: 'dashboard.summary',
+    });
     expect(miss.ageMs).toBeGreaterThan(0);
     const consistency = (await slo()).consistency.find((c) => c.service === 'cache-gateway');
     expect(consistency?.misses).toBeGreaterThan(0);
     expect(consistency?.ratio).toBeLessThan(1);
 
-    const [firing] = await until('a firing consistency alert', async () => {
-      const list = (await consistencyAlerts('firing')).filter((a) => a.summary.includes(tenantId));
-      return list.length > 0 ? list : undefined;
-    }, readCached);
+    const [firing] = await until(
+      'a firing consistency alert',
+      async () => {
+        const list = (await consistencyAlerts('firing')).filter((a) => a.summary.includes(tenantId));
+        return list.length > 0 ? list : undefined;
+      },
+      readCached,
+    );
     if (!firing) throw new Error('unreachable');
     expect(firing.severity).toBe('critical');
     expect(firing.summary).toContain(miss.key);

@@ -1,4 +1,11 @@
-import { freshnessObserved, transactionsChanged, type EventContract, type FreshnessBatch, type ParsedRequestOf, type RequestContract } from '@ledgerline/contracts';
+import {
+  freshnessObserved,
+  transactionsChanged,
+  type EventContract,
+  type FreshnessBatch,
+  type ParsedRequestOf,
+  type RequestContract,
+} from '@ledgerline/contracts';
 import { NatsBus, type RawReply } from '@ledgerline/messaging';
 import { trace } from '@opentelemetry/api';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -73,7 +80,14 @@ export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
     this.flush();
   }
 
-  served<C extends RequestContract>(read: CachedRead<C>, request: ParsedRequestOf<C>, tenantId: string, key: string, reply: RawReply, level: CacheLevel): void {
+  served<C extends RequestContract>(
+    read: CachedRead<C>,
+    request: ParsedRequestOf<C>,
+    tenantId: string,
+    key: string,
+    reply: RawReply,
+    level: CacheLevel,
+  ): void {
     const now = Date.now();
     this.freshness.served(tenantId, reply.version, level, now);
     if (this.config.CACHE_AUDIT_PER_SECOND === 0) return;

@@ -95,7 +95,13 @@ describe('freshness SLO', () => {
   it('stays quiet within the objective, and judges only the level the rule names', () => {
     const { slo, evaluate } = setup();
     slo.observeFreshness(batch(Array.from({ length: 200 }, () => 30)), T0);
-    slo.observeFreshness(batch(Array.from({ length: 200 }, () => 900), 'l1'), T0);
+    slo.observeFreshness(
+      batch(
+        Array.from({ length: 200 }, () => 900),
+        'l1',
+      ),
+      T0,
+    );
     const conditions = evaluate(T0).filter((c) => c.rule === 'Freshness');
     expect(conditions.map((c) => c.labels['level'])).toEqual(['any']);
     expect(conditions[0]?.active).toBe(false);

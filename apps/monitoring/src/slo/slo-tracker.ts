@@ -68,7 +68,20 @@ export class SloTracker {
     if (series) for (const w of series.windows.values()) w.record(nowMs, !miss);
     if (miss) {
       const { service, replica, route, level, key, outcome, entryVersion, sourceVersion, ageMs, traceId, auditedAt } = audit;
-      this.misses.unshift({ service, replica, route, level, key, outcome, entryVersion, sourceVersion, ageMs, traceId, auditedAt, atMs: nowMs });
+      this.misses.unshift({
+        service,
+        replica,
+        route,
+        level,
+        key,
+        outcome,
+        entryVersion,
+        sourceVersion,
+        ageMs,
+        traceId,
+        auditedAt,
+        atMs: nowMs,
+      });
       if (this.misses.length > MISSES_KEPT) this.misses.length = MISSES_KEPT;
     }
   }

@@ -15,7 +15,9 @@ export class SloController {
 
 export function sloSnapshot(slo: SloTracker, window: string, nowMs: number): SloSnapshot {
   if (!slo.has(window)) {
-    throw new AppError('validation-failed', 'Unknown window.', [{ field: 'window', message: `must be one of ${slo.windowNames.join(', ')}` }]);
+    throw new AppError('validation-failed', 'Unknown window.', [
+      { field: 'window', message: `must be one of ${slo.windowNames.join(', ')}` },
+    ]);
   }
   return {
     window,
