@@ -57,7 +57,7 @@ export class ReadThroughCache {
     const hit = this.l1.get(key);
     if (hit) {
       recordLookup(read.route, 'l1', 'hit');
-      this.served.served(read, request, scope.tenantId, key, hit, 'l1');
+      this.served.served(read, request, scope, key, hit, 'l1');
       return hit;
     }
     let pending = this.inflight.get(key);
@@ -66,7 +66,7 @@ export class ReadThroughCache {
         .then(({ reply, level }) => {
           this.l1.set(key, reply);
           this.latest.set(unversioned, key);
-          this.served.served(read, request, scope.tenantId, key, reply, level);
+          this.served.served(read, request, scope, key, reply, level);
           return reply;
         })
         .catch((error: unknown) => this.stale(read, unversioned, error))

@@ -1,104 +1,145 @@
 import { TopTenants } from './top-tenants';
 
-/** Where a change was first seen: one cache level, or `any` (the first of them: the SLO's indicator). */
+/** Where a change was first seen: one cache level, or `any` (the first of them). */
 export type FreshnessLevel = 'any' | 'l1' | 'l2' | 'upstream';
-const LEVELS: readonly FreshnessLevel[] = ['l1', 'l2', 'upstream'];
+/**
+ * The freshness SLO's indicator, one sample per change that was read: how long
+ * after its commit a reader of the months it touched was still served figures
+ * without it (0 when none was). Unlike first-served lag it does not grow when
+ * nobody reads: a change nobody read late was visible in time.
+ */
+export const EXPOSURE = 'exposure';
+export type FreshnessSeries = FreshnessLevel | typeof EXPOSURE;
+
+const SERVED_LEVELS: readonly FreshnessLevel[] = ['any', 'l1', 'l2', 'upstream'];
 
 interface PendingChange {
   version: bigint;
   committedAtMs: number;
-  seen: Set<FreshnessLevel>;
+  /** Months the change touched; null: all of the tenant's. */
+  months: ReadonlySet<string> | null;
+  /** Longest time after the commit a reader of these months was served figures without the change. */
+  exposureMs: number;
+  read: boolean;
+}
+
+interface TenantChanges {
+  /** Ascending by version. */
+  changes: PendingChange[];
+  /** Per level, the index of the first change not yet served from it (a served version covers a prefix). */
+  firstUnseen: Record<FreshnessLevel, number>;
 }
 
 export interface FreshnessLimits {
-  /** Tenants with changes waiting to be seen; the least recently changed go first. */
+  /** Tenants with changes being followed; the least recently changed go first. */
   maxTenants: number;
-  /** Changes waiting per tenant; the oldest go first. */
+  /** Changes followed per tenant; the oldest settle first. */
   maxPerTenant: number;
-  /** A change nobody read within this long is forgotten (no sample: nobody was served it). */
-  maxAgeMs: number;
+  /** How long a change is followed before its exposure is final and reported. */
+  settleMs: number;
   /** Tenants labelled by id; the rest are `other`. */
   topTenants: number;
 }
 
-export const DEFAULT_FRESHNESS_LIMITS: FreshnessLimits = { maxTenants: 10_000, maxPerTenant: 64, maxAgeMs: 60_000, topTenants: 10 };
+export const DEFAULT_FRESHNESS_LIMITS: FreshnessLimits = { maxTenants: 10_000, maxPerTenant: 512, settleMs: 5_000, topTenants: 10 };
 
 /**
- * Commit → first served, per change and cache level. A change (tenant,
- * version, commit time) is waiting until a reply of that tenant reflecting
- * its version or a later one is served from a level; the first such reply per
- * level yields one sample. Memory is bounded by the limits whatever the traffic;
- * a read of a tenant with nothing waiting costs one Map lookup.
+ * Freshness per change, from its commit (ingestion's change event) and the
+ * replies this cache serves: commit → first served from each level, and the
+ * exposure (see EXPOSURE). Memory is bounded by the limits whatever the
+ * traffic; a read costs a Map lookup, plus a step per change it is the first
+ * to cover or is behind.
  */
 export class FreshnessTracker {
-  private readonly pending = new Map<string, PendingChange[]>();
+  private readonly pending = new Map<string, TenantChanges>();
   private readonly tenants: TopTenants;
 
   constructor(
     private readonly limits: FreshnessLimits,
-    private readonly observe: (level: FreshnessLevel, tenant: string, lagMs: number) => void,
+    private readonly observe: (series: FreshnessSeries, tenant: string, lagMs: number) => void,
     onTenantDropped: (tenant: string) => void = () => undefined,
   ) {
     this.tenants = new TopTenants(limits.topTenants, 5_000, 10_000, onTenantDropped);
   }
 
-  committed(tenantId: string, version: string, committedAtMs: number, nowMs: number): void {
+  committed(tenantId: string, version: string, months: readonly string[] | undefined, committedAtMs: number, nowMs: number): void {
     if (!Number.isFinite(committedAtMs)) return;
     this.tenants.count(tenantId, nowMs);
-    let list = this.pending.get(tenantId);
-    if (list) this.pending.delete(tenantId); // re-inserted last: the Map's order is least recently changed first
-    list ??= [];
+    let entry = this.pending.get(tenantId);
+    if (entry) this.pending.delete(tenantId); // re-inserted last: the Map's order is least recently changed first
+    entry ??= { changes: [], firstUnseen: { any: 0, l1: 0, l2: 0, upstream: 0 } };
+    this.pending.set(tenantId, entry);
     const v = BigInt(version);
-    if (!list.some((c) => c.version === v)) {
-      list.push({ version: v, committedAtMs, seen: new Set() });
-      list.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-      if (list.length > this.limits.maxPerTenant) list.shift();
-    }
-    this.pending.set(tenantId, list);
+    const { changes } = entry;
+    if (changes.some((c) => c.version === v)) return;
+    let at = changes.length;
+    while (at > 0 && (changes[at - 1] as PendingChange).version > v) at--;
+    changes.splice(at, 0, {
+      version: v,
+      committedAtMs,
+      months: months && months.length > 0 ? new Set(months) : null,
+      exposureMs: 0,
+      read: false,
+    });
+    for (const level of SERVED_LEVELS) if (entry.firstUnseen[level] > at) entry.firstUnseen[level]++;
+    if (changes.length > this.limits.maxPerTenant) this.settle(tenantId, entry, 1);
     if (this.pending.size > this.limits.maxTenants) {
-      const oldest = this.pending.keys().next().value;
-      if (oldest !== undefined) this.pending.delete(oldest);
+      const [oldest, old] = this.pending.entries().next().value as [string, TenantChanges];
+      this.settle(oldest, old, old.changes.length);
+      this.pending.delete(oldest);
     }
   }
 
-  /** A reply reflecting `version` of the tenant was served from `level`. */
-  served(tenantId: string, version: string | undefined, level: Exclude<FreshnessLevel, 'any'>, nowMs: number): void {
-    const list = this.pending.get(tenantId);
-    if (!list || version === undefined) return;
+  /** A reply of the tenant reflecting `version`, for `months` (empty: not month-scoped), was served from `level`. */
+  served(
+    tenantId: string,
+    version: string | undefined,
+    months: readonly string[],
+    level: Exclude<FreshnessLevel, 'any'>,
+    nowMs: number,
+  ): void {
+    const entry = this.pending.get(tenantId);
+    if (!entry || version === undefined) return;
     const v = BigInt(version);
+    const { changes } = entry;
     const label = this.tenants.label(tenantId);
-    let keep = 0;
-    for (const change of list) {
-      if (change.version <= v) {
-        const lagMs = Math.max(0, nowMs - change.committedAtMs);
-        if (!change.seen.has('any')) {
-          change.seen.add('any');
-          this.observe('any', label, lagMs);
-        }
-        if (!change.seen.has(level)) {
-          change.seen.add(level);
-          this.observe(level, label, lagMs);
-        }
+    for (const series of ['any', level] as const) {
+      let i = entry.firstUnseen[series];
+      for (; i < changes.length && (changes[i] as PendingChange).version <= v; i++) {
+        const change = changes[i] as PendingChange;
+        change.read = true;
+        this.observe(series, label, Math.max(0, nowMs - change.committedAtMs));
       }
-      const done = LEVELS.every((l) => change.seen.has(l)) || nowMs - change.committedAtMs > this.limits.maxAgeMs;
-      if (!done) list[keep++] = change;
+      entry.firstUnseen[series] = i;
     }
-    list.length = keep;
-    if (keep === 0) this.pending.delete(tenantId);
-  }
-
-  /** Drops changes nobody read in time (called on a timer). */
-  prune(nowMs: number): void {
-    for (const [tenant, list] of this.pending) {
-      const live = list.filter((c) => nowMs - c.committedAtMs <= this.limits.maxAgeMs);
-      if (live.length === 0) this.pending.delete(tenant);
-      else if (live.length !== list.length) this.pending.set(tenant, live);
+    // Changes this reply is behind: the reader did not see them (if they touched what it read).
+    for (let i = changes.length - 1; i >= 0 && (changes[i] as PendingChange).version > v; i--) {
+      const change = changes[i] as PendingChange;
+      if (months.length === 0 || (change.months !== null && !months.some((m) => change.months?.has(m)))) continue;
+      change.read = true;
+      change.exposureMs = Math.max(change.exposureMs, nowMs - change.committedAtMs);
     }
   }
 
-  get waiting(): number {
+  /** Reports the exposure of changes followed long enough, and forgets them (called on a timer). */
+  settleDue(nowMs: number): void {
+    for (const [tenant, entry] of this.pending) {
+      let due = 0;
+      while (due < entry.changes.length && nowMs - (entry.changes[due] as PendingChange).committedAtMs >= this.limits.settleMs) due++;
+      if (due > 0) this.settle(tenant, entry, due);
+      if (entry.changes.length === 0) this.pending.delete(tenant);
+    }
+  }
+
+  get following(): number {
     let n = 0;
-    for (const list of this.pending.values()) n += list.length;
+    for (const entry of this.pending.values()) n += entry.changes.length;
     return n;
+  }
+
+  private settle(tenantId: string, entry: TenantChanges, count: number): void {
+    const label = this.tenants.label(tenantId);
+    for (const change of entry.changes.splice(0, count)) if (change.read) this.observe(EXPOSURE, label, Math.max(0, change.exposureMs));
+    for (const level of SERVED_LEVELS) entry.firstUnseen[level] = Math.max(0, entry.firstUnseen[level] - count);
   }
 }

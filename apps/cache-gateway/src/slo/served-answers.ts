@@ -12,17 +12,23 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { CacheGatewayConfig } from '../config';
+import type { CacheScope } from '../cache/cache-versions';
 import type { CacheLevel } from '../cache/cache.metrics';
 import type { CachedRead } from '../cache/cached-reads';
 import { CACHE_GATEWAY_CONFIG } from '../tokens';
-import { DEFAULT_FRESHNESS_LIMITS, FreshnessTracker, type FreshnessLevel } from './freshness-tracker';
-import { forgetTenant, recordVisibleLag } from './slo.metrics';
+import { DEFAULT_FRESHNESS_LIMITS, FreshnessTracker, type FreshnessSeries } from './freshness-tracker';
+import { forgetTenant, recordFreshness } from './slo.metrics';
 
 /** The commit of a change, from ingestion's change events: only the fields freshness needs are parsed. */
 const changeCommitted = {
   kind: 'event',
   subject: transactionsChanged.subject,
-  payload: z.object({ tenantId: z.string(), version: z.string().regex(/^\d{1,19}$/), occurredAt: z.string() }),
+  payload: z.object({
+    tenantId: z.string(),
+    version: z.string().regex(/^\d{1,19}$/),
+    occurredAt: z.string(),
+    months: z.array(z.string()).optional(),
+  }),
 } satisfies EventContract;
 
 /** One answer this replica served, as the auditor samples it. */
@@ -69,7 +75,7 @@ export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.bus.subscribe(changeCommitted, (change) =>
-      this.freshness.committed(change.tenantId, change.version, Date.parse(change.occurredAt), Date.now()),
+      this.freshness.committed(change.tenantId, change.version, change.months, Date.parse(change.occurredAt), Date.now()),
     );
     this.timer = setInterval(() => this.flush(), this.config.FRESHNESS_FLUSH_MS);
     this.timer.unref();
@@ -83,13 +89,14 @@ export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
   served<C extends RequestContract>(
     read: CachedRead<C>,
     request: ParsedRequestOf<C>,
-    tenantId: string,
+    scope: CacheScope,
     key: string,
     reply: RawReply,
     level: CacheLevel,
   ): void {
     const now = Date.now();
-    this.freshness.served(tenantId, reply.version, level, now);
+    const { tenantId } = scope;
+    this.freshness.served(tenantId, reply.version, scope.months, level, now);
     if (this.config.CACHE_AUDIT_PER_SECOND === 0) return;
     let heldSinceMs = this.heldSince.get(reply);
     if (heldSinceMs === undefined) this.heldSince.set(reply, (heldSinceMs = now));
@@ -107,14 +114,14 @@ export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
     return first.value;
   }
 
-  private observe(level: FreshnessLevel, tenant: string, lagMs: number): void {
-    recordVisibleLag(level, tenant, lagMs);
+  private observe(level: FreshnessSeries, tenant: string, lagMs: number): void {
+    recordFreshness(level, tenant, lagMs);
     if (this.batch.length < MAX_BATCH) this.batch.push({ level, tenant, lagMs: Math.round(lagMs * 10) / 10 });
     else this.dropped++;
   }
 
   private flush(): void {
-    this.freshness.prune(Date.now());
+    this.freshness.settleDue(Date.now());
     if (this.batch.length === 0 && this.dropped === 0) return;
     this.bus.publish(freshnessObserved, { service: 'cache-gateway', replica: this.replica, samples: this.batch, dropped: this.dropped });
     this.batch = [];

@@ -165,7 +165,7 @@ export function evaluateRules(rules: readonly Rule[], tracker: LatencyTracker, n
             const shortBurn = short ? budgetBurn(short.slow, short.count, rule.objective) : 0;
             out.push(
               condition(rule, pair.severity, { service: long.service, level: long.level, window: `${pair.long}/${pair.short}` }, {
-                summary: `${pct(1 - (long.withinThreshold ?? 1))} of changes first served by ${long.service} later than ${ms(rule.thresholdMs)} after commit over ${pair.long} (p99 ${ms(long.p99Ms)}); budget burning ${longBurn.toFixed(1)}× over ${pair.long} and ${shortBurn.toFixed(1)}× over ${pair.short} (threshold ${pair.factor}×)`,
+                summary: `${pct(1 - (long.withinThreshold ?? 1))} of changes not visible to readers of ${long.service} within ${ms(rule.thresholdMs)} of commit over ${pair.long} (${long.level} p99 ${ms(long.p99Ms)}); budget burning ${longBurn.toFixed(1)}× over ${pair.long} and ${shortBurn.toFixed(1)}× over ${pair.short} (threshold ${pair.factor}×)`,
                 value: Math.min(longBurn, shortBurn),
                 threshold: pair.factor,
                 active: long.count >= rule.minSamples && longBurn >= pair.factor && shortBurn >= pair.factor,

@@ -52,10 +52,15 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     ...base,
     kind: z.literal('freshness'),
-    /** Share of changes that must be first served by a cache (`level`) within `thresholdMs` of their commit. */
+    /**
+     * Share of changes that must be visible to every reader within `thresholdMs` of their commit. The
+     * indicator (`level`) is `exposure` by default: per change read, how long after its commit a reader
+     * was still served figures without it. `any`, `l1`, `l2`, `upstream`: commit → first served instead
+     * (which also counts the time until somebody reads).
+     */
     objective: z.number().gt(0).lt(1),
     thresholdMs: z.number().positive(),
-    level: z.string().default('any'),
+    level: z.string().default('exposure'),
     windows: burnWindows,
   }),
   z.strictObject({

@@ -2,7 +2,7 @@ import type { SloTracker } from './slo-tracker';
 
 export interface SloPoint {
   atMs: number;
-  /** Freshness (level `any`) over the chart window: p50/p99 of commit → first served, and the share within the threshold. */
+  /** Freshness over the chart window: p50/p99 of commit → first served, and the share of changes visible within the threshold (exposure). */
   freshnessP50Ms: number | null;
   freshnessP99Ms: number | null;
   withinThreshold: number | null;
@@ -33,9 +33,9 @@ export class SloHistory {
       return p;
     };
     for (const f of slo.freshnessWindows(this.windowName, nowMs)) {
-      if (f.level !== 'any') continue;
-      const p = point(f.service);
-      if (p) Object.assign(p, { freshnessP50Ms: f.p50Ms, freshnessP99Ms: f.p99Ms, withinThreshold: f.withinThreshold });
+      const p = f.level === 'any' || f.level === 'exposure' ? point(f.service) : undefined;
+      if (p && f.level === 'any') Object.assign(p, { freshnessP50Ms: f.p50Ms, freshnessP99Ms: f.p99Ms });
+      if (p && f.level === 'exposure') p.withinThreshold = f.withinThreshold;
     }
     for (const c of slo.consistencyWindows(this.windowName, nowMs)) {
       const p = point(c.service);

@@ -75,7 +75,7 @@ describe('consistency SLO', () => {
 });
 
 describe('freshness SLO', () => {
-  const batch = (lags: number[], level = 'any') => ({
+  const batch = (lags: number[], level = 'exposure') => ({
     service: 'cache-gateway',
     replica: 'r1',
     samples: lags.map((lagMs) => ({ level, tenant: 'other', lagMs })),
@@ -88,7 +88,7 @@ describe('freshness SLO', () => {
     const condition = evaluate(T0).find((c) => c.rule === 'Freshness');
     expect(condition?.active).toBe(true);
     expect(condition?.value).toBeCloseTo(0.2 / 0.01, 5); // 20 % slow over a 1 % budget
-    const [window] = slo.freshnessWindows('5m', T0).filter((w) => w.level === 'any');
+    const [window] = slo.freshnessWindows('5m', T0).filter((w) => w.level === 'exposure');
     expect(window?.withinThreshold).toBe(0.8);
   });
 
@@ -103,7 +103,7 @@ describe('freshness SLO', () => {
       T0,
     );
     const conditions = evaluate(T0).filter((c) => c.rule === 'Freshness');
-    expect(conditions.map((c) => c.labels['level'])).toEqual(['any']);
+    expect(conditions.map((c) => c.labels['level'])).toEqual(['exposure']);
     expect(conditions[0]?.active).toBe(false);
   });
 });

@@ -78,7 +78,7 @@ export function sloCharts(m: SloModel): string {
           { label: 'p99', values: points.map((p) => p.freshnessP99Ms) },
           { label: 'p50', values: points.map((p) => p.freshnessP50Ms), dashed: true },
         ],
-        { unit: 'ms', caption: `p99 ${last?.freshnessP99Ms ?? '–'} ms · p50 ${last?.freshnessP50Ms ?? '–'} ms · within SLO ${pct(last?.withinThreshold ?? null)}` },
+        { unit: 'ms', caption: `p99 ${last?.freshnessP99Ms ?? '–'} ms · p50 ${last?.freshnessP50Ms ?? '–'} ms · changes visible in time ${pct(last?.withinThreshold ?? null)}` },
       );
       const consistency = seriesChart(
         `${service} · consistency (correct ÷ audited)`,
@@ -95,7 +95,7 @@ export function sloTables(m: SloModel): string {
   const freshness =
     m.freshness.length === 0
       ? '<p>No freshness samples in this window.</p>'
-      : `<table><thead><tr><th>service</th><th>first served from</th><th>changes</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>within threshold</th></tr></thead><tbody>${m.freshness
+      : `<table><thead><tr><th>service</th><th>indicator</th><th>changes</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>within threshold</th></tr></thead><tbody>${m.freshness
           .map(
             (f) =>
               `<tr><td>${esc(f.service)}</td><td>${esc(f.level)}</td><td class="num">${f.count}</td><td class="num">${f.p50Ms}</td><td class="num">${f.p99Ms}</td><td class="num">${f.maxMs}</td><td class="num">${pct(f.withinThreshold)} (≤ ${f.thresholdMs} ms)</td></tr>`,
