@@ -19,12 +19,14 @@ const WRITES_PER_S = Number(process.env.BENCH_SLO_WRITES ?? 10);
 const TENANTS = 8;
 const DEFAULT_RATE = 2;
 const HIGH_RATE = Number(process.env.BENCH_SLO_HIGH_AUDIT_RATE ?? 50);
-const MONTHS = ['2026-01', '2026-02', '2026-03'];
+/** Read: a year of months per tenant (most stay valid in the cache-gateway when one changes); written: the first three. */
+const MONTHS = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
+const WRITTEN_MONTHS = MONTHS.slice(0, 3);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds used so far by every descendant of this process (alive ones, plus what their exited children left in cutime/cstime). */
-function stackCpuSeconds(): number {
+/** CPU seconds used so far by every descendant of this process (alive ones, plus what their exited children left in cutime/cstime), by top-level child. */
+function stackCpuSeconds(names: Map<number, string>, postmaster: number): Map<string, number> {
   const parents = new Map<number, number>();
   const ticks = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -39,15 +41,24 @@ function stackCpuSeconds(): number {
       // exited meanwhile
     }
   }
-  const isOurs = (pid: number): boolean => {
-    for (let p = parents.get(pid), depth = 0; p !== undefined && depth < 32; p = parents.get(p), depth++)
-      if (p === process.pid) return true;
-    return false;
+  /** The child of this process `pid` descends from, or undefined when it is not ours. */
+  const topOf = (pid: number): number | undefined => {
+    for (let p: number | undefined = pid, depth = 0; p !== undefined && depth < 32; p = parents.get(p), depth++) {
+      if (parents.get(p) === process.pid || p === postmaster) return p;
+    }
+    return undefined;
   };
-  let total = 0;
-  for (const [pid, t] of ticks) if (isOurs(pid)) total += t;
-  return total / CLOCK_TICKS;
+  const out = new Map<string, number>();
+  for (const [pid, t] of ticks) {
+    const top = topOf(pid);
+    if (top === undefined) continue;
+    const name = names.get(top) ?? 'infra';
+    out.set(name, (out.get(name) ?? 0) + t / CLOCK_TICKS);
+  }
+  return out;
 }
+
+const total = (cpu: Map<string, number>) => [...cpu.values()].reduce((a, b) => a + b, 0);
 
 async function setAuditor(stack: BenchStack, perSecond: string): Promise<void> {
   await stack.services.stop('cache-gateway');
@@ -64,13 +75,13 @@ async function auditsSoFar(stack: BenchStack): Promise<number> {
 }
 
 /** Reads at a fixed rate over every tenant and month while writers add a row now and then. */
-async function phase(stack: BenchStack, tenants: { apiKey: string }[]): Promise<{ cpuSeconds: number; reads: number }> {
+async function phase(stack: BenchStack, tenants: { apiKey: string }[]): Promise<{ cpuSeconds: number; byProcess: Map<string, number> }> {
   let writing = true;
   const writer = (async () => {
     let n = 0;
     while (writing) {
       const tenant = tenants[n % tenants.length] as { apiKey: string };
-      const month = MONTHS[n % MONTHS.length] as string;
+      const month = WRITTEN_MONTHS[n % WRITTEN_MONTHS.length] as string;
       n++;
       await fetch(`${stack.gatewayUrl}/v1/transactions`, {
         method: 'POST',
@@ -87,16 +98,24 @@ async function phase(stack: BenchStack, tenants: { apiKey: string }[]): Promise<
       headers: { authorization: `Bearer ${t.apiKey}` },
     })),
   );
-  const before = stackCpuSeconds();
+  const names = new Map([...stack.services.processes].map(([name, proc]) => [proc.child.pid as number, name as string]));
+  names.set(stack.infra.nats.child.pid as number, 'nats');
+  names.set(stack.infra.redis.child.pid as number, 'redis');
+  // PostgreSQL's postmaster runs detached (not our child): it and its backends are counted by its PID.
+  const postmaster = stack.infra.postgres.pid();
+  names.set(postmaster, 'postgres');
+  const before = stackCpuSeconds(names, postmaster);
   const result = await new Promise<autocannon.Result>((resolve, reject) =>
     autocannon({ url: stack.gatewayUrl, connections: 4, overallRate: READS_PER_S, duration: PHASE_S, requests }, (err, r) =>
       err ? reject(err) : resolve(r),
     ),
   );
-  const cpuSeconds = stackCpuSeconds() - before;
+  const after = stackCpuSeconds(names, postmaster);
+  const byProcess = new Map([...after].map(([name, seconds]) => [name, seconds - (before.get(name) ?? 0)]));
   writing = false;
   await writer;
-  return { cpuSeconds, reads: result.requests.total };
+  log(`  ${result.requests.total} reads; CPU s ${JSON.stringify(Object.fromEntries([...byProcess].map(([n, v]) => [n, round(v, 2)])))}`);
+  return { cpuSeconds: total(byProcess), byProcess };
 }
 
 async function main(): Promise<void> {
@@ -138,6 +157,12 @@ async function main(): Promise<void> {
         3,
       ),
       cpuMsPerAudit: round(((sum(high) - sum(off)) * 1000) / Math.max(1, highAudits), 2),
+      stackCpuCoresAuditorOff: round(sum(off) / (PHASE_S * ROUNDS), 3),
+      /** The default budget's cost from the per-audit cost: 2 audits/s × ms per audit over the stack's CPU without the auditor. */
+      auditorCpuPercentOfStackAtDefaultFromPerAudit: round(
+        ((DEFAULT_RATE * ((sum(high) - sum(off)) / Math.max(1, highAudits))) / (sum(off) / (PHASE_S * ROUNDS))) * 100,
+        2,
+      ),
       auditsDuringDefaultPhases: audits,
       auditsDuringHighPhases: highAudits,
       consistency: slo.consistency,
