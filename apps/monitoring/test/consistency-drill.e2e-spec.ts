@@ -1,9 +1,11 @@
 import { cachedRead, getSummary, type Alert, type SloSnapshot } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { api, createTenant, e2e, killService, restartService, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pino from 'pino';
 
 const MONTH = '2026-05';
@@ -31,6 +33,23 @@ rules:
 /** A fast auditor: tens of audits a second and a short grace, so a lost invalidation is found in a second. */
 const AUDITOR_ENV = { CACHE_AUDIT_PER_SECOND: '20', CACHE_AUDIT_GRACE_MS: '200', FRESHNESS_FLUSH_MS: '200' };
 const SKIP_INVALIDATIONS = JSON.stringify([{ target: 'cache.invalidate.v1', skip: true }]);
+
+/** Debian's package (`apt-get install chromium`); CHROMIUM_BIN overrides. */
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+async function renderedDom(url: string): Promise<string> {
+  const profile = mkdtempSync(join(tmpdir(), 'chromium-consistency-'));
+  try {
+    const { stdout } = await promisify(execFile)(
+      CHROMIUM,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--dump-dom', url],
+      { timeout: 60_000, maxBuffer: 16 * 1_048_576 },
+    );
+    return stdout;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
 
 async function until<T>(
   what: string,
@@ -135,9 +154,13 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     expect(firing.summary).toContain(miss.key);
     expect(firing.summary).toContain(`entry version ${first}, source version ${second}`);
 
-    const status = await (await fetch(`${e2e.monitoringUrl()}/status`)).text();
-    expect(status).toContain('Last consistency misses');
-    expect(status).toContain(miss.key);
+    // The status page, as a real browser lays it out: both SLO charts and the miss with its key.
+    const dom = await renderedDom(`${e2e.monitoringUrl()}/status`);
+    expect(dom).toContain('Freshness and consistency');
+    expect(dom).toContain('aria-label="cache-gateway · consistency (correct ÷ audited)"');
+    expect(dom).toContain('aria-label="cache-gateway · freshness (commit → first served)"');
+    expect(dom).toContain('Last consistency misses');
+    expect(dom).toContain(miss.key);
 
     // Fault off: the replica comes back without it; the next write invalidates, and readers get fresh figures.
     await killService('cache-gateway');
