@@ -17,7 +17,7 @@ const ROUNDS = Number(process.env.BENCH_SLO_ROUNDS ?? 2);
 const READS_PER_S = Number(process.env.BENCH_SLO_READS ?? 200);
 const WRITES_PER_S = Number(process.env.BENCH_SLO_WRITES ?? 10);
 const TENANTS = 8;
-const DEFAULT_RATE = 2;
+const DEFAULT_RATE = 1;
 const HIGH_RATE = Number(process.env.BENCH_SLO_HIGH_AUDIT_RATE ?? 50);
 /** Read: a year of months per tenant (most stay valid in the cache-gateway when one changes); written: the first three. */
 const MONTHS = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       ),
       cpuMsPerAudit: round(((sum(high) - sum(off)) * 1000) / Math.max(1, highAudits), 2),
       stackCpuCoresAuditorOff: round(sum(off) / (PHASE_S * ROUNDS), 3),
-      /** The default budget's cost from the per-audit cost: 2 audits/s × ms per audit over the stack's CPU without the auditor. */
+      /** The default budget's cost from the per-audit cost: DEFAULT_RATE audits/s × CPU per audit over the stack's CPU without the auditor. */
       auditorCpuPercentOfStackAtDefaultFromPerAudit: round(
         ((DEFAULT_RATE * ((sum(high) - sum(off)) / Math.max(1, highAudits))) / (sum(off) / (PHASE_S * ROUNDS))) * 100,
         2,
