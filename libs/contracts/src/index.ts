@@ -24,4 +24,5 @@ export * from './cache/cache.contracts';
 export * from './monitoring/monitoring.schema';
 export * from './monitoring/monitoring.contracts';
 export * from './monitoring/faults.schema';
+export * from './monitoring/slo.contracts';
 export * from './gateway/gateway.contracts';

@@ -12,7 +12,7 @@ import {
 import { NatsBus } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type pino from 'pino';
-import type { Redis } from '@ledgerline/runtime';
+import { faults, type Redis } from '@ledgerline/runtime';
 import { CACHE_GATEWAY_LOGGER, REDIS } from '../tokens';
 import { CacheVersions } from './cache-versions';
 import { CACHED_READS, type CachedRead } from './cached-reads';
@@ -39,6 +39,11 @@ export class CacheHandlers implements OnModuleInit {
     for (const read of CACHED_READS) this.serve(read);
 
     this.bus.serve(invalidateCache, async ({ tenantId, months }) => {
+      if (faults.skips(invalidateCache.subject)) {
+        // Drill: a lost invalidation, confirmed to the writer — what the consistency auditor exists to catch.
+        this.logger.warn({ tenantId, months }, 'fault injected: invalidation skipped');
+        return { invalidated: true as const };
+      }
       const shared = await this.invalidate(tenantId, months);
       // Every replica (and every api-gateway near-cache) drops its local view;
       // flushed so the fan-out is on the server before the writer is answered.

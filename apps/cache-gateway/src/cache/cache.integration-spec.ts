@@ -69,7 +69,14 @@ describe('cache-gateway with real Redis and NATS', () => {
     const bins = ensureBinaries(() => undefined);
     nats = await startNats(bins.natsServer, await freePort(), join(dir, 'nats'), dir);
     redis = await startRedisOnce();
-    const config = loadCacheGatewayConfig({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: '0', CACHE_LEASE_WAIT_MS: '3000' });
+    // No auditor: its recomputations would count as upstream computations here (auditor.integration-spec covers it).
+    const config = loadCacheGatewayConfig({
+      NATS_URL: nats.url,
+      REDIS_URL: redis.url,
+      PORT: '0',
+      CACHE_LEASE_WAIT_MS: '3000',
+      CACHE_AUDIT_PER_SECOND: '0',
+    });
     replicas = [];
     for (let i = 0; i < 2; i++) {
       const app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0 });

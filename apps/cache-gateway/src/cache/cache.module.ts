@@ -7,6 +7,8 @@ import { REDIS } from '../tokens';
 import { CacheHandlers } from './cache.handlers';
 import { CacheVersions } from './cache-versions';
 import { ReadThroughCache } from './read-through';
+import { ConsistencyAuditor } from '../slo/consistency-auditor';
+import { ServedAnswers } from '../slo/served-answers';
 
 /**
  * Keyv wraps each value as {value, expires}; stored replies are strings, so a
@@ -36,6 +38,6 @@ const deserialize = <Value>(text: string): { value?: Value; expires?: number } =
       },
     }),
   ],
-  providers: [CacheVersions, ReadThroughCache, CacheHandlers],
+  providers: [CacheVersions, ServedAnswers, ReadThroughCache, CacheHandlers, ConsistencyAuditor],
 })
 export class CacheModule {}

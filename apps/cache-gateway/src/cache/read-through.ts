@@ -9,9 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { CACHE_GATEWAY_CONFIG } from '../tokens';
 import type { CacheGatewayConfig } from '../config';
+import { ServedAnswers } from '../slo/served-answers';
 import { CacheVersions } from './cache-versions';
 import type { CachedRead } from './cached-reads';
-import { recordLookup } from './cache.metrics';
+import { recordLookup, type CacheLevel } from './cache.metrics';
 import { decodeStored, encodeStored } from './stored-reply';
 
 const LEASE_POLL_MS = 5;
@@ -38,6 +39,7 @@ export class ReadThroughCache {
     private readonly redis: RedisDeadline,
     private readonly versions: CacheVersions,
     private readonly bus: NatsBus,
+    private readonly served: ServedAnswers,
   ) {
     this.l1 = new LRUCache({
       maxSize: config.CACHE_L1_MAX_BYTES,
@@ -55,14 +57,16 @@ export class ReadThroughCache {
     const hit = this.l1.get(key);
     if (hit) {
       recordLookup(read.route, 'l1', 'hit');
+      this.served.served(read, request, scope, key, hit, 'l1');
       return hit;
     }
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = this.fill(read, request, unversioned, key, shared)
-        .then((reply) => {
+        .then(({ reply, level }) => {
           this.l1.set(key, reply);
           this.latest.set(unversioned, key);
+          this.served.served(read, request, scope, key, reply, level);
           return reply;
         })
         .catch((error: unknown) => this.stale(read, unversioned, error))
@@ -70,6 +74,18 @@ export class ReadThroughCache {
       this.inflight.set(key, pending);
     }
     return pending;
+  }
+
+  /** The key a read of `request` would use now: the auditor's way to tell whether an entry is still served. */
+  async keyOf<C extends RequestContract>(read: CachedRead<C>, request: ParsedRequestOf<C>): Promise<string> {
+    const scope = read.scope(request);
+    const { token } = await this.versions.token(scope);
+    return `${read.upstream.subject}:${scope.tenantId}:${digest(request)}:${token}`;
+  }
+
+  /** Whether a reader of `key` would be served the held entry (this replica's L1, else Redis), without touching recency. */
+  async holds(key: string): Promise<boolean> {
+    return this.l1.peek(key) !== undefined || (await this.fromL2(key)) !== undefined;
   }
 
   /** Drops every L1 entry: used when Redis comes back and versions may have moved without us. */
@@ -84,18 +100,18 @@ export class ReadThroughCache {
     unversioned: string,
     key: string,
     shared: boolean,
-  ): Promise<RawReply> {
+  ): Promise<{ reply: RawReply; level: CacheLevel }> {
     if (shared) {
       const stored = await this.fromL2(key);
       if (stored) {
         recordLookup(read.route, 'l2', 'hit');
-        return stored;
+        return { reply: stored, level: 'l2' };
       }
       if (!(await this.takeLease(key))) {
         const computedElsewhere = await this.waitForL2(key);
         if (computedElsewhere) {
           recordLookup(read.route, 'l2', 'hit');
-          return computedElsewhere;
+          return { reply: computedElsewhere, level: 'l2' };
         }
       }
     }
@@ -103,7 +119,7 @@ export class ReadThroughCache {
     try {
       const reply = this.compress(await this.bus.requestRaw(read.upstream, request as RequestOf<C>));
       if (shared) await this.toL2(unversioned, key, reply);
-      return reply;
+      return { reply, level: 'upstream' };
     } finally {
       if (shared) await this.redis.run((r) => r.del(leaseKey(key))).catch(() => undefined);
     }

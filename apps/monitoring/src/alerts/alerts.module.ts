@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import type pino from 'pino';
 import { MONITORING_CONFIG, type MonitoringConfig } from '../config';
 import { LatencyModule } from '../latency/latency.module';
+import { SloModule } from '../slo/slo.module';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService, MONITORING_LOGGER } from './alerts.service';
 import { WebhookNotifier } from './webhook-notifier';
 
 @Module({
-  imports: [LatencyModule],
+  imports: [LatencyModule, SloModule],
   providers: [
     AlertsRepository,
     AlertsService,

@@ -5,6 +5,8 @@ import type pino from 'pino';
 import { MONITORING_CONFIG, type MonitoringConfig } from '../config';
 import { LatencyHistory } from '../latency/latency-history';
 import { LatencyTracker } from '../latency/latency-tracker';
+import { SloHistory } from '../slo/slo-history';
+import { SloTracker } from '../slo/slo-tracker';
 import { alertmanagerPayload } from './alertmanager-payload';
 import { AlertStateMachine, notifies } from './alert-state';
 import { AlertsRepository } from './alerts.repository';
@@ -32,6 +34,8 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly repository: AlertsRepository,
     private readonly notifier: WebhookNotifier,
     private readonly bus: NatsBus,
+    private readonly slo: SloTracker,
+    private readonly sloHistory: SloHistory,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,7 +60,8 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
   /** One evaluation at `nowMs`; public so tests can drive time instead of waiting for it. */
   async evaluate(nowMs: number): Promise<Alert[]> {
     this.history.sample(this.tracker, nowMs);
-    const changed = this.machine.step(evaluateRules(this.config.rules, this.tracker, nowMs), nowMs);
+    this.sloHistory.sample(this.slo, nowMs);
+    const changed = this.machine.step(evaluateRules(this.config.rules, this.tracker, nowMs, this.slo), nowMs);
     for (const alert of changed) {
       try {
         await this.repository.save(alert);

@@ -1,6 +1,8 @@
 import type { AlertSeverity } from '@ledgerline/contracts';
 import { createHash } from 'node:crypto';
 import type { LatencyTracker, RouteWindow } from '../latency/latency-tracker';
+import { budgetBurn } from '../slo/nines';
+import type { SloTracker } from '../slo/slo-tracker';
 import type { Rule } from './rules';
 
 /** One rule applied to one series at one evaluation: breaching (`active`) or not. */
@@ -69,7 +71,7 @@ function indexRoutes(tracker: LatencyTracker, window: string, nowMs: number): Ma
  * Applies every rule to every matching series. Series with too few samples
  * are reported inactive: a quiet route is not a slow one.
  */
-export function evaluateRules(rules: readonly Rule[], tracker: LatencyTracker, nowMs: number): Condition[] {
+export function evaluateRules(rules: readonly Rule[], tracker: LatencyTracker, nowMs: number, slo?: SloTracker): Condition[] {
   const out: Condition[] = [];
   for (const rule of rules) {
     switch (rule.kind) {
@@ -145,6 +147,56 @@ export function evaluateRules(rules: readonly Rule[], tracker: LatencyTracker, n
                 threshold: pair.factor,
                 active,
                 exemplars: (short ?? long).exemplars.map((e) => e.traceId),
+              }),
+            );
+          }
+        }
+        break;
+      }
+      case 'freshness': {
+        if (!slo) break;
+        for (const pair of rule.windows) {
+          const ofLevel = (window: string) => slo.freshnessWindows(window, nowMs, rule.thresholdMs).filter((w) => w.level === rule.level);
+          const shorts = new Map(ofLevel(pair.short).map((w) => [w.service, w]));
+          for (const long of ofLevel(pair.long)) {
+            if (!matches(rule, long.service, `freshness ${long.level}`)) continue;
+            const short = shorts.get(long.service);
+            const longBurn = budgetBurn(long.slow, long.count, rule.objective);
+            const shortBurn = short ? budgetBurn(short.slow, short.count, rule.objective) : 0;
+            out.push(
+              condition(rule, pair.severity, { service: long.service, level: long.level, window: `${pair.long}/${pair.short}` }, {
+                summary: `${pct(1 - (long.withinThreshold ?? 1))} of changes not visible to readers of ${long.service} within ${ms(rule.thresholdMs)} of commit over ${pair.long} (${long.level} p99 ${ms(long.p99Ms)}); budget burning ${longBurn.toFixed(1)}× over ${pair.long} and ${shortBurn.toFixed(1)}× over ${pair.short} (threshold ${pair.factor}×)`,
+                value: Math.min(longBurn, shortBurn),
+                threshold: pair.factor,
+                active: long.count >= rule.minSamples && longBurn >= pair.factor && shortBurn >= pair.factor,
+                exemplars: [],
+              }),
+            );
+          }
+        }
+        break;
+      }
+      case 'consistency': {
+        if (!slo) break;
+        for (const pair of rule.windows) {
+          const shorts = new Map(slo.consistencyWindows(pair.short, nowMs).map((w) => [w.service, w]));
+          for (const long of slo.consistencyWindows(pair.long, nowMs)) {
+            if (!matches(rule, long.service, 'consistency')) continue;
+            const short = shorts.get(long.service);
+            const longBurn = budgetBurn(long.misses, long.audited, rule.objective);
+            const shortBurn = short ? budgetBurn(short.misses, short.audited, rule.objective) : 0;
+            const misses = slo.lastMisses(5, pair.short, nowMs, long.service);
+            const last = misses[0];
+            const lastText = last
+              ? `; last miss: ${last.outcome} ${last.key} entry version ${last.entryVersion ?? 'none'}, source version ${last.sourceVersion ?? 'none'}, held ${ms(last.ageMs)} (${last.route}, ${last.level})`
+              : '';
+            out.push(
+              condition(rule, pair.severity, { service: long.service, window: `${pair.long}/${pair.short}` }, {
+                summary: `${long.misses} of ${long.audited} audited cached answers of ${long.service} disagreed with the source over ${pair.long} (${short?.misses ?? 0} over ${pair.short}); budget burning ${longBurn.toFixed(1)}× and ${shortBurn.toFixed(1)}× (threshold ${pair.factor}×)${lastText}`,
+                value: Math.min(longBurn, shortBurn),
+                threshold: pair.factor,
+                active: long.audited >= rule.minSamples && longBurn >= pair.factor && shortBurn >= pair.factor,
+                exemplars: misses.flatMap((m) => (m.traceId ? [m.traceId] : [])),
               }),
             );
           }

@@ -31,6 +31,8 @@ const thresholds = z
   .strictObject({ warning: z.number().positive().optional(), critical: z.number().positive().optional() })
   .refine((t) => t.warning !== undefined || t.critical !== undefined, { error: 'needs a warning or a critical threshold' });
 
+const burnWindows = z.array(z.strictObject({ long: windowName, short: windowName, factor: z.number().positive(), severity })).min(1);
+
 export const ruleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('latency'), quantile: z.enum(['p50', 'p95', 'p99']).default('p95'), thresholdsMs: thresholds }),
   z.strictObject({ ...base, kind: z.literal('error-rate'), threshold: z.number().min(0).max(1), severity: severity.default('critical') }),
@@ -45,9 +47,28 @@ export const ruleSchema = z.discriminatedUnion('kind', [
     kind: z.literal('burn-rate'),
     /** Availability objective, e.g. 0.999: the error budget is 1 − objective. */
     objective: z.number().gt(0).lt(1),
-    windows: z
-      .array(z.strictObject({ long: windowName, short: windowName, factor: z.number().positive(), severity }))
-      .min(1),
+    windows: burnWindows,
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('freshness'),
+    /**
+     * Share of changes that must be visible to every reader within `thresholdMs` of their commit. The
+     * indicator (`level`) is `exposure` by default: per change read, how long after its commit a reader
+     * was still served figures without it. `any`, `l1`, `l2`, `upstream`: commit → first served instead
+     * (which also counts the time until somebody reads).
+     */
+    objective: z.number().gt(0).lt(1),
+    thresholdMs: z.number().positive(),
+    level: z.string().default('exposure'),
+    windows: burnWindows,
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('consistency'),
+    /** Share of audited cached answers that must be correct, e.g. 0.999999 (six nines): one miss burns it fast. */
+    objective: z.number().gt(0).lt(1),
+    windows: burnWindows,
   }),
 ]);
 
@@ -105,6 +126,22 @@ rules:
     windows:
       - { long: 1h, short: 5m, factor: 14.4, severity: critical }
       - { long: 6h, short: 30m, factor: 6, severity: warning }
+  - name: FreshnessBudgetBurn
+    kind: freshness
+    objective: 0.99
+    thresholdMs: 100
+    for: 0s
+    minSamples: 20
+    windows:
+      - { long: 1h, short: 5m, factor: 14.4, severity: critical }
+      - { long: 6h, short: 30m, factor: 6, severity: warning }
+  - name: CacheConsistency
+    kind: consistency
+    objective: 0.999999
+    for: 0s
+    minSamples: 1
+    windows:
+      - { long: 1h, short: 5m, factor: 14.4, severity: critical }
 `;
 
 export class RulesError extends Error {}
@@ -131,5 +168,14 @@ export function loadRules(path: string | undefined): Rule[] {
 
 /** Every window a rule reads: the tracker keeps these on top of the standard ones. */
 export function windowsOf(rules: readonly Rule[]): string[] {
-  return rules.flatMap((rule) => (rule.kind === 'burn-rate' ? rule.windows.flatMap((w) => [w.long, w.short]) : [rule.window]));
+  return rules.flatMap((rule) =>
+    rule.kind === 'burn-rate' || rule.kind === 'freshness' || rule.kind === 'consistency'
+      ? rule.windows.flatMap((w) => [w.long, w.short])
+      : [rule.window],
+  );
+}
+
+/** The freshness thresholds the rules judge: the SLO tracker counts changes within each. */
+export function freshnessThresholdsOf(rules: readonly Rule[]): number[] {
+  return [...new Set(rules.flatMap((rule) => (rule.kind === 'freshness' ? [rule.thresholdMs] : [])))];
 }

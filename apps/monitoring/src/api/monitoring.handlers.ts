@@ -3,6 +3,8 @@ import { NatsBus } from '@ledgerline/messaging';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AlertsService } from '../alerts/alerts.service';
 import { LatencyTracker } from '../latency/latency-tracker';
+import { sloSnapshot } from '../slo/slo.controller';
+import { SloTracker } from '../slo/slo-tracker';
 import { SpanStore } from '../traces/span-store';
 import { buildReport } from './report';
 
@@ -14,6 +16,7 @@ export class MonitoringHandlers implements OnModuleInit {
     private readonly tracker: LatencyTracker,
     private readonly spans: SpanStore,
     private readonly alerts: AlertsService,
+    private readonly slo: SloTracker,
   ) {}
 
   onModuleInit(): void {
@@ -33,6 +36,7 @@ export class MonitoringHandlers implements OnModuleInit {
         routes: this.tracker.synthetic?.routeLatency(window, nowMs) ?? [],
         cache: this.tracker.synthetic?.cacheEfficiency(window, nowMs) ?? [],
       },
+      slo: sloSnapshot(this.slo, window, nowMs),
     };
   }
 

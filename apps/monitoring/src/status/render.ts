@@ -1,5 +1,6 @@
-import type { Alert, RouteLatency } from '@ledgerline/contracts';
+import type { Alert, AuditMiss, ConsistencyWindow, FreshnessWindow, RouteLatency } from '@ledgerline/contracts';
 import type { HistoryPoint } from '../latency/latency-history';
+import type { SloPoint } from '../slo/slo-history';
 import type { ReceivedSpan } from '../traces/otlp-json';
 import { esc, page } from './html';
 
@@ -24,6 +25,101 @@ export function latencyChart(title: string, points: readonly HistoryPoint[]): st
 <polyline fill="none" stroke="#7cd4fd" stroke-dasharray="4 3" points="${line((p) => p.p50Ms)}"/>
 <text x="${PAD}" y="${CHART_H - 2}">p95 now ${last ? Math.round(last.p95Ms) : 0} ms · p50 ${last ? Math.round(last.p50Ms) : 0} ms · ${points.length} samples</text>
 </svg></div>`;
+}
+
+/** Lines over time on one chart, each scaled to the chart's maximum (or a fixed [min, max] for ratios). */
+export function seriesChart(
+  title: string,
+  atMs: readonly number[],
+  lines: readonly { label: string; values: readonly (number | null)[]; dashed?: boolean }[],
+  axis: { unit: string; min?: number; max?: number; caption: string },
+): string {
+  const all = lines.flatMap((l) => l.values.filter((v): v is number => v !== null));
+  const maxY = axis.max ?? Math.max(1, ...all);
+  const minY = axis.min ?? 0;
+  const t0 = atMs[0] ?? 0;
+  const span = Math.max(1, (atMs[atMs.length - 1] ?? 0) - t0);
+  const x = (at: number) => PAD + ((at - t0) / span) * (CHART_W - PAD - 4);
+  const y = (v: number) => CHART_H - 16 - ((v - minY) / Math.max(1e-9, maxY - minY)) * (CHART_H - 24);
+  const polyline = (values: readonly (number | null)[], dashed: boolean | undefined, color: string) => {
+    const points = values.flatMap((v, i) => (v === null ? [] : [`${x(atMs[i] ?? t0).toFixed(1)},${y(v).toFixed(1)}`])).join(' ');
+    return `<polyline fill="none" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="4 3"' : ''} points="${points}"/>`;
+  };
+  const colors = ['#175cd3', '#7cd4fd', '#f79009'];
+  return `<div class="chart"><h3>${esc(title)}</h3>
+<svg width="${CHART_W}" height="${CHART_H}" role="img" aria-label="${esc(title)}">
+<line x1="${PAD}" y1="${CHART_H - 16}" x2="${CHART_W - 4}" y2="${CHART_H - 16}" stroke="#cbd2d9"/>
+<text x="2" y="12">${esc(fmt(maxY))} ${esc(axis.unit)}</text><text x="2" y="${CHART_H - 18}">${esc(fmt(minY))}</text>
+${lines.map((l, i) => polyline(l.values, l.dashed, colors[i % colors.length] as string)).join('\n')}
+<text x="${PAD}" y="${CHART_H - 2}">${esc(axis.caption)}</text>
+</svg></div>`;
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 10 ? String(Math.round(v)) : String(Math.round(v * 10_000) / 10_000));
+const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(4).replace(/\.?0+$/, '')} %`);
+
+export interface SloModel {
+  chartWindow: string;
+  charts: { service: string; points: SloPoint[] }[];
+  freshness: FreshnessWindow[];
+  consistency: ConsistencyWindow[];
+  lastMisses: AuditMiss[];
+}
+
+export function sloCharts(m: SloModel): string {
+  return m.charts
+    .map(({ service, points }) => {
+      const at = points.map((p) => p.atMs);
+      const last = points[points.length - 1];
+      const freshness = seriesChart(
+        `${service} · freshness (commit → first served)`,
+        at,
+        [
+          { label: 'p99', values: points.map((p) => p.freshnessP99Ms) },
+          { label: 'p50', values: points.map((p) => p.freshnessP50Ms), dashed: true },
+        ],
+        { unit: 'ms', caption: `p99 ${last?.freshnessP99Ms ?? '–'} ms · p50 ${last?.freshnessP50Ms ?? '–'} ms · changes visible in time ${pct(last?.withinThreshold ?? null)}` },
+      );
+      const consistency = seriesChart(
+        `${service} · consistency (correct ÷ audited)`,
+        at,
+        [{ label: 'ratio', values: points.map((p) => p.consistency) }],
+        { unit: '', min: Math.min(0.99, ...points.flatMap((p) => (p.consistency === null ? [] : [p.consistency]))), max: 1, caption: `${pct(last?.consistency ?? null)} of ${last?.audited ?? 0} audited · ${last?.misses ?? 0} misses` },
+      );
+      return freshness + consistency;
+    })
+    .join('\n');
+}
+
+export function sloTables(m: SloModel): string {
+  const freshness =
+    m.freshness.length === 0
+      ? '<p>No freshness samples in this window.</p>'
+      : `<table><thead><tr><th>service</th><th>indicator</th><th>changes</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>within threshold</th></tr></thead><tbody>${m.freshness
+          .map(
+            (f) =>
+              `<tr><td>${esc(f.service)}</td><td>${esc(f.level)}</td><td class="num">${f.count}</td><td class="num">${f.p50Ms}</td><td class="num">${f.p99Ms}</td><td class="num">${f.maxMs}</td><td class="num">${pct(f.withinThreshold)} (≤ ${f.thresholdMs} ms)</td></tr>`,
+          )
+          .join('\n')}</tbody></table>`;
+  const consistency =
+    m.consistency.length === 0
+      ? '<p>No audits in this window.</p>'
+      : `<table><thead><tr><th>service</th><th>audited</th><th>misses</th><th>consistency</th><th>nines</th></tr></thead><tbody>${m.consistency
+          .map(
+            (c) =>
+              `<tr><td>${esc(c.service)}</td><td class="num">${c.audited}</td><td class="num">${c.misses}</td><td class="num">${pct(c.ratio)}</td><td class="num">${c.nines === null ? '–' : `${c.ninesAtLeast ? '≥ ' : ''}${c.nines}`}</td></tr>`,
+          )
+          .join('\n')}</tbody></table>`;
+  const misses =
+    m.lastMisses.length === 0
+      ? '<p>No consistency misses.</p>'
+      : `<table><thead><tr><th>audited at</th><th>outcome</th><th>key</th><th>entry version</th><th>source version</th><th>held ms</th><th>level</th><th>trace</th></tr></thead><tbody>${m.lastMisses
+          .map(
+            (x) =>
+              `<tr><td>${esc(x.auditedAt)}</td><td>${esc(x.outcome)}</td><td><code>${esc(x.key)}</code></td><td class="num">${esc(x.entryVersion ?? '–')}</td><td class="num">${esc(x.sourceVersion ?? '–')}</td><td class="num">${Math.round(x.ageMs)}</td><td>${esc(x.level)}</td><td>${x.traceId ? traceLinks([x.traceId]) : ''}</td></tr>`,
+          )
+          .join('\n')}</tbody></table>`;
+  return `<h3>Freshness</h3>${freshness}<h3>Consistency</h3>${consistency}<h3>Last consistency misses</h3>${misses}`;
 }
 
 const traceLinks = (ids: readonly string[]) => ids.map((id) => `<a href="/status/traces/${esc(id)}">${esc(id.slice(0, 12))}…</a>`).join(' ');
@@ -58,6 +154,7 @@ export interface StatusModel {
   recentAlerts: Alert[];
   routes: RouteLatency[];
   charts: { service: string; route: string; points: HistoryPoint[] }[];
+  slo?: SloModel;
 }
 
 export function statusPage(m: StatusModel): string {
@@ -66,6 +163,11 @@ export function statusPage(m: StatusModel): string {
     'Ledgerline status',
     `<h1>Ledgerline status</h1><p>Generated ${esc(m.generatedAt)}. Refreshes every 15 s.</p>
 <h2>Current alerts</h2>${alertsTable(m.liveAlerts)}
+${
+  m.slo
+    ? `<h2>Freshness and consistency (${esc(m.slo.chartWindow)} window)</h2><div class="charts">${sloCharts(m.slo) || '<p>No samples yet.</p>'}</div>${sloTables(m.slo)}`
+    : ''
+}
 <h2>Latency per route (p95 solid, p50 dashed; ${esc(m.chartWindow)} window)</h2><div class="charts">${charts || '<p>No samples yet.</p>'}</div>
 <h2>Routes over ${esc(m.window)}</h2>${routesTable(m.routes)}
 <h2>Recent alert history</h2>${alertsTable(m.recentAlerts)}`,

@@ -3,6 +3,8 @@ import { Controller, Get, Header, Param } from '@nestjs/common';
 import { AlertsService } from '../alerts/alerts.service';
 import { LatencyHistory } from '../latency/latency-history';
 import { LatencyTracker } from '../latency/latency-tracker';
+import { SloHistory } from '../slo/slo-history';
+import { SloTracker } from '../slo/slo-tracker';
 import { SpanStore } from '../traces/span-store';
 import { statusPage, waterfall } from './render';
 
@@ -16,6 +18,8 @@ export class StatusController {
     private readonly tracker: LatencyTracker,
     private readonly history: LatencyHistory,
     private readonly spans: SpanStore,
+    private readonly slo: SloTracker,
+    private readonly sloHistory: SloHistory,
   ) {}
 
   @Get()
@@ -30,6 +34,13 @@ export class StatusController {
       recentAlerts: await this.alerts.list(undefined, 20),
       routes: this.tracker.routeLatency(TABLE_WINDOW, now),
       charts: this.history.all(),
+      slo: {
+        chartWindow: this.sloHistory.windowName,
+        charts: this.sloHistory.all(),
+        freshness: this.slo.freshnessWindows(TABLE_WINDOW, now),
+        consistency: this.slo.consistencyWindows(TABLE_WINDOW, now),
+        lastMisses: this.slo.lastMisses(20),
+      },
     });
   }
 

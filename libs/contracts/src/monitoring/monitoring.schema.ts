@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SloSnapshot } from './slo.contracts';
 
 /** Sliding windows the latency tracker keeps for every route. */
 export const DEFAULT_WINDOWS = ['1m', '5m', '30m', '1h', '6h'] as const;
@@ -50,6 +51,8 @@ export interface PerformanceSnapshot {
   cache: CacheEfficiency[];
   /** Load-test traffic (baggage synthetic_request=true), kept apart: never in `routes`, never judged by the rules. */
   synthetic?: { routes: RouteLatency[]; cache: CacheEfficiency[] };
+  /** Freshness lag and cache consistency over the same window (see SloSnapshot). */
+  slo?: SloSnapshot;
 }
 
 export interface Alert {

@@ -28,6 +28,11 @@ export class FaultRegistry {
     return [...this.byTarget.values()];
   }
 
+  /** Whether a handler of `target` that supports skipping should skip its work (drills of lost updates). */
+  skips(target: string): boolean {
+    return this.byTarget.size > 0 && this.byTarget.get(target)?.skip === true;
+  }
+
   /**
    * Applies the fault for `target`, if any, inside a `fault.injected` span so
    * the waiting shows up in traces as what it is.

@@ -1,0 +1,127 @@
+import { cachedRead, getSummary, invalidateCache, type Summary } from '@ledgerline/contracts';
+import { NatsBus, rawJsonReply } from '@ledgerline/messaging';
+import { createHttpApp, faults, type Redis } from '@ledgerline/runtime';
+import {
+  ensureBinaries,
+  freePort,
+  startNats,
+  startRedis,
+  stopChild,
+  waitFor,
+  type RunningNats,
+  type RunningRedis,
+} from '@ledgerline/testing';
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { AppModule } from '../app.module';
+import { loadCacheGatewayConfig } from '../config';
+import { REDIS } from '../tokens';
+import { ConsistencyAuditor } from './consistency-auditor';
+import { ServedAnswers } from './served-answers';
+
+const logger = pino({ level: 'silent' });
+const MONTH = '2026-03';
+
+/**
+ * One cache-gateway against real NATS and Redis, in front of a stand-in source
+ * whose figures and version the test moves. Audits are driven one by one (the
+ * timer's budget is one per 1000 s here) so each outcome is the one expected.
+ */
+describe('consistency auditor with real Redis and NATS', () => {
+  let dir: string;
+  let nats: RunningNats;
+  let redis: RunningRedis;
+  let app: INestApplication;
+  let client: NatsBus;
+  let upstream: NatsBus;
+  /** What the source answers per tenant: its figures and the version they reflect. */
+  const source = new Map<string, { total: string; version: string }>();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'auditor-it-'));
+    const bins = ensureBinaries(() => undefined);
+    nats = await startNats(bins.natsServer, await freePort(), join(dir, 'nats'), dir);
+    redis = await startRedis(bins.redisServer, await freePort(), join(dir, 'redis'), dir);
+    const config = loadCacheGatewayConfig({
+      NATS_URL: nats.url,
+      REDIS_URL: redis.url,
+      PORT: '0',
+      CACHE_AUDIT_PER_SECOND: '0.001',
+      CACHE_AUDIT_GRACE_MS: '50',
+    });
+    app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0 });
+    await app.init();
+    await waitFor('cache-gateway connected to redis', async () => app.get<Redis>(REDIS).isReady);
+    client = await NatsBus.connect({ url: nats.url, name: 'it-client', requestTimeoutMs: 5_000, logger });
+    upstream = await NatsBus.connect({ url: nats.url, name: 'aggregation', requestTimeoutMs: 2_000, logger });
+    upstream.serveRaw(getSummary, async ({ tenantId }) => {
+      const figures = source.get(tenantId) ?? { total: '0.00', version: '0' };
+      return rawJsonReply({ month: MONTH, expenses: { total: figures.total } } as unknown as Summary, figures.version);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    faults.set([]);
+    await client?.close();
+    await upstream?.close();
+    await app?.close();
+    if (redis) await stopChild(redis.child);
+    if (nats) await stopChild(nats.child);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => faults.set([]));
+
+  const read = (tenantId: string) => client.requestRaw(cachedRead(getSummary), { tenantId, month: MONTH });
+  /** The answer just served for this tenant, as the auditor samples it, then audited. */
+  const auditLatest = async (tenantId: string) => {
+    const served = app.get(ServedAnswers);
+    for (let sample = served.takeSample(); sample; sample = served.takeSample()) {
+      if (sample.tenantId === tenantId) return app.get(ConsistencyAuditor).audit(sample);
+    }
+    throw new Error(`no served answer of ${tenantId} to audit`);
+  };
+
+  it('finds a served entry equal to the source correct, also after unrelated changes moved the version', async () => {
+    const tenantId = randomUUID();
+    source.set(tenantId, { total: '10.00', version: '3' });
+    await read(tenantId);
+    expect(await auditLatest(tenantId)).toBe('correct');
+    source.set(tenantId, { total: '10.00', version: '4' }); // another month changed
+    await read(tenantId);
+    expect(await auditLatest(tenantId)).toBe('correct');
+  });
+
+  it('finds an entry the source moved past invalidated when the invalidation went through', async () => {
+    const tenantId = randomUUID();
+    source.set(tenantId, { total: '10.00', version: '3' });
+    await read(tenantId);
+    source.set(tenantId, { total: '12.00', version: '4' });
+    await client.request(invalidateCache, { tenantId, months: [MONTH] });
+    expect(await auditLatest(tenantId)).toBe('invalidated');
+  });
+
+  it('reports a stale entry when the invalidation was skipped (the drill fault) and the cache still serves it', async () => {
+    const tenantId = randomUUID();
+    source.set(tenantId, { total: '10.00', version: '3' });
+    await read(tenantId);
+    faults.set([{ target: invalidateCache.subject, delayMs: 0, errorRate: 0, skip: true }]);
+    source.set(tenantId, { total: '12.00', version: '4' });
+    expect(await client.request(invalidateCache, { tenantId, months: [MONTH] })).toEqual({ invalidated: true });
+    const served = await read(tenantId);
+    expect(served.version).toBe('3');
+    expect(await auditLatest(tenantId)).toBe('stale');
+  });
+
+  it('reports a mismatch when the source at the entry version holds other figures', async () => {
+    const tenantId = randomUUID();
+    source.set(tenantId, { total: '10.00', version: '3' });
+    await read(tenantId);
+    source.set(tenantId, { total: '11.00', version: '3' });
+    expect(await auditLatest(tenantId)).toBe('mismatch');
+  });
+});

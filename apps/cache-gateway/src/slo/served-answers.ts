@@ -1,0 +1,130 @@
+import {
+  freshnessObserved,
+  transactionsChanged,
+  type EventContract,
+  type FreshnessBatch,
+  type ParsedRequestOf,
+  type RequestContract,
+} from '@ledgerline/contracts';
+import { NatsBus, type RawReply } from '@ledgerline/messaging';
+import { trace } from '@opentelemetry/api';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import type { CacheGatewayConfig } from '../config';
+import type { CacheScope } from '../cache/cache-versions';
+import type { CacheLevel } from '../cache/cache.metrics';
+import type { CachedRead } from '../cache/cached-reads';
+import { CACHE_GATEWAY_CONFIG } from '../tokens';
+import { DEFAULT_FRESHNESS_LIMITS, FreshnessTracker, type FreshnessSeries } from './freshness-tracker';
+import { forgetTenant, recordFreshness } from './slo.metrics';
+
+/** The commit of a change, from ingestion's change events: only the fields freshness needs are parsed. */
+const changeCommitted = {
+  kind: 'event',
+  subject: transactionsChanged.subject,
+  payload: z.object({
+    tenantId: z.string(),
+    version: z.string().regex(/^\d{1,19}$/),
+    occurredAt: z.string(),
+    months: z.array(z.string()).optional(),
+  }),
+} satisfies EventContract;
+
+/** One answer this replica served, as the auditor samples it. */
+export interface ServedAnswer {
+  read: CachedRead;
+  request: unknown;
+  tenantId: string;
+  key: string;
+  reply: RawReply;
+  level: CacheLevel;
+  /** When this replica first held the entry. */
+  heldSinceMs: number;
+  traceId: string | null;
+}
+
+const MAX_BATCH = 2_000;
+
+/**
+ * Every answer the cache serves passes here: freshness (commit → first served)
+ * and the auditor's sample of recently served keys. Both are O(1) per read.
+ */
+@Injectable()
+export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
+  readonly replica: string;
+  private readonly freshness: FreshnessTracker;
+  private batch: FreshnessBatch['samples'] = [];
+  private dropped = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Recently served keys, least recently served first; the auditor takes from the front. */
+  private readonly recent = new Map<string, ServedAnswer>();
+  private readonly heldSince = new WeakMap<RawReply, number>();
+
+  constructor(
+    @Inject(CACHE_GATEWAY_CONFIG) private readonly config: CacheGatewayConfig,
+    private readonly bus: NatsBus,
+  ) {
+    this.replica = `${hostname()}:${process.pid}`;
+    this.freshness = new FreshnessTracker(
+      { ...DEFAULT_FRESHNESS_LIMITS, topTenants: config.FRESHNESS_TOP_TENANTS },
+      (level, tenant, lagMs) => this.observe(level, tenant, lagMs),
+      forgetTenant,
+    );
+  }
+
+  onModuleInit(): void {
+    this.bus.subscribe(changeCommitted, (change) =>
+      this.freshness.committed(change.tenantId, change.version, change.months, Date.parse(change.occurredAt), Date.now()),
+    );
+    this.timer = setInterval(() => this.flush(), this.config.FRESHNESS_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+    this.flush();
+  }
+
+  served<C extends RequestContract>(
+    read: CachedRead<C>,
+    request: ParsedRequestOf<C>,
+    scope: CacheScope,
+    key: string,
+    reply: RawReply,
+    level: CacheLevel,
+  ): void {
+    const now = Date.now();
+    const { tenantId } = scope;
+    this.freshness.served(tenantId, reply.version, scope.months, level, now);
+    if (this.config.CACHE_AUDIT_PER_SECOND === 0) return;
+    let heldSinceMs = this.heldSince.get(reply);
+    if (heldSinceMs === undefined) this.heldSince.set(reply, (heldSinceMs = now));
+    this.recent.delete(key);
+    const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
+    this.recent.set(key, { read: read as unknown as CachedRead, request, tenantId, key, reply, level, heldSinceMs, traceId });
+    if (this.recent.size > this.config.CACHE_AUDIT_SAMPLE_KEYS) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  /** The least recently served answer not audited since it was served, if any. */
+  takeSample(): ServedAnswer | undefined {
+    const first = this.recent.values().next();
+    if (first.done) return undefined;
+    this.recent.delete(first.value.key);
+    return first.value;
+  }
+
+  private observe(level: FreshnessSeries, tenant: string, lagMs: number): void {
+    recordFreshness(level, tenant, lagMs);
+    if (this.batch.length < MAX_BATCH) this.batch.push({ level, tenant, lagMs: Math.round(lagMs * 10) / 10 });
+    else this.dropped++;
+  }
+
+  private flush(): void {
+    this.freshness.settleDue(Date.now());
+    if (this.batch.length === 0 && this.dropped === 0) return;
+    this.bus.publish(freshnessObserved, { service: 'cache-gateway', replica: this.replica, samples: this.batch, dropped: this.dropped });
+    this.batch = [];
+    this.dropped = 0;
+  }
+}

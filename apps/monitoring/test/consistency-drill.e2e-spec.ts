@@ -1,0 +1,193 @@
+import { cachedRead, getSummary, type Alert, type SloSnapshot } from '@ledgerline/contracts';
+import { NatsBus } from '@ledgerline/messaging';
+import { api, createTenant, e2e, killService, restartService, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+
+const MONTH = '2026-05';
+
+/** The default consistency rule's shape (any miss pages) over windows of seconds, so the drill is quick. */
+const DRILL_RULES = `
+rules:
+  - name: CacheConsistency
+    kind: consistency
+    objective: 0.999999
+    for: 0s
+    minSamples: 1
+    windows:
+      - { long: 1m, short: 6s, factor: 14.4, severity: critical }
+  - name: FreshnessBudgetBurn
+    kind: freshness
+    objective: 0.99
+    thresholdMs: 100
+    for: 0s
+    minSamples: 20
+    windows:
+      - { long: 1m, short: 6s, factor: 14.4, severity: critical }
+`;
+
+/** A fast auditor: tens of audits a second and a short grace, so a lost invalidation is found in a second. */
+const AUDITOR_ENV = { CACHE_AUDIT_PER_SECOND: '20', CACHE_AUDIT_GRACE_MS: '200', FRESHNESS_FLUSH_MS: '200' };
+const SKIP_INVALIDATIONS = JSON.stringify([{ target: 'cache.invalidate.v1', skip: true }]);
+
+/** Debian's package (`apt-get install chromium`); CHROMIUM_BIN overrides. */
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+async function renderedDom(url: string): Promise<string> {
+  const profile = mkdtempSync(join(tmpdir(), 'chromium-consistency-'));
+  try {
+    const { stdout } = await promisify(execFile)(
+      CHROMIUM,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--dump-dom', url],
+      { timeout: 60_000, maxBuffer: 16 * 1_048_576 },
+    );
+    return stdout;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  tick: () => Promise<unknown> = async () => undefined,
+): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await tick();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('consistency drill: one cache-gateway skips invalidations, the auditor finds the stale entry and pages', () => {
+  let reader: NatsBus;
+  let tenantId: string;
+  let key: string;
+
+  beforeAll(async () => {
+    const rulesFile = join(mkdtempSync(join(tmpdir(), 'consistency-rules-')), 'rules.yaml');
+    writeFileSync(rulesFile, DRILL_RULES);
+    await killService('monitoring');
+    await restartService('monitoring', { MONITORING_RULES_FILE: rulesFile, MONITORING_EVAL_INTERVAL_MS: '200' });
+    await killService('cache-gateway');
+    await restartService('cache-gateway', { ...AUDITOR_ENV, FAULTS: SKIP_INVALIDATIONS });
+
+    const tenant = await createTenant(SPEC_TENANT);
+    tenantId = tenant.id;
+    key = tenant.apiKey;
+    reader = await NatsBus.connect({
+      url: serviceEnv('cache-gateway')['NATS_URL'] as string,
+      name: 'consistency-drill-reader',
+      requestTimeoutMs: 5_000,
+      logger: pino({ level: 'silent' }),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await reader?.close();
+    // The stack's own cache-gateway and monitoring back for the specs that follow.
+    await killService('cache-gateway');
+    await restartService('cache-gateway');
+    await killService('monitoring');
+    await restartService('monitoring');
+  }, 120_000);
+
+  const write = async (n: number): Promise<string> => {
+    const res = await api<{ version: string }>('POST', '/v1/transactions', {
+      key,
+      body: { transactions: [{ date: `${MONTH}-0${1 + (n % 9)}`, amount: `${n}.00`, category: 'Groceries' }] },
+    });
+    expect(res.status).toBe(201);
+    return res.body.version;
+  };
+  /** A reader of the cache-gateway: what it serves, and the version it says the figures reflect. */
+  const readCached = async () => reader.requestRaw(cachedRead(getSummary), { tenantId, month: MONTH });
+  const slo = async () => (await (await fetch(`${e2e.monitoringUrl()}/v1/slo?window=1m`)).json()) as SloSnapshot;
+  const consistencyAlerts = async (state: string) =>
+    (await api<{ alerts: Alert[] }>('GET', `/v1/monitoring/alerts?state=${state}`, { key: e2e.adminKey() })).body.alerts.filter(
+      (a) => a.rule === 'CacheConsistency',
+    );
+
+  it('finds the stale entry with its key and versions, fires the alert, and resolves once invalidations work again', async () => {
+    const first = await write(1);
+    const cached = await readCached();
+    expect(cached.version).toBe(first);
+
+    // The invalidation of this write is skipped (and confirmed to the writer): the cache keeps the old figures.
+    const second = await write(2);
+    expect(BigInt(second)).toBeGreaterThan(BigInt(first));
+    expect((await readCached()).version).toBe(first);
+
+    const miss = await until(
+      'the auditor to report the stale entry',
+      async () => (await slo()).lastMisses.find((m) => m.key.includes(tenantId)),
+      readCached,
+    );
+    expect(miss).toMatchObject({
+      service: 'cache-gateway',
+      outcome: 'stale',
+      entryVersion: first,
+      sourceVersion: second,
+      route: 'dashboard.summary',
+    });
+    expect(miss.ageMs).toBeGreaterThan(0);
+    const consistency = (await slo()).consistency.find((c) => c.service === 'cache-gateway');
+    expect(consistency?.misses).toBeGreaterThan(0);
+    expect(consistency?.ratio).toBeLessThan(1);
+
+    const [firing] = await until(
+      'a firing consistency alert',
+      async () => {
+        const list = (await consistencyAlerts('firing')).filter((a) => a.summary.includes(tenantId));
+        return list.length > 0 ? list : undefined;
+      },
+      readCached,
+    );
+    if (!firing) throw new Error('unreachable');
+    expect(firing.severity).toBe('critical');
+    expect(firing.summary).toContain(miss.key);
+    expect(firing.summary).toContain(`entry version ${first}, source version ${second}`);
+
+    // The status page, as a real browser lays it out: both SLO charts and the miss with its key.
+    const dom = await renderedDom(`${e2e.monitoringUrl()}/status`);
+    expect(dom).toContain('Freshness and consistency');
+    expect(dom).toContain('aria-label="cache-gateway · consistency (correct ÷ audited)"');
+    expect(dom).toContain('aria-label="cache-gateway · freshness (commit → first served)"');
+    expect(dom).toContain('Last consistency misses');
+    expect(dom).toContain(miss.key);
+
+    // Fault off: the replica comes back without it; the next write invalidates, and readers get fresh figures.
+    await killService('cache-gateway');
+    await restartService('cache-gateway', AUDITOR_ENV);
+    const third = await write(3);
+    const fresh = await until('fresh figures from the cache', async () => {
+      const reply = await readCached();
+      return reply.version === third ? reply : undefined;
+    });
+    expect(fresh.version).toBe(third);
+
+    await until(
+      'the consistency alert to resolve',
+      async () => ((await consistencyAlerts('resolved')).some((a) => a.id === firing.id) ? true : undefined),
+      readCached,
+    );
+    expect((await consistencyAlerts('firing')).filter((a) => a.id === firing.id)).toEqual([]);
+  }, 300_000);
+
+  it('measures commit → first served, and the exposure of every change it read', async () => {
+    const freshness = (await slo()).freshness.find((f) => f.service === 'cache-gateway' && f.level === 'any');
+    expect(freshness?.count).toBeGreaterThan(0);
+    // Exposure is reported once a change settled (5 s after its commit).
+    const exposure = await until('exposure samples', async () =>
+      (await slo()).freshness.find((f) => f.service === 'cache-gateway' && f.level === 'exposure'),
+    );
+    expect(exposure.count).toBeGreaterThan(0);
+    expect(exposure.thresholdMs).toBe(100);
+  }, 60_000);
+});
