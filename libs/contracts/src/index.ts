@@ -23,3 +23,4 @@ export * from './monitoring/monitoring.schema';
 export * from './monitoring/monitoring.contracts';
 export * from './monitoring/faults.schema';
 export * from './gateway/gateway.contracts';
+export * from './dashboard/live.schema';
