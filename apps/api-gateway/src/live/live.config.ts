@@ -21,12 +21,6 @@ const schema = z.object({
    * ADMIN_API_KEY, which every replica of a deployment already shares.
    */
   LIVE_TOKEN_SECRET: z.string().default(''),
-  /** A socket with more than this many bytes unsent is slow: it gets only the latest figures per view once it drains. */
-  LIVE_MAX_BUFFERED_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1_024)
-    .default(64 * 1_024),
 });
 
 export type LiveConfig = Omit<z.output<typeof schema>, 'ADMIN_API_KEY' | 'LIVE_TOKEN_SECRET'> & { tokenSecret: Buffer };

@@ -5,6 +5,10 @@ describe('SSE framing', () => {
     expect(sseEvent('update', '42', '{"a":1}')).toBe('event: update\nid: 42\ndata: {"a":1}\n\n');
   });
 
+  it('leaves the id out when there is none, so the client keeps its resume point', () => {
+    expect(sseEvent('closed', undefined, '{}')).toBe('event: closed\ndata: {}\n\n');
+  });
+
   it('splits multi-line data into one data line per line', () => {
     expect(sseEvent('snapshot', '1', 'a\nb\r\nc')).toBe('event: snapshot\nid: 1\ndata: a\ndata: b\ndata: c\n\n');
   });

@@ -4,12 +4,15 @@
  * subscriber, which a plugin's per-reply stream API would not let it do.
  */
 
-/** One event: `event:`, `id:` and the data, which must be one line (JSON is). */
-export function sseEvent(event: string, id: string, data: string): string {
-  if (/[\r\n]/.test(event) || /[\r\n]/.test(id)) throw new Error('SSE event names and ids are single lines');
+/**
+ * One event: `event:`, `id:` and the data. Without an id the client keeps the
+ * last one it had (an empty `id:` would reset it, losing its resume point).
+ */
+export function sseEvent(event: string, id: string | undefined, data: string): string {
+  if (/[\r\n]/.test(event) || /[\r\n]/.test(id ?? '')) throw new Error('SSE event names and ids are single lines');
   // JSON.stringify never emits a raw line break; anything else multi-line is split as the format requires.
   const lines = /[\r\n]/.test(data) ? data.split(/\r\n|\r|\n/) : [data];
-  return `event: ${event}\nid: ${id}\n${lines.map((line) => `data: ${line}\n`).join('')}\n`;
+  return `event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}${lines.map((line) => `data: ${line}\n`).join('')}\n`;
 }
 
 /** A comment line: ignored by clients, keeps proxies and idle timeouts from closing the stream. */
