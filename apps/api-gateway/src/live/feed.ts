@@ -32,6 +32,7 @@ export class Feed {
   /** Merged since the last read: the highest version announced, the earliest change time, the strongest read needed. */
   private wanted: Change = {};
   private links: Link[] = [];
+  private published = 0;
 
   constructor(
     readonly tenantId: string,
@@ -48,11 +49,24 @@ export class Feed {
     );
   }
 
-  /** The current frame, read once for every subscriber that is waiting for it. */
+  /**
+   * The current frame for a stream that starts now, read again (a write
+   * acknowledged just before may not have reached this feed's last push yet:
+   * read-your-writes holds for streams too). Streams opening together share one read.
+   */
   async current(): Promise<Frame> {
-    if (this.latest) return this.latest;
-    this.loading ??= this.read({}).finally(() => (this.loading = undefined));
+    this.loading ??= this.read({})
+      .then((frame) => this.publish(frame))
+      .finally(() => (this.loading = undefined));
     return this.loading;
+  }
+
+  /** Sends a frame newer than the last one published to every started subscriber (each skips what it has). */
+  private publish(frame: Frame): Frame {
+    if (frame.seq <= this.published) return frame;
+    this.published = frame.seq;
+    for (const subscriber of this.subscribers) subscriber.update(frame);
+    return frame;
   }
 
   changed(change: Change): void {
@@ -79,10 +93,8 @@ export class Feed {
     const attributes = { 'live.view': this.view, 'live.month': this.month, 'live.subscribers': this.subscribers.size };
     await tracer.startActiveSpan('live push', { links, attributes }, async (span) => {
       try {
-        const before = this.latest;
-        const frame = await this.read(change);
+        const frame = this.publish(await this.read(change));
         span.setAttribute('live.version', frame.version);
-        if (frame !== before) for (const subscriber of this.subscribers) subscriber.update(frame);
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR });
         this.onError(error, this);
