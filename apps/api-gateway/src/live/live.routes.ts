@@ -39,21 +39,26 @@ export class LiveRoutes implements OnModuleInit {
     private readonly hub: LiveHub,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
-    // Registered after Nest's routes: the plugin only wraps routes added after it, so theirs are untouched.
-    await fastify.register(fastifyWebsocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
-    fastify.route({
-      method: 'GET',
-      url: LIVE_PATH,
-      exposeHeadRoute: false,
-      preHandler: async (request, reply) => {
-        trace.getActiveSpan()?.setAttribute(STREAM_ATTRIBUTE, true);
-        (request as LiveRequest).live = await this.admission.admit(request, reply);
-      },
-      handler: (request, reply) => this.sse(request as LiveRequest, reply),
-      wsHandler: (socket, request) => this.websocket(socket, request as LiveRequest),
-      errorHandler: (error, _request, reply) => void sendProblem(reply, problemFromError(error)),
+    // Queued, not awaited: loading plugins now would fix every route's error handler before Nest
+    // sets its own (after the init hooks), and framework errors would stop being problem+json.
+    // The plugin wraps only routes added after it loads (the child scope below), never Nest's.
+    void fastify.register(fastifyWebsocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
+    void fastify.register((scope, _options, done) => {
+      scope.route({
+        method: 'GET',
+        url: LIVE_PATH,
+        exposeHeadRoute: false,
+        preHandler: async (request, reply) => {
+          (request as LiveRequest).live = await this.admission.admit(request, reply);
+          trace.getActiveSpan()?.setAttribute(STREAM_ATTRIBUTE, true);
+        },
+        handler: (request, reply) => this.sse(request as LiveRequest, reply),
+        wsHandler: (socket, request) => this.websocket(socket, request as LiveRequest),
+        errorHandler: (error, _request, reply) => void sendProblem(reply, problemFromError(error)),
+      });
+      done();
     });
   }
 
