@@ -1,4 +1,4 @@
-import { api, createTenant, e2e, SPEC_TENANT } from '@ledgerline/testing';
+import { api, createTenant, e2e, SPEC_TENANT, startReplica } from '@ledgerline/testing';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 
@@ -105,12 +105,12 @@ interface OpenStream {
   close(): void;
 }
 
-async function openSse(query: string, options: { key?: string; lastEventId?: string } = {}): Promise<OpenStream> {
+async function openSse(query: string, options: { key?: string; lastEventId?: string; baseUrl?: string } = {}): Promise<OpenStream> {
   const controller = new AbortController();
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.lastEventId) headers['last-event-id'] = options.lastEventId;
-  const res = await fetch(`${e2e.gatewayUrl()}/v1/dashboard/live?${query}`, { headers, signal: controller.signal });
+  const res = await fetch(`${options.baseUrl ?? e2e.gatewayUrl()}/v1/dashboard/live?${query}`, { headers, signal: controller.signal });
   const reader = new SseReader();
   const stream: OpenStream = { status: res.status, contentType: res.headers.get('content-type'), reader, close: () => controller.abort() };
   if (res.status !== 200) {
@@ -405,5 +405,24 @@ describe('live dashboards over WebSocket', () => {
       socket.on('error', () => resolve(-1));
     });
     expect(status).toBe(401);
+  });
+});
+
+describe('a gateway replica shutting down', () => {
+  it('ends its streams at once, so clients reconnect to another replica and resume', async () => {
+    const { apiKey: key } = await createTenant(SPEC_TENANT);
+    const replica = await startReplica('api-gateway');
+    const stream = await openSse(`month=${MONTH}&views=summary`, { key, baseUrl: replica.url });
+    const snapshot = await stream.reader.next();
+    await replica.stop();
+    await expect(stream.reader.next()).rejects.toThrow('the stream ended');
+
+    const version = await write(key, [{ date: `${MONTH}-06`, amount: '3.00', category: 'After shutdown' }]);
+    const resumed = await openSse(`month=${MONTH}&views=summary`, { key, lastEventId: snapshot.id as string });
+    const replayed = await resumed.reader.next();
+    expect(replayed.event).toBe('update');
+    expect(BigInt(replayed.data.version)).toBeGreaterThanOrEqual(BigInt(version));
+    expect(replayed.data.body).toEqual((await read(key, 'summary', replayed.data.version)).body);
+    resumed.close();
   });
 });
