@@ -112,7 +112,11 @@ function openStream(stack: BenchStack, agent: Agent, stream: Stream, key: string
   });
 }
 
+/** Request → 201 of every timed write: how loaded the stack itself is, next to the push lag. */
+const writeLatencies: number[] = [];
+
 async function write(stack: BenchStack, tenant: Tenant, n: number): Promise<void> {
+  const sent = performance.now();
   const res = await fetch(`${stack.gatewayUrl}/v1/transactions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tenant.keys[0] as string}`, 'content-type': 'application/json' },
@@ -121,6 +125,7 @@ async function write(stack: BenchStack, tenant: Tenant, n: number): Promise<void
     }),
   });
   const at = performance.now();
+  writeLatencies.push(at - sent);
   if (res.status !== 201) throw new Error(`write: ${res.status} ${await res.text()}`);
   const { version } = (await res.json()) as { version: string };
   tenant.acks.set(BigInt(version), at);
@@ -171,6 +176,7 @@ async function main(): Promise<void> {
     const sentBefore = await metric(stack, 'gateway_live_events_sent_total{kind="update"}');
     const ticksBefore = cpuTicks(gatewayPid);
     const started = performance.now();
+    writeLatencies.length = 0;
     const total = WRITES_PER_S * SECONDS;
     log(`${total} writes at ${WRITES_PER_S}/s`);
     const inflight: Promise<void>[] = [];
@@ -210,6 +216,7 @@ async function main(): Promise<void> {
       if (missing) streamsMissing += 1;
     }
     lags.sort((a, b) => a - b);
+    writeLatencies.sort((a, b) => a - b);
     const report = {
       machineLoadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
       subscribers: SUBSCRIBERS,
@@ -219,6 +226,7 @@ async function main(): Promise<void> {
       openSeconds: round(openSeconds),
       writes: total,
       writesPerSecond: round(total / writeSeconds),
+      writeLatencyMs: { p50: percentile(writeLatencies, 50), p99: percentile(writeLatencies, 99) },
       pushLagMs: {
         samples: lags.length,
         p50: percentile(lags, 50),
