@@ -12,8 +12,14 @@ class FakeTransport implements Transport {
   write(bytes: Buffer): void {
     this.written.push(bytes.toString());
   }
-  heartbeat(): void {}
-  close(): void {}
+  heartbeats = 0;
+  closed = false;
+  heartbeat(): void {
+    this.heartbeats += 1;
+  }
+  close(): void {
+    this.closed = true;
+  }
   onDrain(listener: () => void): void {
     this.drain = listener;
   }
