@@ -4,6 +4,8 @@ import { RedisDeadline, type Redis } from '@ledgerline/runtime';
 export const LEASE_MS = 30_000;
 const RENEW_EVERY_MS = LEASE_MS / 3;
 const REDIS_TIMEOUT_MS = 200;
+/** Renewing thousands of leases is one pipeline: it gets longer than a single admission. */
+const RENEW_TIMEOUT_MS = 2_000;
 
 /** Drops expired holds, then takes one if fewer than the limit are held. */
 const ACQUIRE = `
@@ -23,6 +25,7 @@ const redisKey = (keyId: string) => `live:streams:${keyId}`;
  */
 export class StreamLimit {
   private readonly deadline: RedisDeadline;
+  private readonly renewDeadline: RedisDeadline;
   /** This replica's streams per key, and whether Redis holds each. */
   private readonly local = new Map<string, Map<string, boolean>>();
   private readonly renewal: NodeJS.Timeout;
@@ -32,6 +35,7 @@ export class StreamLimit {
     private readonly limit: number,
   ) {
     this.deadline = new RedisDeadline(redis, REDIS_TIMEOUT_MS);
+    this.renewDeadline = new RedisDeadline(redis, RENEW_TIMEOUT_MS);
     this.renewal = setInterval(() => void this.renew(), RENEW_EVERY_MS);
     this.renewal.unref();
   }
@@ -73,9 +77,9 @@ export class StreamLimit {
 
   /** Extends the leases of this replica's streams (one pipelined round trip for all of them). */
   private async renew(): Promise<void> {
-    if (this.local.size === 0 || !this.deadline.available) return;
+    if (this.local.size === 0 || !this.renewDeadline.available) return;
     const expiry = Date.now() + LEASE_MS;
-    await this.deadline
+    await this.renewDeadline
       .run(async (redis) => {
         const batch = redis.multi();
         for (const [keyId, streams] of this.local) {
