@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { ImportsModule } from './imports/imports.module';
+import { LiveModule } from './live/live.module';
 import { TasksModule } from './tasks/tasks.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { migrations } from './migrations';
@@ -42,6 +43,7 @@ export class AppModule {
         TransactionsModule,
         BudgetModule,
         DashboardModule,
+        LiveModule.forRoot(logger),
         ImportsModule,
         TasksModule,
         MonitoringModule,

@@ -26,3 +26,4 @@ export * from './monitoring/monitoring.contracts';
 export * from './monitoring/faults.schema';
 export * from './monitoring/slo.contracts';
 export * from './gateway/gateway.contracts';
+export * from './dashboard/live.schema';

@@ -1,3 +1,4 @@
 export * from './logger';
 export { shutdownTelemetry } from './register';
 export { isSyntheticBaggage, isSyntheticContext, SYNTHETIC_ATTRIBUTE } from './synthetic';
+export { STREAM_ATTRIBUTE } from './stream';

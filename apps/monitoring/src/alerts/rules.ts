@@ -85,6 +85,11 @@ export type RulesFile = z.output<typeof rulesFileSchema>;
 
 const API_ROUTE = '^(GET|POST|PUT|PATCH|DELETE) /v1/';
 const REFRESH_ROUTE = '^POST /v1/dashboard/refresh$';
+/**
+ * Out of the general latency rule: the refresh (its own rule) and the live stream, whose duration is how
+ * long a client stayed connected (its spans are skipped anyway; the chart's PromQL rendering needs the route).
+ */
+const NOT_API_LATENCY = '^(POST|GET) /v1/dashboard/(refresh|live)$';
 
 /** SPEC.md defaults; a rules file replaces them entirely. */
 export const DEFAULT_RULES_YAML = `
@@ -99,7 +104,7 @@ rules:
   - name: RouteLatency
     kind: latency
     match: { route: "${API_ROUTE}" }
-    exclude: { route: "${REFRESH_ROUTE}" }
+    exclude: { route: "${NOT_API_LATENCY}" }
     quantile: p95
     window: 5m
     for: 1m

@@ -1,5 +1,5 @@
 import { parseDuration, type CacheEfficiency, type RouteLatency } from '@ledgerline/contracts';
-import { SYNTHETIC_ATTRIBUTE } from '@ledgerline/telemetry';
+import { STREAM_ATTRIBUTE, SYNTHETIC_ATTRIBUTE } from '@ledgerline/telemetry';
 import type { ReceivedSpan } from '../traces/otlp-json';
 import { CounterWindow, SlidingWindow, type WindowSummary } from './window-stats';
 
@@ -26,9 +26,14 @@ export interface RouteWindow extends WindowSummary {
   route: string;
 }
 
-/** The route a server span stands for: `METHOD /path/{param}` for HTTP, the subject for NATS. */
+/**
+ * The route a server span stands for: `METHOD /path/{param}` for HTTP, the
+ * subject for NATS. None for a stream's span (live dashboards): it lasts as
+ * long as the client stays connected, which is not a latency.
+ */
 export function routeOf(span: ReceivedSpan): string | null {
   if (span.kind !== SPAN_KIND_SERVER && span.kind !== SPAN_KIND_CONSUMER) return null;
+  if (span.attributes[STREAM_ATTRIBUTE] === true) return null;
   if (!span.route) return null;
   const method = span.attributes['http.request.method'] ?? span.attributes['http.method'];
   return method === undefined ? span.route : `${String(method)} ${span.route}`;
