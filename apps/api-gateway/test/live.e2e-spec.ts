@@ -298,6 +298,34 @@ describe('live dashboards over Server-Sent Events', () => {
   });
 });
 
+describe('budget thresholds on the live stream', () => {
+  it('sends budget.threshold once when a write moves a category to warning, without becoming a resume point', async () => {
+    const key = (await createTenant(SPEC_TENANT)).apiKey;
+    const budgets = await api('PUT', '/v1/budgets', { key, body: { budgets: [{ category: 'Groceries', limit: '100.00' }] } });
+    expect(budgets.status).toBe(200);
+    const stream = await openSse(`month=${MONTH}&views=summary`, { key });
+    try {
+      await stream.reader.find((e) => e.event === 'snapshot');
+      const version = await write(key, [{ date: `${MONTH}-11`, amount: '85.00', category: 'Groceries', member: 'm1' }]);
+      const event = await stream.reader.find((e) => e.event === 'budget.threshold');
+      expect(event.id).toBeUndefined();
+      expect(event.data).toMatchObject({
+        type: 'budget.threshold',
+        category: 'Groceries',
+        month: MONTH,
+        limit: '100.00',
+        spent: '85.00',
+        state: 'warning',
+        version,
+      });
+      await expectUpdates(key, stream.reader, version, ['summary']);
+      expect(stream.reader.events.filter((e) => e.event === 'budget.threshold')).toHaveLength(1);
+    } finally {
+      stream.close();
+    }
+  });
+});
+
 describe('a slow live reader', () => {
   it('gets the latest figures per view (coalesced), never a backlog of every change', async () => {
     const { apiKey: key } = await createTenant(SPEC_TENANT);

@@ -1,9 +1,11 @@
 import {
   apiKeyRevoked,
   budgetChanged,
+  budgetThreshold,
   rollupsChanged,
   tenantConfigChanged,
   type EventContract,
+  type BudgetThreshold,
   type EventOf,
   type LiveView,
 } from '@ledgerline/contracts';
@@ -14,6 +16,7 @@ import { LRUCache } from 'lru-cache';
 import { Feed, type Change } from './feed';
 import { LIVE_CONFIG, type LiveConfig } from './live.config';
 import { openStreams } from './live.metrics';
+import { sseEvent } from './sse';
 import { affectedViews, LiveViews } from './live-views';
 import type { Subscriber } from './subscriber';
 
@@ -58,6 +61,7 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     this.listen(budgetChanged, everything);
     this.listen(tenantConfigChanged, everything);
     this.listen(apiKeyRevoked, (e) => this.revoke(e.keyId));
+    this.listen(budgetThreshold, (e) => this.notify(e));
     // Events may have been missed while disconnected: read every watched view again.
     this.bus.onReconnect(() => {
       for (const tenantId of this.feeds.keys()) this.changed(tenantId, 'all', {});
@@ -183,6 +187,24 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     if (!feeds) return;
     if (which === 'all') for (const feed of feeds.values()) feed.changed(change);
     else for (const { month, view } of which) feeds.get(`${month} ${view}`)?.changed(change);
+  }
+
+  /**
+   * A budget state a write moved up, to every stream of the tenant watching
+   * that month. Without an `id:`: it must not become a resume point ahead of
+   * the update event of the same version, which may still be coalescing.
+   */
+  private notify(event: BudgetThreshold): void {
+    const feeds = this.feeds.get(event.tenantId);
+    if (!feeds) return;
+    const watching = new Set<Subscriber>();
+    for (const feed of feeds.values()) if (feed.month === event.month) for (const s of feed.subscribers) watching.add(s);
+    if (watching.size === 0) return;
+    const { tenantId: _tenant, ...data } = event;
+    const json = JSON.stringify(data);
+    const sse = Buffer.from(sseEvent(event.type, undefined, json));
+    const ws = Buffer.from(json);
+    for (const subscriber of watching) if (!subscriber.closed) subscriber.transport.write(subscriber.transport.kind === 'sse' ? sse : ws);
   }
 
   private revoke(keyId: string): void {
