@@ -587,8 +587,14 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
     const alerts = (
       ofKind<K8sObject>(objects, 'PrometheusRule')[0]?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }
     ).groups.flatMap((g) => g.rules);
-    expect(new Set(alerts.map((a) => a.alert))).toEqual(new Set(['DashboardRefreshLatency', 'RouteLatency', 'ErrorRate']));
-    for (const alert of alerts) expect(alert.expr).toContain('http_server_request_duration_seconds');
+    expect(new Set(alerts.map((a) => a.alert))).toEqual(
+      new Set(['DashboardRefreshLatency', 'RouteLatency', 'ErrorRate', 'ChangeDeadLettered']),
+    );
+    for (const alert of alerts.filter((a) => a.alert !== 'ChangeDeadLettered'))
+      expect(alert.expr).toContain('http_server_request_duration_seconds');
+    expect(alerts.find((a) => a.alert === 'ChangeDeadLettered')?.expr).toBe(
+      'sum by (stream, consumer) (increase(ledgerline_dead_letters_total[10m])) > 0',
+    );
   });
 
   it('runs in-cluster Redis (dev) with volatile-lru, so never-expiring cache version keys are never evicted', () => {
