@@ -123,6 +123,22 @@ describe('cache-gateway with real Redis and NATS', () => {
     expect(computed.get(tenantId)).toBe(3);
   });
 
+  it("releases only its own lease: one that expired and was taken over meanwhile stays the new holder's", async () => {
+    const tenantId = randomUUID();
+    const redisClient = replicas[0]?.get<Redis>(REDIS) as Redis;
+    upstreamDelayMs = 400;
+    const reading = read(tenantId);
+    let leases: string[] = [];
+    await waitFor('the lease of the computation in progress', async () => {
+      leases = (await redisClient.keys('ll:cache:lease:*')).filter((k) => k.includes(tenantId));
+      return leases.length === 1;
+    });
+    // As if this lease had expired and another replica had taken the key over.
+    await redisClient.set(leases[0] as string, 'another-replica', { PX: 60_000 });
+    expect((await reading).expenses.total).toBe('1.00');
+    expect(await redisClient.get(leases[0] as string)).toBe('another-replica');
+  });
+
   it('acts on a change event only when its publisher could not confirm the invalidation itself', async () => {
     const tenantId = randomUUID();
     const event = (cachesInvalidated?: boolean) => ({

@@ -101,13 +101,16 @@ export class ReadThroughCache {
     key: string,
     shared: boolean,
   ): Promise<{ reply: RawReply; level: CacheLevel }> {
+    // Only a lease this replica took is released: one that waited it out and computes anyway must not free another's.
+    let leased = false;
     if (shared) {
       const stored = await this.fromL2(key);
       if (stored) {
         recordLookup(read.route, 'l2', 'hit');
         return { reply: stored, level: 'l2' };
       }
-      if (!(await this.takeLease(key))) {
+      leased = await this.takeLease(key);
+      if (!leased) {
         const computedElsewhere = await this.waitForL2(key);
         if (computedElsewhere) {
           recordLookup(read.route, 'l2', 'hit');
@@ -121,7 +124,7 @@ export class ReadThroughCache {
       if (shared) await this.toL2(unversioned, key, reply);
       return { reply, level: 'upstream' };
     } finally {
-      if (shared) await this.redis.run((r) => r.del(leaseKey(key))).catch(() => undefined);
+      if (leased) await this.releaseLease(key);
     }
   }
 
@@ -178,6 +181,11 @@ export class ReadThroughCache {
     }
   }
 
+  /** Compare-and-delete: a lease that expired and was taken by another replica meanwhile stays theirs. */
+  private async releaseLease(key: string): Promise<void> {
+    await this.redis.run((r) => r.eval(RELEASE_LEASE_LUA, { keys: [leaseKey(key)], arguments: [this.owner] })).catch(() => undefined);
+  }
+
   private async waitForL2(key: string): Promise<RawReply | undefined> {
     const deadline = performance.now() + this.config.CACHE_LEASE_WAIT_MS;
     while (performance.now() < deadline) {
@@ -191,6 +199,7 @@ export class ReadThroughCache {
 }
 
 const leaseKey = (key: string) => `ll:cache:lease:${key}`;
+const RELEASE_LEASE_LUA = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 const latestKey = (unversioned: string) => `ll:cache:latest:${unversioned}`;
 
 /** Request identity for keys: stable and short (requests are small validated objects). */
