@@ -1,6 +1,7 @@
 import {
   AppError,
   getKeyExtremes,
+  getMemberKeyExtremes,
   getMonthSource,
   getTenantMonths,
   rollupsChanged,
@@ -190,7 +191,15 @@ export class RollupsService implements OnModuleDestroy {
         const lost = folded.categories.filter((c) => c.lostRows);
         // Rows left these keys (a delete, a recategorisation): their extremes come from the rows, which ingestion owns.
         const extremes = lost.length === 0 ? [] : await this.bus.request(getKeyExtremes, { tenantId, keys: lost.map(rollupKeyOf) });
-        await this.repo.apply(em, tenantId, folded, extremes);
+        const memberLost = folded.memberCategories.filter((c) => c.lostRows);
+        const memberExtremes =
+          memberLost.length === 0
+            ? []
+            : await this.bus.request(getMemberKeyExtremes, {
+                tenantId,
+                keys: memberLost.map((c) => ({ ...rollupKeyOf(c), member: c.member })),
+              });
+        await this.repo.apply(em, tenantId, folded, extremes, memberExtremes);
       }
       await this.repo.setWatermark(em, tenantId, watermark);
     }

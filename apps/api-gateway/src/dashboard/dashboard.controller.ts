@@ -13,6 +13,7 @@ import {
   monthQuerySchema,
   refreshMonth,
   startRefreshTask,
+  statsQuerySchema,
   trendsQuerySchema,
   VERSION_HEADER,
   versionAtLeast,
@@ -22,6 +23,7 @@ import {
   type RefreshResult,
   type RequestContract,
   type RequestOf,
+  type StatsQuery,
   type TrendsQuery,
   type Version,
 } from '@ledgerline/contracts';
@@ -134,11 +136,11 @@ export class DashboardController {
   @Get('stats')
   async stats(
     @Tenant() t: TenantPrincipal,
-    @Query(new ZodPipe(monthQuerySchema, 'query')) q: { month: string },
+    @Query(new ZodPipe(statsQuerySchema, 'query')) q: StatsQuery,
     @Req() req: FastifyRequest,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    await this.forward(req, res, getStats, { tenantId: t.tenantId, month: q.month });
+    await this.forward(req, res, getStats, { tenantId: t.tenantId, ...q });
   }
 
   @Post('refresh')

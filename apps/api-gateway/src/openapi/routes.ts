@@ -14,6 +14,8 @@ import {
   provisionPatchSchema,
   transactionBatchSchema,
   transactionPatchSchema,
+  transactionSearchQuerySchema,
+  statsQuerySchema,
   trendsQuerySchema,
   type ProblemCode,
 } from '@ledgerline/contracts';
@@ -192,6 +194,16 @@ export const ROUTES: RouteDoc[] = [
     problems: [...JSON_BODY, ...DOWNSTREAM],
   },
   {
+    method: 'GET',
+    path: '/v1/transactions',
+    summary: 'List and search transactions, newest first, keyset-paginated (`nextCursor`)',
+    auth: 'tenant',
+    routeClass: 'reads',
+    query: transactionSearchQuerySchema,
+    success: { status: 200, description: '`items` and `nextCursor`' },
+    problems: ['validation-failed', ...DOWNSTREAM],
+  },
+  {
     method: 'PATCH',
     path: '/v1/transactions/:id',
     summary: 'Recategorize or exclude a transaction',
@@ -233,7 +245,7 @@ export const ROUTES: RouteDoc[] = [
   dashboard('breakdown', 'Per-category rows', breakdownQuerySchema),
   dashboard('drill-down/:category', 'Per-subcategory rows or the transactions, keyset-paginated', drillDownQuerySchema),
   dashboard('trends', 'One row per month in range', trendsQuerySchema),
-  dashboard('stats', 'Total vs previous month, daily average, largest expense', monthQuerySchema),
+  dashboard('stats', 'Total vs previous month, daily average, largest expense', statsQuerySchema),
   {
     method: 'POST',
     path: '/v1/dashboard/refresh',

@@ -1,0 +1,45 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `GET /v1/transactions`: newest-first keyset pages per tenant, optionally
+ * of one member or category, and word search over label, category and
+ * subcategory, case- and accent-insensitive.
+ *
+ * Search is PostgreSQL full text over an expression index, not trigrams: the
+ * API matches words (by prefix), which a GIN index over `simple` lexemes
+ * answers exactly and compactly, while trigram indexes are several times
+ * larger and their recheck cost grows with label length (the benchmark,
+ * load-tests/bench/search.ts, measures the chosen indexes against none).
+ * `unaccent` is only STABLE (its dictionary could change), so an index
+ * cannot call it directly: `search_document` fixes the dictionary and is
+ * declared IMMUTABLE; its SQL-standard body is bound at creation, so no
+ * search_path can redirect it.
+ */
+export class TransactionSearch1765000000000 implements MigrationInterface {
+  name = 'TransactionSearch1765000000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA ingestion');
+    await q.query(`
+      CREATE FUNCTION ingestion.search_document(label text, category text, subcategory text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        RETURN to_tsvector('simple'::regconfig,
+                           ingestion.unaccent('ingestion.unaccent'::regdictionary, coalesce(label, '') || ' ' || category || ' ' || subcategory))`);
+    await q.query(
+      'CREATE INDEX transactions_search_idx ON ingestion.transactions USING gin (ingestion.search_document(label, category, subcategory))',
+    );
+    // Keyset pages, newest first: the whole tenant, one member, one category (a subcategory is within its category).
+    await q.query('CREATE INDEX transactions_tenant_date_idx ON ingestion.transactions (tenant_id, date DESC, id DESC)');
+    await q.query('CREATE INDEX transactions_member_date_idx ON ingestion.transactions (tenant_id, member, date DESC, id DESC)');
+    await q.query('CREATE INDEX transactions_category_date_idx ON ingestion.transactions (tenant_id, category, date DESC, id DESC)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX ingestion.transactions_category_date_idx');
+    await q.query('DROP INDEX ingestion.transactions_member_date_idx');
+    await q.query('DROP INDEX ingestion.transactions_tenant_date_idx');
+    await q.query('DROP INDEX ingestion.transactions_search_idx');
+    await q.query('DROP FUNCTION ingestion.search_document(text, text, text)');
+    await q.query('DROP EXTENSION IF EXISTS unaccent');
+  }
+}

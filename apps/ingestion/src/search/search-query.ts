@@ -1,0 +1,59 @@
+import { decodeCursor, searchWords, type TransactionSearchQuery } from '@ledgerline/contracts';
+import { parseMoney } from '@ledgerline/money';
+import { TRANSACTION_COLUMNS } from '../transactions/transactions.repository';
+
+/** The text every row is searched by, as the search index holds it (see the search migration). */
+export const SEARCH_DOCUMENT = 'ingestion.search_document(label, category, subcategory)';
+
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * `q` as a tsquery: every word must start a word of the row (prefix match,
+ * so "groc" finds "Groceries"). Words are letters and digits only, so
+ * nothing a client types can be tsquery syntax.
+ */
+export function tsQueryOf(q: string): string | null {
+  const words = searchWords(q);
+  return words.length === 0 ? null : words.map((word) => `${word}:*`).join(' & ');
+}
+
+/**
+ * One page of a search as one statement with only the conditions asked for:
+ * a generic plan over `($n IS NULL OR …)` hides from the planner which
+ * filters are present, and with them which index fits. Every value is a
+ * parameter. Reads one row past the page to know whether there is a next one.
+ */
+export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery): SqlQuery {
+  const values: unknown[] = [tenantId];
+  const param = (value: unknown, cast = '') => {
+    values.push(value);
+    return `$${values.length}${cast}`;
+  };
+  const where = ['tenant_id = $1'];
+  if (query.from !== undefined) where.push(`date >= ${param(query.from, '::date')}`);
+  if (query.to !== undefined) where.push(`date <= ${param(query.to, '::date')}`);
+  if (query.category !== undefined) where.push(`category = ${param(query.category)}`);
+  if (query.subcategory !== undefined) where.push(`subcategory = ${param(query.subcategory)}`);
+  if (query.member !== undefined) where.push(`member = ${param(query.member)}`);
+  if (query.expenseType !== undefined) where.push(`expense_type = ${param(query.expenseType)}`);
+  const tsQuery = query.q === undefined ? null : tsQueryOf(query.q);
+  if (tsQuery !== null) where.push(`${SEARCH_DOCUMENT} @@ to_tsquery('simple', ${param(tsQuery)})`);
+  if (query.minAmount !== undefined) where.push(`amount_cents >= ${param(cents(query.minAmount), '::bigint')}`);
+  if (query.maxAmount !== undefined) where.push(`amount_cents <= ${param(cents(query.maxAmount), '::bigint')}`);
+  if (query.excluded !== undefined) where.push(`exclude = ${param(query.excluded === 'true')}`);
+  const after = decodeCursor(query.cursor);
+  if (after !== null) where.push(`(date, id) < (${param(after.date, '::date')}, ${param(after.id, '::uuid')})`);
+  return {
+    text: `SELECT ${TRANSACTION_COLUMNS} FROM ingestion.transactions WHERE ${where.join(' AND ')} ORDER BY date DESC, id DESC LIMIT ${param(query.limit + 1)}`,
+    values,
+  };
+}
+
+function cents(amount: string): string {
+  const parsed = parseMoney(amount);
+  if (!parsed.ok) throw new Error(`validated amount did not parse: ${parsed.reason}`);
+  return parsed.value.toString();
+}
