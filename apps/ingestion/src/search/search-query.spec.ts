@@ -33,7 +33,7 @@ describe('search query building', () => {
     expect(sql.text).toBe(
       "SELECT id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member, exclude" +
         ' FROM ingestion.transactions WHERE tenant_id = $1 AND date >= $2::date AND date <= $3::date AND category = $4 AND subcategory = $5' +
-        ` AND member = $6 AND expense_type = $7 AND ${SEARCH_DOCUMENT} @@ to_tsquery('simple', $8) AND amount_cents >= $9::bigint` +
+        ` AND member = $6 AND expense_type = $7 AND ${SEARCH_DOCUMENT} @@ to_tsquery('simple', ingestion.unaccent('ingestion.unaccent'::regdictionary, $8)) AND amount_cents >= $9::bigint` +
         ' AND amount_cents <= $10::bigint AND exclude = $11 AND (date, id) < ($12::date, $13::uuid) ORDER BY date DESC, id DESC LIMIT $14',
     );
     expect(sql.values).toEqual([
@@ -44,7 +44,7 @@ describe('search query building', () => {
       'Market',
       'm1',
       'FIXED',
-      'cafe:* & creme:*',
+      "'cafe':* & 'creme':*",
       '-1050',
       '9900',
       false,
@@ -59,9 +59,9 @@ describe('search query building', () => {
   });
 
   it('turns words into prefix terms that cannot carry tsquery syntax', () => {
-    expect(tsQueryOf('GROCERIES')).toBe('groceries:*');
-    expect(tsQueryOf("l'Épicerie & (bar | !x) :*")).toBe('l:* & epicerie:* & bar:* & x:*');
-    expect(tsQueryOf('Zürich 2026')).toBe('zurich:* & 2026:*');
+    expect(tsQueryOf('GROCERIES')).toBe("'groceries':*");
+    expect(tsQueryOf("l'Épicerie & (bar | !x) :*")).toBe("'l':* & 'epicerie':* & 'bar':* & 'x':*");
+    expect(tsQueryOf('Zürich 2026')).toBe("'zurich':* & '2026':*");
     expect(tsQueryOf('')).toBeNull();
   });
 });

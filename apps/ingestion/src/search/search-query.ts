@@ -12,13 +12,17 @@ export interface SqlQuery {
 
 /**
  * `q` as a tsquery: every word must start a word of the row (prefix match,
- * so "groc" finds "Groceries"). Words are letters and digits only, so
- * nothing a client types can be tsquery syntax.
+ * so "groc" finds "Groceries"). Words are letters and digits only, each
+ * quoted as one lexeme, so nothing a client types is tsquery syntax — also
+ * after `unaccent` (applied in SQL, as on the indexed side) rewrites it.
  */
 export function tsQueryOf(q: string): string | null {
   const words = searchWords(q);
-  return words.length === 0 ? null : words.map((word) => `${word}:*`).join(' & ');
+  return words.length === 0 ? null : words.map((word) => `'${word}':*`).join(' & ');
 }
+
+/** The tsquery parameter through the same `unaccent` dictionary the index used. */
+const SEARCH_QUERY = (param: string) => `to_tsquery('simple', ingestion.unaccent('ingestion.unaccent'::regdictionary, ${param}))`;
 
 /**
  * One page of a search as one statement with only the conditions asked for:
@@ -40,7 +44,7 @@ export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery
   if (query.member !== undefined) where.push(`member = ${param(query.member)}`);
   if (query.expenseType !== undefined) where.push(`expense_type = ${param(query.expenseType)}`);
   const tsQuery = query.q === undefined ? null : tsQueryOf(query.q);
-  if (tsQuery !== null) where.push(`${SEARCH_DOCUMENT} @@ to_tsquery('simple', ${param(tsQuery)})`);
+  if (tsQuery !== null) where.push(`${SEARCH_DOCUMENT} @@ ${SEARCH_QUERY(param(tsQuery))}`);
   if (query.minAmount !== undefined) where.push(`amount_cents >= ${param(cents(query.minAmount), '::bigint')}`);
   if (query.maxAmount !== undefined) where.push(`amount_cents <= ${param(cents(query.maxAmount), '::bigint')}`);
   if (query.excluded !== undefined) where.push(`exclude = ${param(query.excluded === 'true')}`);
