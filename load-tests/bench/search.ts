@@ -15,7 +15,7 @@ import { BENCH_ADMIN_KEY, percentile, round, startBenchStack } from './bench-sta
 const ROWS = Number(process.env.BENCH_SEARCH_ROWS ?? 1_000_000);
 const OTHER_ROWS = Number(process.env.BENCH_SEARCH_OTHER_ROWS ?? 0);
 const SAMPLES = Number(process.env.BENCH_SEARCH_SAMPLES ?? 300);
-const UNINDEXED_SAMPLES = Number(process.env.BENCH_SEARCH_UNINDEXED_SAMPLES ?? 30);
+const UNINDEXED_SAMPLES = Number(process.env.BENCH_SEARCH_UNINDEXED_SAMPLES ?? 20);
 const MONTHS = 12;
 const MONTH = '2025-06';
 const TARGET_P99_MS = 50;

@@ -5,15 +5,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * of one member or category, and word search over label, category and
  * subcategory, case- and accent-insensitive.
  *
- * Search is PostgreSQL full text over an expression index, not trigrams: the
- * API matches words (by prefix), which a GIN index over `simple` lexemes
- * answers exactly and compactly, while trigram indexes are several times
- * larger and their recheck cost grows with label length (the benchmark,
- * load-tests/bench/search.ts, measures the chosen indexes against none).
- * `unaccent` is only STABLE (its dictionary could change), so an index
- * cannot call it directly: `search_document` fixes the dictionary and is
- * declared IMMUTABLE; its SQL-standard body is bound at creation, so no
- * search_path can redirect it.
+ * Search is PostgreSQL full text, not trigrams: the API matches words (by
+ * prefix), which a GIN index over `simple` lexemes answers exactly, and a
+ * word filter stays cheap on rows reached through a date index. The
+ * document is a stored column, not only an index expression: computing
+ * unaccent + to_tsvector per row costs ~8 µs, which a search walking the
+ * newest rows (a common word, or a member/category filter) would pay for
+ * every row it looks at (load-tests/bench/search.ts measured both).
+ * `unaccent` is only STABLE (its dictionary could change), so a generated
+ * column cannot call it directly: `search_document` fixes the dictionary
+ * and is declared IMMUTABLE; its SQL-standard body is bound at creation, so
+ * no search_path can redirect it.
  */
 export class TransactionSearch1765000000000 implements MigrationInterface {
   name = 'TransactionSearch1765000000000';
@@ -25,9 +27,10 @@ export class TransactionSearch1765000000000 implements MigrationInterface {
         LANGUAGE sql IMMUTABLE PARALLEL SAFE
         RETURN to_tsvector('simple'::regconfig,
                            ingestion.unaccent('ingestion.unaccent'::regdictionary, coalesce(label, '') || ' ' || category || ' ' || subcategory))`);
-    await q.query(
-      'CREATE INDEX transactions_search_idx ON ingestion.transactions USING gin (ingestion.search_document(label, category, subcategory))',
-    );
+    await q.query(`
+      ALTER TABLE ingestion.transactions
+        ADD COLUMN search tsvector GENERATED ALWAYS AS (ingestion.search_document(label, category, subcategory)) STORED`);
+    await q.query('CREATE INDEX transactions_search_idx ON ingestion.transactions USING gin (search)');
     // Keyset pages, newest first: the whole tenant, one member, one category (a subcategory is within its category).
     await q.query('CREATE INDEX transactions_tenant_date_idx ON ingestion.transactions (tenant_id, date DESC, id DESC)');
     await q.query('CREATE INDEX transactions_member_date_idx ON ingestion.transactions (tenant_id, member, date DESC, id DESC)');
@@ -39,6 +42,7 @@ export class TransactionSearch1765000000000 implements MigrationInterface {
     await q.query('DROP INDEX ingestion.transactions_member_date_idx');
     await q.query('DROP INDEX ingestion.transactions_tenant_date_idx');
     await q.query('DROP INDEX ingestion.transactions_search_idx');
+    await q.query('ALTER TABLE ingestion.transactions DROP COLUMN search');
     await q.query('DROP FUNCTION ingestion.search_document(text, text, text)');
     await q.query('DROP EXTENSION IF EXISTS unaccent');
   }

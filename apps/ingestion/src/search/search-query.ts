@@ -2,8 +2,8 @@ import { decodeCursor, searchWords, type TransactionSearchQuery } from '@ledgerl
 import { parseMoney } from '@ledgerline/money';
 import { TRANSACTION_COLUMNS } from '../transactions/transactions.repository';
 
-/** The text every row is searched by, as the search index holds it (see the search migration). */
-export const SEARCH_DOCUMENT = 'ingestion.search_document(label, category, subcategory)';
+/** The stored, indexed lexemes of label, category and subcategory (see the search migration). */
+export const SEARCH_DOCUMENT = 'search';
 
 export interface SqlQuery {
   text: string;
