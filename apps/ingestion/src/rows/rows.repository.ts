@@ -126,12 +126,12 @@ export class RowsRepository {
   ): Promise<{ items: DrillDownItem[]; next: { date: string; id: string } | null }> {
     const rows: DbRow[] = await this.db.query(
       `SELECT ${TRANSACTION_COLUMNS}
-         FROM ingestion.transactions
+         FROM ingestion.transactions t
         WHERE tenant_id = $1 AND month = $2 AND category = $3 AND NOT exclude
           AND ($4::text IS NULL OR subcategory = $4)
           AND ($5::date IS NULL OR (date, id) < ($5::date, $6::uuid))
           AND ($8::text IS NULL OR member = $8)
-        ORDER BY date DESC, id DESC
+        ORDER BY t.date DESC, t.id DESC -- the column, not the selected text: the drill index gives this order
         LIMIT $7`,
       [
         tenantId,

@@ -7,7 +7,7 @@ const query = (input: Record<string, string>) => transactionSearchQuerySchema.pa
 describe('search query building', () => {
   it('lists the tenant newest first with one row past the page', () => {
     const sql = buildSearchQuery(TENANT, query({}));
-    expect(sql.text).toMatch(/WHERE tenant_id = \$1 ORDER BY date DESC, id DESC LIMIT \$2$/);
+    expect(sql.text).toMatch(/WHERE tenant_id = \$1 ORDER BY t.date DESC, t.id DESC LIMIT \$2$/);
     expect(sql.values).toEqual([TENANT, 51]);
   });
 
@@ -32,9 +32,9 @@ describe('search query building', () => {
     );
     expect(sql.text).toBe(
       "SELECT id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member, exclude" +
-        ' FROM ingestion.transactions WHERE tenant_id = $1 AND date >= $2::date AND date <= $3::date AND category = $4 AND subcategory = $5' +
+        ' FROM ingestion.transactions t WHERE tenant_id = $1 AND date >= $2::date AND date <= $3::date AND category = $4 AND subcategory = $5' +
         ` AND member = $6 AND expense_type = $7 AND ${SEARCH_DOCUMENT} @@ to_tsquery('simple', ingestion.unaccent('ingestion.unaccent'::regdictionary, $8)) AND amount_cents >= $9::bigint` +
-        ' AND amount_cents <= $10::bigint AND exclude = $11 AND (date, id) < ($12::date, $13::uuid) ORDER BY date DESC, id DESC LIMIT $14',
+        ' AND amount_cents <= $10::bigint AND exclude = $11 AND (date, id) < ($12::date, $13::uuid) ORDER BY t.date DESC, t.id DESC LIMIT $14',
     );
     expect(sql.values).toEqual([
       TENANT,

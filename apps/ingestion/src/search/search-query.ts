@@ -51,7 +51,8 @@ export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery
   const after = decodeCursor(query.cursor);
   if (after !== null) where.push(`(date, id) < (${param(after.date, '::date')}, ${param(after.id, '::uuid')})`);
   return {
-    text: `SELECT ${TRANSACTION_COLUMNS} FROM ingestion.transactions WHERE ${where.join(' AND ')} ORDER BY date DESC, id DESC LIMIT ${param(query.limit + 1)}`,
+    // Ordered by the table's columns (`t.date`), not the selected text `date`: only the column order matches an index.
+    text: `SELECT ${TRANSACTION_COLUMNS} FROM ingestion.transactions t WHERE ${where.join(' AND ')} ORDER BY t.date DESC, t.id DESC LIMIT ${param(query.limit + 1)}`,
     values,
   };
 }
