@@ -33,8 +33,9 @@ describe('search query building', () => {
     expect(sql.text).toBe(
       "SELECT id, external_id, to_char(date, 'YYYY-MM-DD') AS date, month, label, amount_cents, category, subcategory, expense_type, member, exclude" +
         ' FROM ingestion.transactions t WHERE tenant_id = $1 AND date >= $2::date AND date <= $3::date AND category = $4 AND subcategory = $5' +
-        ` AND member = $6 AND expense_type = $7 AND ${SEARCH_DOCUMENT} @@ to_tsquery('simple', ingestion.unaccent('ingestion.unaccent'::regdictionary, $8)) AND amount_cents >= $9::bigint` +
-        ' AND amount_cents <= $10::bigint AND exclude = $11 AND (date, id) < ($12::date, $13::uuid) ORDER BY t.date DESC, t.id DESC LIMIT $14',
+        ' AND member = $6 AND expense_type = $7 AND amount_cents >= $8::bigint AND amount_cents <= $9::bigint AND exclude = $10' +
+        ` AND (date, id) < ($11::date, $12::uuid) AND ${SEARCH_DOCUMENT} @@ to_tsquery('simple', ingestion.unaccent('ingestion.unaccent'::regdictionary, $13))` +
+        ' ORDER BY t.date DESC, t.id DESC LIMIT $14',
     );
     expect(sql.values).toEqual([
       TENANT,
@@ -44,14 +45,24 @@ describe('search query building', () => {
       'Market',
       'm1',
       'FIXED',
-      "'cafe':* & 'creme':*",
       '-1050',
       '9900',
       false,
       after.date,
       after.id,
+      "'cafe':* & 'creme':*",
       21,
     ]);
+  });
+
+  it('searches the newest rows first for words, with the other filters applied before the limit', () => {
+    const sql = buildSearchQuery(TENANT, query({ q: 'groc', member: 'm2' }), 4000);
+    expect(sql?.text).toMatch(
+      /FROM \(SELECT \* FROM ingestion\.transactions t WHERE tenant_id = \$1 AND member = \$2 ORDER BY t\.date DESC, t\.id DESC LIMIT \$4\) t WHERE search @@ .*\$3.* ORDER BY t\.date DESC, t\.id DESC LIMIT \$5$/,
+    );
+    expect(sql?.values).toEqual([TENANT, 'm2', "'groc':*", 4000, 51]);
+    expect(buildSearchQuery(TENANT, query({ member: 'm2' }), 4000)).toBeNull();
+    expect(buildSearchQuery(TENANT, query({ q: '--' }), 4000)).toBeNull();
   });
 
   it('ignores a q without words', () => {

@@ -25,12 +25,29 @@ export function tsQueryOf(q: string): string | null {
 const SEARCH_QUERY = (param: string) => `to_tsquery('simple', ingestion.unaccent('ingestion.unaccent'::regdictionary, ${param}))`;
 
 /**
+ * Word searches look at the newest rows this many at a time first: for a
+ * common word (or words that come together, which the planner takes for
+ * independent and so rare) a page is found among the newest few thousand
+ * rows, read in index order, long before a bitmap of every match is built
+ * and sorted.
+ */
+export const NEWEST_ROWS_FIRST = 4_000;
+
+/**
  * One page of a search as one statement with only the conditions asked for:
  * a generic plan over `($n IS NULL OR …)` hides from the planner which
  * filters are present, and with them which index fits. Every value is a
  * parameter. Reads one row past the page to know whether there is a next one.
+ *
+ * With `newestRows`, only that many newest rows passing the other filters
+ * are searched for the words (null when there are no words): when that
+ * finds more than a page, the page is exactly the full search's (every row
+ * outside is older than every row inside); otherwise the caller runs the
+ * full search.
  */
-export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery): SqlQuery {
+export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery): SqlQuery;
+export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery, newestRows: number): SqlQuery | null;
+export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery, newestRows?: number): SqlQuery | null {
   const values: unknown[] = [tenantId];
   const param = (value: unknown, cast = '') => {
     values.push(value);
@@ -43,16 +60,26 @@ export function buildSearchQuery(tenantId: string, query: TransactionSearchQuery
   if (query.subcategory !== undefined) where.push(`subcategory = ${param(query.subcategory)}`);
   if (query.member !== undefined) where.push(`member = ${param(query.member)}`);
   if (query.expenseType !== undefined) where.push(`expense_type = ${param(query.expenseType)}`);
-  const tsQuery = query.q === undefined ? null : tsQueryOf(query.q);
-  if (tsQuery !== null) where.push(`${SEARCH_DOCUMENT} @@ ${SEARCH_QUERY(param(tsQuery))}`);
   if (query.minAmount !== undefined) where.push(`amount_cents >= ${param(cents(query.minAmount), '::bigint')}`);
   if (query.maxAmount !== undefined) where.push(`amount_cents <= ${param(cents(query.maxAmount), '::bigint')}`);
   if (query.excluded !== undefined) where.push(`exclude = ${param(query.excluded === 'true')}`);
   const after = decodeCursor(query.cursor);
   if (after !== null) where.push(`(date, id) < (${param(after.date, '::date')}, ${param(after.id, '::uuid')})`);
+  const tsQuery = query.q === undefined ? null : tsQueryOf(query.q);
+  const words = tsQuery === null ? null : `${SEARCH_DOCUMENT} @@ ${SEARCH_QUERY(param(tsQuery))}`;
+  // Ordered by the table's columns (`t.date`), not the selected text `date`: only the column order matches an index.
+  const newestFirst = 'ORDER BY t.date DESC, t.id DESC';
+  if (newestRows !== undefined) {
+    if (words === null) return null;
+    const newest = `SELECT * FROM ingestion.transactions t WHERE ${where.join(' AND ')} ${newestFirst} LIMIT ${param(newestRows)}`;
+    return {
+      text: `SELECT ${TRANSACTION_COLUMNS} FROM (${newest}) t WHERE ${words} ${newestFirst} LIMIT ${param(query.limit + 1)}`,
+      values,
+    };
+  }
+  if (words !== null) where.push(words);
   return {
-    // Ordered by the table's columns (`t.date`), not the selected text `date`: only the column order matches an index.
-    text: `SELECT ${TRANSACTION_COLUMNS} FROM ingestion.transactions t WHERE ${where.join(' AND ')} ORDER BY t.date DESC, t.id DESC LIMIT ${param(query.limit + 1)}`,
+    text: `SELECT ${TRANSACTION_COLUMNS} FROM ingestion.transactions t WHERE ${where.join(' AND ')} ${newestFirst} LIMIT ${param(query.limit + 1)}`,
     values,
   };
 }
