@@ -1,4 +1,5 @@
-import { api, createTenant, generateTransactions, killService, restartService, type SeedRow } from '@ledgerline/testing';
+import { api, createTenant, generateTransactions, killService, restartService, serviceEnv, type SeedRow } from '@ledgerline/testing';
+import { Client } from 'pg';
 
 /**
  * The rollups against an independent oracle: a plain in-memory model of the
@@ -60,6 +61,7 @@ function expectedBreakdown(rows: SeedRow[], month: string, key: (r: SeedRow) => 
 
 describe('dashboards match an independent model of the same generated data', () => {
   let key: string;
+  let tenantId: string;
   const rows: SeedRow[] = [
     ...generateTransactions({
       seed: 42,
@@ -237,8 +239,22 @@ describe('dashboards match an independent model of the same generated data', () 
     }
   }
 
+  /** Figures catch up asynchronously (a restarted service): the check is retried until it holds or the time is up. */
+  async function eventually(check: () => Promise<void>, ms = 20_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      try {
+        await check();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
   beforeAll(async () => {
-    key = (await createTenant(TENANT)).apiKey;
+    ({ apiKey: key, id: tenantId } = await createTenant(TENANT));
     for (let i = 0; i < rows.length; i += 200) await ingest(rows.slice(i, i + 200));
   });
 
@@ -336,6 +352,32 @@ describe('dashboards match an independent model of the same generated data', () 
     expect(replies.reduce((n, reply) => n + (reply.duplicates as number), 0)).toBe(5);
     rows.push(...burst);
     await expectAllFiguresMatch();
+  });
+
+  it('rebuilds the per-member rollups of months rolled up before they existed, once aggregation runs', async () => {
+    const db = new Client({ connectionString: serviceEnv('aggregation').DATABASE_URL });
+    await db.connect();
+    try {
+      await killService('aggregation');
+      try {
+        // The state the per-member migration leaves on existing data: no per-member rows, every month queued.
+        await db.query('DELETE FROM aggregation.member_category_rollups WHERE tenant_id = $1', [tenantId]);
+        await db.query(
+          `INSERT INTO aggregation.member_rollups_backfill (tenant_id, month)
+           SELECT tenant_id, month FROM aggregation.month_rollups WHERE tenant_id = $1 ON CONFLICT DO NOTHING`,
+          [tenantId],
+        );
+      } finally {
+        await restartService('aggregation');
+      }
+      await eventually(async () => {
+        const queued = await db.query('SELECT 1 FROM aggregation.member_rollups_backfill WHERE tenant_id = $1', [tenantId]);
+        expect(queued.rowCount).toBe(0);
+        await expectAllFiguresMatch();
+      });
+    } finally {
+      await db.end();
+    }
   });
 
   it('commits writes while aggregation is down, says so, and catches up from JetStream when it returns', async () => {
