@@ -5,5 +5,8 @@ import { RollupsHandlers } from './rollups.handlers';
 import { RollupsRepository } from './rollups.repository';
 import { RollupsService } from './rollups.service';
 
-@Module({ providers: [RollupsRepository, RollupsService, RollupsHandlers, ChangeConsumer, MemberRollupsBackfill], exports: [RollupsService] })
+@Module({
+  providers: [RollupsRepository, RollupsService, RollupsHandlers, ChangeConsumer, MemberRollupsBackfill],
+  exports: [RollupsService],
+})
 export class RollupsModule {}
