@@ -5,10 +5,10 @@ import { join } from 'node:path';
 /**
  * npm run bench — every benchmark, one after the other (each on its own
  * fresh stack, so none measures another's leftovers), merged into one JSON
- * report on stdout and in bench-report.json. BENCH_ONLY=ingest,write,read,cache,gateway,live,slo,live
+ * report on stdout and in bench-report.json. BENCH_ONLY=ingest,write,read,cache,gateway,live,slo,search
  * picks a subset.
  */
-const ALL = ['ingest', 'write', 'read', 'cache', 'gateway', 'live', 'slo'] as const;
+const ALL = ['ingest', 'write', 'read', 'cache', 'gateway', 'live', 'slo', 'search'] as const;
 
 function runBenchmark(name: string): Promise<unknown> {
   return new Promise((resolve, reject) => {

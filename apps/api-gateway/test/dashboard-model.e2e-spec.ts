@@ -1,4 +1,5 @@
-import { api, createTenant, generateTransactions, killService, restartService, type SeedRow } from '@ledgerline/testing';
+import { api, createTenant, generateTransactions, killService, restartService, serviceEnv, type SeedRow } from '@ledgerline/testing';
+import { Client } from 'pg';
 
 /**
  * The rollups against an independent oracle: a plain in-memory model of the
@@ -60,6 +61,7 @@ function expectedBreakdown(rows: SeedRow[], month: string, key: (r: SeedRow) => 
 
 describe('dashboards match an independent model of the same generated data', () => {
   let key: string;
+  let tenantId: string;
   const rows: SeedRow[] = [
     ...generateTransactions({
       seed: 42,
@@ -83,12 +85,12 @@ describe('dashboards match an independent model of the same generated data', () 
   }
 
   /** Every drill-down row of a category-month, walking the keyset pages. */
-  async function allItems(category: string, month: string, limit: number): Promise<Item[]> {
+  async function allItems(category: string, month: string, limit: number, member?: string): Promise<Item[]> {
     const items: Item[] = [];
     let cursor: string | null = null;
     do {
       const page: { items: Item[]; nextCursor: string | null } = await get(
-        `/v1/dashboard/drill-down/${encodeURIComponent(category)}?month=${month}&level=transactions&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        `/v1/dashboard/drill-down/${encodeURIComponent(category)}?month=${month}&level=transactions&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}${member ? `&member=${member}` : ''}`,
       );
       items.push(...page.items);
       cursor = page.nextCursor;
@@ -138,6 +140,7 @@ describe('dashboards match an independent model of the same generated data', () 
       });
       expect(summary.members.map((m) => m.paid)).toEqual(MEMBERS.map((id) => sum(live.filter((r) => r.member === id))));
     }
+    await expectMemberFiguresMatch();
     const trends = await get<{ months: Json[] }>(`/v1/dashboard/trends?from=2025-12&to=2026-04`);
     expect(trends.months.map((m) => [m.month, m.total, m.count])).toEqual(
       ['2025-12', ...MONTHS, '2026-04'].map((month) => {
@@ -147,8 +150,111 @@ describe('dashboards match an independent model of the same generated data', () 
     );
   }
 
+  /** `member=` views: the same figures over that member's rows only (rows without a member are in nobody's). */
+  async function expectMemberFiguresMatch(): Promise<void> {
+    const sum = (list: SeedRow[]) => list.reduce((a, r) => a + toCents(r.amount), 0n);
+    const live = (month: string, member: string) => rows.filter((r) => r.month === month && !r.exclude && r.member === member);
+    for (const member of MEMBERS) {
+      const mine = (r: SeedRow) => r.member === member;
+      for (const month of MONTHS) {
+        const expected = expectedBreakdown(rows, month, (r) => r.category, mine);
+        const breakdown = await get<{ total: string; categories: Json[] }>(`/v1/dashboard/breakdown?month=${month}&member=${member}`);
+        expect({ member, month, total: breakdown.total, categories: breakdown.categories }).toEqual({
+          member,
+          month,
+          total: expected.total,
+          categories: expected.rows.map(({ key: category, ...rest }) => ({ category, ...rest })),
+        });
+        const fixed = expectedBreakdown(
+          rows,
+          month,
+          (r) => r.category,
+          (r) => mine(r) && r.expenseType === 'FIXED',
+        );
+        const fixedBreakdown = await get<{ total: string; categories: Json[] }>(
+          `/v1/dashboard/breakdown?month=${month}&expenseType=FIXED&member=${member}`,
+        );
+        expect(fixedBreakdown.categories).toEqual(fixed.rows.map(({ key: category, ...rest }) => ({ category, ...rest })));
+
+        const category = expected.rows[0]?.key as string;
+        const subs = expectedBreakdown(
+          rows,
+          month,
+          (r) => r.subcategory,
+          (r) => mine(r) && r.category === category,
+        );
+        const drill = await get<{ total: string; subcategories: Json[] }>(
+          `/v1/dashboard/drill-down/${category}?month=${month}&member=${member}`,
+        );
+        expect({ member, month, drill }).toEqual({
+          member,
+          month,
+          drill: expect.objectContaining({
+            total: subs.total,
+            subcategories: subs.rows.map(({ key: subcategory, ...rest }) => ({ subcategory, ...rest })),
+          }),
+        });
+
+        const current = live(month, member);
+        const previous = live(MONTHS[MONTHS.indexOf(month) - 1] ?? '2025-12', member);
+        const stats = await get<Json & { largestExpense: { amount: string } | null }>(
+          `/v1/dashboard/stats?month=${month}&member=${member}`,
+        );
+        const largest = current.map((r) => toCents(r.amount)).reduce((a, b) => (b > a ? b : a), 0n);
+        const days = BigInt(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate());
+        expect({ member, month, stats }).toEqual({
+          member,
+          month,
+          stats: expect.objectContaining({
+            total: money(sum(current)),
+            previousTotal: money(sum(previous)),
+            count: current.length,
+            dailyAverage: money(divRound(sum(current), days)),
+            largestExpense: largest > 0n ? expect.objectContaining({ amount: money(largest) }) : null,
+          }),
+        });
+      }
+      const trends = await get<{ months: Json[] }>(`/v1/dashboard/trends?from=2025-12&to=2026-04&member=${member}`);
+      expect(trends.months.map((m) => [m.month, m.total, m.fixed, m.count])).toEqual(
+        ['2025-12', ...MONTHS, '2026-04'].map((month) => {
+          const list = live(month, member);
+          return [month, money(sum(list)), money(sum(list.filter((r) => r.expenseType === 'FIXED'))), list.length];
+        }),
+      );
+      const top = expectedBreakdown(rows, MONTHS[0] as string, (r) => r.category).rows[0]?.key as string;
+      const categoryTrends = await get<{ months: Json[] }>(
+        `/v1/dashboard/trends?from=${MONTHS[0]}&to=${MONTHS[2]}&category=${top}&member=${member}`,
+      );
+      expect(categoryTrends.months.map((m) => m.total)).toEqual(
+        MONTHS.map((month) => money(sum(live(month, member).filter((r) => r.category === top)))),
+      );
+      const month = MONTHS[1] as string;
+      const drillRows = await allItems(top, month, 9, member);
+      expect(drillRows.map((i) => i.externalId).sort()).toEqual(
+        live(month, member)
+          .filter((r) => r.category === top)
+          .map((r) => r.externalId)
+          .sort(),
+      );
+    }
+  }
+
+  /** Figures catch up asynchronously (a restarted service): the check is retried until it holds or the time is up. */
+  async function eventually(check: () => Promise<void>, ms = 20_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      try {
+        await check();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
   beforeAll(async () => {
-    key = (await createTenant(TENANT)).apiKey;
+    ({ apiKey: key, id: tenantId } = await createTenant(TENANT));
     for (let i = 0; i < rows.length; i += 200) await ingest(rows.slice(i, i + 200));
   });
 
@@ -177,6 +283,20 @@ describe('dashboards match an independent model of the same generated data', () 
     Object.assign(byExternal(fourth.externalId), { expenseType: 'FIXED', member: undefined });
 
     await expectAllFiguresMatch();
+  });
+
+  it('refuses a member the tenant does not have, on every per-member view', async () => {
+    for (const path of [
+      `/v1/dashboard/breakdown?month=${MONTHS[0]}&member=zz`,
+      `/v1/dashboard/drill-down/Groceries?month=${MONTHS[0]}&member=zz`,
+      `/v1/dashboard/drill-down/Groceries?month=${MONTHS[0]}&level=transactions&member=zz`,
+      `/v1/dashboard/trends?from=${MONTHS[0]}&to=${MONTHS[2]}&member=zz`,
+      `/v1/dashboard/stats?month=${MONTHS[0]}&member=zz`,
+      `/v1/dashboard/stats?month=${MONTHS[0]}&member=not%20an%20id`,
+    ]) {
+      const res = await api<{ errors: { field: string }[] }>('GET', path, { key });
+      expect({ path, status: res.status, fields: res.body.errors?.map((e) => e.field) }).toEqual({ path, status: 422, fields: ['member'] });
+    }
   });
 
   it('lists every drill-down row exactly once across pages, also while rows are being added', async () => {
@@ -232,6 +352,32 @@ describe('dashboards match an independent model of the same generated data', () 
     expect(replies.reduce((n, reply) => n + (reply.duplicates as number), 0)).toBe(5);
     rows.push(...burst);
     await expectAllFiguresMatch();
+  });
+
+  it('rebuilds the per-member rollups of months rolled up before they existed, once aggregation runs', async () => {
+    const db = new Client({ connectionString: serviceEnv('aggregation').DATABASE_URL });
+    await db.connect();
+    try {
+      await killService('aggregation');
+      try {
+        // The state the per-member migration leaves on existing data: no per-member rows, every month queued.
+        await db.query('DELETE FROM aggregation.member_category_rollups WHERE tenant_id = $1', [tenantId]);
+        await db.query(
+          `INSERT INTO aggregation.member_rollups_backfill (tenant_id, month)
+           SELECT tenant_id, month FROM aggregation.month_rollups WHERE tenant_id = $1 ON CONFLICT DO NOTHING`,
+          [tenantId],
+        );
+      } finally {
+        await restartService('aggregation');
+      }
+      await eventually(async () => {
+        const queued = await db.query('SELECT 1 FROM aggregation.member_rollups_backfill WHERE tenant_id = $1', [tenantId]);
+        expect(queued.rowCount).toBe(0);
+        await expectAllFiguresMatch();
+      });
+    } finally {
+      await db.end();
+    }
   });
 
   it('commits writes while aggregation is down, says so, and catches up from JetStream when it returns', async () => {

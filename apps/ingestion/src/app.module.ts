@@ -9,6 +9,7 @@ import { INGESTION_LOGGER } from './logger.token';
 import { ImportsModule } from './imports/imports.module';
 import { migrations } from './migrations';
 import { RowsModule } from './rows/rows.module';
+import { SearchModule } from './search/search.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
 /** ingestion: owns transactions, imports and the outbox. */
@@ -38,6 +39,7 @@ export class AppModule {
         TransactionsModule,
         ImportsModule,
         RowsModule,
+        SearchModule,
       ],
     };
   }

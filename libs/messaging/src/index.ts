@@ -5,3 +5,4 @@ export * from './jetstream';
 export * from './object-store';
 export * from './cache-invalidation';
 export * from './watermarks';
+export * from './tenant-members';

@@ -26,7 +26,7 @@ export class DashboardHandlers implements OnModuleInit {
     this.serve(getBreakdown, (req) => this.dashboard.breakdown(req.tenantId, req));
     this.serve(getDrillDown, (req) => this.dashboard.drillDown(req.tenantId, req.category, req));
     this.serve(getTrends, (req) => this.dashboard.trends(req.tenantId, req.query));
-    this.serve(getStats, (req) => this.dashboard.stats(req.tenantId, req.month));
+    this.serve(getStats, (req) => this.dashboard.stats(req.tenantId, req));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { TenantMembers } from '@ledgerline/messaging';
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { RollupsModule } from '../rollups/rollups.module';
@@ -5,5 +6,8 @@ import { DashboardHandlers } from './dashboard.handlers';
 import { DashboardQueries } from './dashboard.queries';
 import { DashboardService } from './dashboard.service';
 
-@Module({ imports: [RollupsModule, NotificationsModule], providers: [DashboardQueries, DashboardService, DashboardHandlers] })
+@Module({
+  imports: [RollupsModule, NotificationsModule],
+  providers: [DashboardQueries, DashboardService, DashboardHandlers, TenantMembers],
+})
 export class DashboardModule {}

@@ -73,18 +73,27 @@ export class DashboardQueries {
     };
   }
 
-  async categories(tenantId: string, month: string, filter: { expenseType?: string; category?: string } = {}): Promise<CategoryRollup[]> {
+  /** Category rollups of the month: the household's, or one member's (the per-member rollups). */
+  async categories(
+    tenantId: string,
+    month: string,
+    filter: { expenseType?: string | undefined; category?: string | undefined; member?: string | undefined } = {},
+  ): Promise<CategoryRollup[]> {
+    const member = filter.member ?? null;
     const rows: CategoryDbRow[] = await this.ds.query(
       `SELECT category, subcategory, expense_type, count, total_cents, min_cents, max_cents
-         FROM aggregation.category_rollups
+         FROM ${member === null ? 'aggregation.category_rollups' : 'aggregation.member_category_rollups'}
         WHERE tenant_id = $1 AND month = $2
-          AND ($3::text IS NULL OR expense_type = $3) AND ($4::text IS NULL OR category = $4)`,
-      [tenantId, month, filter.expenseType ?? null, filter.category ?? null],
+          AND ($3::text IS NULL OR expense_type = $3) AND ($4::text IS NULL OR category = $4)
+          ${member === null ? '' : 'AND member = $5'}`,
+      [tenantId, month, filter.expenseType ?? null, filter.category ?? null, ...(member === null ? [] : [member])],
     );
     return rows.map(toCategory);
   }
 
-  async months(tenantId: string, from: string, to: string): Promise<Map<string, MonthRollup>> {
+  /** Month totals: the household's from the month rollups, or one member's from the per-member rollups. */
+  async months(tenantId: string, from: string, to: string, member?: string): Promise<Map<string, MonthRollup>> {
+    if (member !== undefined) return this.categoryMonths(tenantId, from, to, { member });
     const rows: MonthDbRow[] = await this.ds.query(
       `SELECT month, count, total_cents, fixed_cents, excluded_count
          FROM aggregation.month_rollups WHERE tenant_id = $1 AND month BETWEEN $2 AND $3`,
@@ -93,15 +102,22 @@ export class DashboardQueries {
     return new Map(rows.map((r) => [r.month, toMonth(r)]));
   }
 
-  /** Month totals of one category, from the category rollups. */
-  async categoryMonths(tenantId: string, from: string, to: string, category: string): Promise<Map<string, MonthRollup>> {
+  /** Month totals summed from category rollups: of one category, of one member, or both. */
+  async categoryMonths(
+    tenantId: string,
+    from: string,
+    to: string,
+    filter: { category?: string | undefined; member?: string | undefined },
+  ): Promise<Map<string, MonthRollup>> {
+    const member = filter.member ?? null;
     const rows: MonthDbRow[] = await this.ds.query(
       `SELECT month, sum(count)::int AS count, sum(total_cents)::text AS total_cents,
               coalesce(sum(total_cents) FILTER (WHERE expense_type = 'FIXED'), 0)::text AS fixed_cents, 0 AS excluded_count
-         FROM aggregation.category_rollups
-        WHERE tenant_id = $1 AND month BETWEEN $2 AND $3 AND category = $4
+         FROM ${member === null ? 'aggregation.category_rollups' : 'aggregation.member_category_rollups'}
+        WHERE tenant_id = $1 AND month BETWEEN $2 AND $3 AND ($4::text IS NULL OR category = $4)
+          ${member === null ? '' : 'AND member = $5'}
         GROUP BY month`,
-      [tenantId, from, to, category],
+      [tenantId, from, to, filter.category ?? null, ...(member === null ? [] : [member])],
     );
     return new Map(rows.map((r) => [r.month, toMonth(r)]));
   }

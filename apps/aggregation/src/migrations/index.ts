@@ -2,5 +2,12 @@ import { CreateRollups1764000000000 } from './1764000000000-create-rollups';
 import { CreateTasks1764100000000 } from './1764100000000-create-tasks';
 import { Watermarks1764600000000 } from './1764600000000-watermarks';
 import { BudgetsAndWebhooks1764900000000 } from './1764900000000-budgets-and-webhooks';
+import { MemberCategoryRollups1765000000000 } from './1765000000000-member-category-rollups';
 
-export const migrations = [CreateRollups1764000000000, CreateTasks1764100000000, Watermarks1764600000000, BudgetsAndWebhooks1764900000000];
+export const migrations = [
+  CreateRollups1764000000000,
+  CreateTasks1764100000000,
+  Watermarks1764600000000,
+  BudgetsAndWebhooks1764900000000,
+  MemberCategoryRollups1765000000000,
+];

@@ -39,11 +39,30 @@ describe('folding a change into rollup keys', () => {
         lostRows: false,
       },
     ]);
+    expect(folded.memberCategories.map((c) => [c.member, c.category, c.count, c.cents, c.addedMin, c.addedMax])).toEqual([
+      ['m1', 'Groceries', 2, 1500n, -499n, 1999n],
+      ['m2', 'Groceries', 1, 2500n, 2500n, 2500n],
+    ]);
     expect(folded.members).toEqual([
       { month: '2026-10', member: 'm1', count: 2, cents: 1500n },
       { month: '2026-10', member: 'm2', count: 1, cents: 2500n },
     ]);
     expect(folded.months).toEqual([{ month: '2026-10', count: 3, cents: 4000n, fixedCents: 0n, excludedCount: 0 }]);
+  });
+
+  it('moves a row between members: one member key loses it (extremes to recompute), the other gains it', () => {
+    const folded = foldDeltas(
+      [
+        delta({ member: 'm1', removedCount: 1, removedCents: '800' }),
+        delta({ member: 'm2', addedCount: 1, addedCents: '800', addedMinCents: '800', addedMaxCents: '800' }),
+      ],
+      new Set(['2026-10']),
+    );
+    expect(folded.categories.map((c) => [c.count, c.cents])).toEqual([[0, 0n]]);
+    expect(folded.memberCategories.map((c) => [c.member, c.count, c.cents, c.lostRows])).toEqual([
+      ['m1', -1, -800n, true],
+      ['m2', 1, 800n, false],
+    ]);
   });
 
   it('marks keys that lost rows, nets a move between keys, and counts fixed spend', () => {
@@ -72,6 +91,7 @@ describe('folding a change into rollup keys', () => {
     );
     expect(folded).toEqual({
       categories: [],
+      memberCategories: [],
       members: [],
       months: [{ month: '2026-10', count: 0, cents: 0n, fixedCents: 0n, excludedCount: 1 }],
     });

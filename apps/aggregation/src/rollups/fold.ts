@@ -19,6 +19,11 @@ export interface CategoryChange {
   lostRows: boolean;
 }
 
+/** A category change of one member's rows (the per-member rollups). */
+export interface MemberCategoryChange extends CategoryChange {
+  member: string;
+}
+
 export interface MemberChange {
   month: string;
   member: string;
@@ -36,6 +41,7 @@ export interface MonthChange {
 
 export interface FoldedChange {
   categories: CategoryChange[];
+  memberCategories: MemberCategoryChange[];
   members: MemberChange[];
   months: MonthChange[];
 }
@@ -46,6 +52,7 @@ const nullable = (text: string | null) => (text === null ? null : BigInt(text));
 
 export function foldDeltas(deltas: readonly TransactionDelta[], months: ReadonlySet<string>): FoldedChange {
   const categories = new Map<string, CategoryChange>();
+  const memberCategories = new Map<string, MemberCategoryChange>();
   const members = new Map<string, MemberChange>();
   const monthly = new Map<string, MonthChange>();
   for (const d of deltas) {
@@ -63,25 +70,16 @@ export function foldDeltas(deltas: readonly TransactionDelta[], months: Readonly
     if (d.expenseType === 'FIXED') month.fixedCents += cents;
 
     const key = JSON.stringify([d.month, d.category, d.subcategory, d.expenseType]);
-    const category = categories.get(key) ?? {
-      month: d.month,
-      category: d.category,
-      subcategory: d.subcategory,
-      expenseType: d.expenseType,
-      count: 0,
-      cents: 0n,
-      addedMin: null,
-      addedMax: null,
-      lostRows: false,
-    };
+    const category = categories.get(key) ?? emptyCategoryChange(d);
     categories.set(key, category);
-    category.count += count;
-    category.cents += cents;
-    category.addedMin = minOf(category.addedMin, nullable(d.addedMinCents));
-    category.addedMax = maxOf(category.addedMax, nullable(d.addedMaxCents));
-    category.lostRows ||= d.removedCount > 0;
+    addTo(category, d, count, cents);
 
     if (d.member !== null) {
+      const memberCategoryKey = JSON.stringify([d.member, d.month, d.category, d.subcategory, d.expenseType]);
+      const memberCategory = memberCategories.get(memberCategoryKey) ?? { ...emptyCategoryChange(d), member: d.member };
+      memberCategories.set(memberCategoryKey, memberCategory);
+      addTo(memberCategory, d, count, cents);
+
       const memberKey = JSON.stringify([d.month, d.member]);
       const member = members.get(memberKey) ?? { month: d.month, member: d.member, count: 0, cents: 0n };
       members.set(memberKey, member);
@@ -91,5 +89,27 @@ export function foldDeltas(deltas: readonly TransactionDelta[], months: Readonly
   }
   // Sorted so concurrent changes lock rows in the same order (no deadlocks).
   const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  return { categories: byKey(categories), members: byKey(members), months: byKey(monthly) };
+  return { categories: byKey(categories), memberCategories: byKey(memberCategories), members: byKey(members), months: byKey(monthly) };
+}
+
+function emptyCategoryChange(d: TransactionDelta): CategoryChange {
+  return {
+    month: d.month,
+    category: d.category,
+    subcategory: d.subcategory,
+    expenseType: d.expenseType,
+    count: 0,
+    cents: 0n,
+    addedMin: null,
+    addedMax: null,
+    lostRows: false,
+  };
+}
+
+function addTo(change: CategoryChange, d: TransactionDelta, count: number, cents: bigint): void {
+  change.count += count;
+  change.cents += cents;
+  change.addedMin = minOf(change.addedMin, nullable(d.addedMinCents));
+  change.addedMax = maxOf(change.addedMax, nullable(d.addedMaxCents));
+  change.lostRows ||= d.removedCount > 0;
 }

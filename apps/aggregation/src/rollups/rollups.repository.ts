@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { getKeyExtremes, MonthSource, ReplyOf } from '@ledgerline/contracts';
+import type { getKeyExtremes, getMemberKeyExtremes, MonthSource, ReplyOf } from '@ledgerline/contracts';
 import type { FoldedChange } from './fold';
 
 export type KeyExtremes = ReplyOf<typeof getKeyExtremes>[number];
+export type MemberKeyExtremes = ReplyOf<typeof getMemberKeyExtremes>[number];
 
 /** The SQL that writes rollups. Every statement is set-based over the folded keys. */
 @Injectable()
@@ -51,8 +52,14 @@ export class RollupsRepository {
     return new Map(rows.map((r) => [r.month, BigInt(r.version)]));
   }
 
-  async apply(em: EntityManager, tenantId: string, change: FoldedChange, extremes: readonly KeyExtremes[]): Promise<void> {
-    const { categories, members, months } = change;
+  async apply(
+    em: EntityManager,
+    tenantId: string,
+    change: FoldedChange,
+    extremes: readonly KeyExtremes[],
+    memberExtremes: readonly MemberKeyExtremes[] = [],
+  ): Promise<void> {
+    const { categories, memberCategories, members, months } = change;
     if (categories.length > 0) {
       await em.query(
         `INSERT INTO aggregation.category_rollups AS r
@@ -76,6 +83,31 @@ export class RollupsRepository {
         ],
       );
       if (extremes.length > 0) await this.setExtremes(em, tenantId, extremes);
+    }
+    if (memberCategories.length > 0) {
+      await em.query(
+        `INSERT INTO aggregation.member_category_rollups AS r
+           (tenant_id, member, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[])
+         ON CONFLICT (tenant_id, member, month, category, subcategory, expense_type) DO UPDATE SET
+           count = r.count + EXCLUDED.count,
+           total_cents = r.total_cents + EXCLUDED.total_cents,
+           min_cents = LEAST(r.min_cents, EXCLUDED.min_cents),
+           max_cents = GREATEST(r.max_cents, EXCLUDED.max_cents)`,
+        [
+          tenantId,
+          memberCategories.map((c) => c.member),
+          memberCategories.map((c) => c.month),
+          memberCategories.map((c) => c.category),
+          memberCategories.map((c) => c.subcategory),
+          memberCategories.map((c) => c.expenseType),
+          memberCategories.map((c) => c.count),
+          memberCategories.map((c) => c.cents.toString()),
+          memberCategories.map((c) => c.addedMin?.toString() ?? null),
+          memberCategories.map((c) => c.addedMax?.toString() ?? null),
+        ],
+      );
+      if (memberExtremes.length > 0) await this.setMemberExtremes(em, tenantId, memberExtremes);
     }
     if (members.length > 0) {
       await em.query(
@@ -112,7 +144,7 @@ export class RollupsRepository {
       );
       // Only rows that lost something can have dropped to zero: a change that only adds skips the deletes.
       const shrunk = new Set(
-        [...categories, ...members, ...months]
+        [...categories, ...memberCategories, ...members, ...months]
           .filter((c) => c.count < 0 || ('excludedCount' in c && c.excludedCount < 0))
           .map((c) => c.month),
       );
@@ -140,10 +172,31 @@ export class RollupsRepository {
     );
   }
 
+  private async setMemberExtremes(em: EntityManager, tenantId: string, extremes: readonly MemberKeyExtremes[]): Promise<void> {
+    await em.query(
+      `UPDATE aggregation.member_category_rollups r SET min_cents = s.min_cents, max_cents = s.max_cents
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[])
+           AS s(member, month, category, subcategory, expense_type, min_cents, max_cents)
+        WHERE r.tenant_id = $1 AND r.member = s.member AND r.month = s.month AND r.category = s.category
+          AND r.subcategory = s.subcategory AND r.expense_type = s.expense_type`,
+      [
+        tenantId,
+        extremes.map((k) => k.member),
+        extremes.map((k) => k.month),
+        extremes.map((k) => k.category),
+        extremes.map((k) => k.subcategory),
+        extremes.map((k) => k.expenseType),
+        extremes.map((k) => k.minCents),
+        extremes.map((k) => k.maxCents),
+      ],
+    );
+  }
+
   private async dropEmpty(em: EntityManager, tenantId: string, months: readonly string[]): Promise<void> {
     const args = [tenantId, months];
     await em.query('DELETE FROM aggregation.category_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
     await em.query('DELETE FROM aggregation.member_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
+    await em.query('DELETE FROM aggregation.member_category_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
     await em.query(
       'DELETE FROM aggregation.month_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0 AND excluded_count = 0',
       args,
@@ -162,10 +215,10 @@ export class RollupsRepository {
        ON CONFLICT (tenant_id, month) DO UPDATE SET version = GREATEST(w.version, EXCLUDED.version)`,
       [tenantId, month, source.version],
     );
-    for (const table of ['category_rollups', 'member_rollups', 'month_rollups']) {
+    for (const table of ['category_rollups', 'member_category_rollups', 'member_rollups', 'month_rollups']) {
       await em.query(`DELETE FROM aggregation.${table} WHERE tenant_id = $1::uuid AND month = $2::text`, args);
     }
-    const { categories, members, totals } = source;
+    const { categories, memberCategories, members, totals } = source;
     if (categories.length > 0) {
       await em.query(
         `INSERT INTO aggregation.category_rollups (tenant_id, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
@@ -179,6 +232,24 @@ export class RollupsRepository {
           categories.map((c) => c.totalCents),
           categories.map((c) => c.minCents),
           categories.map((c) => c.maxCents),
+        ],
+      );
+    }
+    if (memberCategories.length > 0) {
+      await em.query(
+        `INSERT INTO aggregation.member_category_rollups
+           (tenant_id, month, member, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
+         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[])`,
+        [
+          ...args,
+          memberCategories.map((c) => c.member),
+          memberCategories.map((c) => c.category),
+          memberCategories.map((c) => c.subcategory),
+          memberCategories.map((c) => c.expenseType),
+          memberCategories.map((c) => c.count),
+          memberCategories.map((c) => c.totalCents),
+          memberCategories.map((c) => c.minCents),
+          memberCategories.map((c) => c.maxCents),
         ],
       );
     }

@@ -2,6 +2,7 @@ import {
   AppError,
   getKeyExtremes,
   type BudgetThreshold,
+  getMemberKeyExtremes,
   getMonthSource,
   getTenantMonths,
   rollupsChanged,
@@ -199,7 +200,15 @@ export class RollupsService implements OnModuleDestroy {
         const lost = folded.categories.filter((c) => c.lostRows);
         // Rows left these keys (a delete, a recategorisation): their extremes come from the rows, which ingestion owns.
         const extremes = lost.length === 0 ? [] : await this.bus.request(getKeyExtremes, { tenantId, keys: lost.map(rollupKeyOf) });
-        await this.repo.apply(em, tenantId, folded, extremes);
+        const memberLost = folded.memberCategories.filter((c) => c.lostRows);
+        const memberExtremes =
+          memberLost.length === 0
+            ? []
+            : await this.bus.request(getMemberKeyExtremes, {
+                tenantId,
+                keys: memberLost.map((c) => ({ ...rollupKeyOf(c), member: c.member })),
+              });
+        await this.repo.apply(em, tenantId, folded, extremes, memberExtremes);
         // In this transaction: a budget state these changes raised is recorded (and its webhooks queued) exactly once.
         thresholds = await this.budgetThresholds.afterApply(em, tenantId, folded, watermark);
       }

@@ -8,11 +8,13 @@ import {
   getSummary,
   getTrends,
   monthQuerySchema,
+  statsQuerySchema,
   trendsQuerySchema,
   type BreakdownQuery,
   type DrillDownQuery,
   type RequestContract,
   type RequestOf,
+  type StatsQuery,
   type TrendsQuery,
 } from '@ledgerline/contracts';
 
@@ -37,8 +39,8 @@ export const DASHBOARD_READS: Readonly<
     return q.success ? summaryRequest(tenantId, q.data.month) : undefined;
   },
   '/v1/dashboard/stats': (tenantId, query) => {
-    const q = monthQuerySchema.safeParse(query);
-    return q.success ? statsRequest(tenantId, q.data.month) : undefined;
+    const q = statsQuerySchema.safeParse(query);
+    return q.success ? statsRequest(tenantId, q.data) : undefined;
   },
   '/v1/dashboard/breakdown': (tenantId, query) => {
     const q = breakdownQuerySchema.safeParse(query);
@@ -62,7 +64,7 @@ const request = <C extends RequestContract>(contract: C, payload: RequestOf<C> &
 });
 
 export const summaryRequest = (tenantId: string, month: string) => request(getSummary, { tenantId, month });
-export const statsRequest = (tenantId: string, month: string) => request(getStats, { tenantId, month });
+export const statsRequest = (tenantId: string, query: StatsQuery) => request(getStats, { tenantId, ...query });
 export const breakdownRequest = (tenantId: string, query: BreakdownQuery) => request(getBreakdown, { tenantId, ...query });
 export const trendsRequest = (tenantId: string, query: TrendsQuery) => request(getTrends, { tenantId, query });
 export const drillDownRequest = (tenantId: string, category: string, query: DrillDownQuery) =>

@@ -44,7 +44,7 @@ function requestFor(view: DashboardView, tenantId: string, month: string): Dashb
     case 'breakdown':
       return breakdownRequest(tenantId, { month });
     case 'stats':
-      return statsRequest(tenantId, month);
+      return statsRequest(tenantId, { month });
     case 'trends':
       return trendsRequest(tenantId, { from: monthsBefore(month, TREND_MONTHS - 1), to: month });
   }

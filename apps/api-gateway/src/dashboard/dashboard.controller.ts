@@ -6,11 +6,13 @@ import {
   monthQuerySchema,
   refreshMonth,
   startRefreshTask,
+  statsQuerySchema,
   trendsQuerySchema,
   type BreakdownQuery,
   type DashboardViewsQuery,
   type DrillDownQuery,
   type RefreshResult,
+  type StatsQuery,
   type TrendsQuery,
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
@@ -94,11 +96,11 @@ export class DashboardController {
   @Get('stats')
   async stats(
     @Tenant() tenant: TenantPrincipal,
-    @Query(new ZodPipe(monthQuerySchema, 'query')) query: { month: string },
+    @Query(new ZodPipe(statsQuerySchema, 'query')) query: StatsQuery,
     @Req() req: FastifyRequest,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    await this.reader.answer(req, res, statsRequest(tenant.tenantId, query.month));
+    await this.reader.answer(req, res, statsRequest(tenant.tenantId, query));
   }
 
   @Post('refresh')

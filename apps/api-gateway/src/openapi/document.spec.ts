@@ -21,6 +21,7 @@ describe('OpenAPI document', () => {
       ['month', 'query', true],
       ['level', 'query', false],
       ['subcategory', 'query', false],
+      ['member', 'query', false],
       ['limit', 'query', false],
       ['cursor', 'query', false],
     ]);

@@ -5,17 +5,21 @@ import {
   ingestTransactions,
   MAX_BATCH_ROWS,
   rowErrors,
+  searchTransactions,
   transactionBatchSchema,
   transactionPatchSchema,
+  transactionSearchQuerySchema,
   updateTransaction,
   VERSION_HEADER,
   type IngestResult,
   type Transaction,
+  type TransactionPage,
   type TransactionPatch,
+  type TransactionSearchQuery,
   type WriteOutcome,
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
-import { Body, Controller, Delete, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
@@ -63,6 +67,15 @@ export class TransactionsController {
       reply,
       await this.bus.request(ingestTransactions, { tenantId: tenant.tenantId, batch: parsed.data }, { timeoutMs: INGEST_TIMEOUT_MS }),
     );
+  }
+
+  /** A read like the dashboards (the `reads` rate-limit class), answered by ingestion, which owns the rows. */
+  @Get()
+  search(
+    @Tenant() tenant: TenantPrincipal,
+    @Query(new ZodPipe(transactionSearchQuerySchema, 'query')) query: TransactionSearchQuery,
+  ): Promise<TransactionPage> {
+    return this.bus.request(searchTransactions, { tenantId: tenant.tenantId, query });
   }
 
   @Patch(':id')

@@ -7,7 +7,7 @@ import {
   type TransactionDelta,
 } from '@ledgerline/contracts';
 import { withLongStatements } from '@ledgerline/database';
-import { NatsBus, openObjectStore } from '@ledgerline/messaging';
+import { NatsBus, openObjectStore, TenantMembers } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -18,7 +18,6 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ChangeLog } from '../transactions/change-log';
 import { DeltaAccumulator } from '../transactions/deltas';
-import { TenantMembers } from '../transactions/tenant-members';
 import { toRow } from '../transactions/transaction-row';
 import { COPY_COLUMNS, copyLine } from './copy-line';
 import { csvRecords, readHeader, readRecord, type LineError } from './csv-record';

@@ -1,9 +1,8 @@
-import { Watermarks } from '@ledgerline/messaging';
+import { TenantMembers, Watermarks } from '@ledgerline/messaging';
 import { Module } from '@nestjs/common';
 import { ChangeLog } from './change-log';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
-import { TenantMembers } from './tenant-members';
 import { TransactionsHandlers } from './transactions.handlers';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';

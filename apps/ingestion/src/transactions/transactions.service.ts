@@ -1,3 +1,4 @@
+import { TenantMembers } from '@ledgerline/messaging';
 import {
   AppError,
   type FieldError,
@@ -11,7 +12,6 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ChangeLog } from './change-log';
 import { computeDeltas } from './deltas';
-import { TenantMembers } from './tenant-members';
 import { toRow, toTransaction, type TransactionRow } from './transaction-row';
 import { TransactionsRepository } from './transactions.repository';
 

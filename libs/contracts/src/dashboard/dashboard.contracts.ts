@@ -6,6 +6,7 @@ import {
   breakdownQuerySchema,
   drillDownQuerySchema,
   monthQuerySchema,
+  statsQuerySchema,
   trendsQuerySchema,
   type Breakdown,
   type RefreshResult,
@@ -24,7 +25,7 @@ export const getDrillDown = defineRequest<SubcategoryDrillDown | TransactionDril
   drillDownQuerySchema.extend({ tenantId, category: z.string().min(1).max(100) }),
 );
 export const getTrends = defineRequest<Trends>()('aggregation.trends.get.v1', z.object({ tenantId, query: trendsQuerySchema }));
-export const getStats = defineRequest<Stats>()('aggregation.stats.get.v1', monthQuerySchema.extend({ tenantId }));
+export const getStats = defineRequest<Stats>()('aggregation.stats.get.v1', statsQuerySchema.extend({ tenantId }));
 export const refreshMonth = defineRequest<RefreshResult>()('aggregation.rollups.refresh.v1', z.object({ tenantId, month: monthString }));
 
 /**

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { cursorString } from '../common/cursor';
 import { monthString } from '../common/primitives';
 import { textField } from '../common/text';
 import { whenValid } from '../common/validation';
+import { memberIdSchema } from '../tenant/tenant-config.schema';
 import { EXPENSE_TYPES } from '../transactions/transaction.schema';
 import type { BudgetStatus } from '../budget/budget-limits.schema';
 
@@ -12,9 +14,16 @@ export const DRILL_DOWN_LIMIT = { default: 50, max: 500 } as const;
 
 export const monthQuerySchema = z.object({ month: monthString });
 
+/** `member=` on a view: only that member's transactions (an id the tenant does not have is a 422 from the owner of the figures). */
+export const memberFilter = memberIdSchema.optional();
+
+/** Stats take a member; the summary does not (it already splits by member). */
+export const statsQuerySchema = z.object({ month: monthString, member: memberFilter });
+
 export const breakdownQuerySchema = z.object({
   month: monthString,
   expenseType: z.enum(EXPENSE_TYPES, { error: 'must be FIXED or VARIABLE' }).optional(),
+  member: memberFilter,
 });
 
 /** A category as a query value or a path segment (drill-down). */
@@ -25,17 +34,14 @@ export const drillDownQuerySchema = z.object({
   month: monthString,
   level: z.enum(['subcategories', 'transactions'], { error: 'must be subcategories or transactions' }).default('subcategories'),
   subcategory: textField({ max: 100 }).optional(),
+  member: memberFilter,
   limit: z.coerce
     .number({ error: 'must be a whole number' })
     .int({ error: 'must be a whole number' })
     .min(1, { error: `must be between 1 and ${DRILL_DOWN_LIMIT.max}` })
     .max(DRILL_DOWN_LIMIT.max, { error: `must be between 1 and ${DRILL_DOWN_LIMIT.max}` })
     .default(DRILL_DOWN_LIMIT.default),
-  cursor: z
-    .string({ error: 'is not a cursor from a previous page' })
-    .max(200, { error: 'is not a cursor from a previous page' })
-    .regex(/^[A-Za-z0-9_=-]*$/, { error: 'is not a cursor from a previous page' })
-    .optional(),
+  cursor: cursorString.optional(),
 });
 
 /** Months from `from` to `to` inclusive. */
@@ -53,9 +59,10 @@ export function checkMonthRange(range: { from: string; to: string }, ctx: z.Refi
 }
 
 export const trendsQuerySchema = z
-  .object({ from: monthString, to: monthString, category: categorySchema.optional() })
+  .object({ from: monthString, to: monthString, category: categorySchema.optional(), member: memberFilter })
   .superRefine(checkMonthRange, whenValid({ from: monthString, to: monthString }));
 
+export type StatsQuery = z.output<typeof statsQuerySchema>;
 export type BreakdownQuery = z.output<typeof breakdownQuerySchema>;
 export type DrillDownQuery = z.output<typeof drillDownQuerySchema>;
 export type TrendsQuery = z.output<typeof trendsQuerySchema>;

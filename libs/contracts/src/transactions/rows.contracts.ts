@@ -22,6 +22,8 @@ export interface MonthSource {
     maxCents: string;
   }[];
   members: { member: string; count: number; totalCents: string }[];
+  /** The categories grain again, per member (rows without a member are in no member's figures). */
+  memberCategories: (MonthSource['categories'][number] & { member: string })[];
   /** Null when the month has no rows at all (excluded ones included). */
   totals: { count: number; totalCents: string; fixedCents: string; excludedCount: number; rows: number } | null;
 }
@@ -36,7 +38,14 @@ export const getKeyExtremes = defineRequest<(z.output<typeof rollupKey> & { minC
   z.object({ tenantId, keys: z.array(rollupKey).min(1).max(10_000) }),
 );
 
-/** A page of a month-category's non-excluded rows, newest first by (date, id), strictly after `after`. */
+const memberRollupKey = rollupKey.extend({ member: z.string() });
+
+/** Like getKeyExtremes, per member too (the per-member rollups). */
+export const getMemberKeyExtremes = defineRequest<
+  (z.output<typeof memberRollupKey> & { minCents: string | null; maxCents: string | null })[]
+>()('ingestion.member-key-extremes.get.v1', z.object({ tenantId, keys: z.array(memberRollupKey).min(1).max(10_000) }));
+
+/** A page of a month-category's non-excluded rows (of one member when given), newest first by (date, id), strictly after `after`. */
 export const getDrillRows = defineRequest<{ items: DrillDownItem[]; next: { date: string; id: string } | null }>()(
   'ingestion.drill-rows.get.v1',
   z.object({
@@ -44,15 +53,16 @@ export const getDrillRows = defineRequest<{ items: DrillDownItem[]; next: { date
     month: monthString,
     category: z.string(),
     subcategory: z.string().optional(),
+    member: z.string().optional(),
     limit: z.number().int().min(1).max(500),
     after: z.object({ date: z.string(), id: uuidString }).nullable(),
   }),
 );
 
-/** The month's largest (positive) non-excluded expense; ties to the newest, then the id. */
+/** The month's largest (positive) non-excluded expense (of one member when given); ties to the newest, then the id. */
 export const getLargestExpense = defineRequest<Stats['largestExpense']>()(
   'ingestion.largest-expense.get.v1',
-  z.object({ tenantId, month: monthString }),
+  z.object({ tenantId, month: monthString, member: z.string().optional() }),
 );
 
 /** The next chunk of a tenant's rows (excluded ones included) in a month range, in (month, date, id) order, strictly after `after`. */

@@ -3,6 +3,7 @@ import { defineEvent, defineRequest } from '../common/contract';
 import { monthString, tenantId, uuidString } from '../common/primitives';
 import { versionString, type Version } from '../common/version';
 import { memberIdSchema } from '../tenant/tenant-config.schema';
+import { transactionSearchQuerySchema, type TransactionPage } from './search.schema';
 import { EXPENSE_TYPES, transactionBatchSchema, transactionPatchSchema, type Transaction } from './transaction.schema';
 
 export interface IngestResult {
@@ -90,3 +91,9 @@ export const transactionsChanged = defineEvent(
 );
 
 export const TRANSACTIONS_STREAM = { name: 'TRANSACTIONS', subjects: ['events.transactions.>'] } as const;
+
+/** A page of the tenant's transactions matching every filter given, newest first by (date, id). */
+export const searchTransactions = defineRequest<TransactionPage>()(
+  'ingestion.transactions.search.v1',
+  z.object({ tenantId, query: transactionSearchQuerySchema }),
+);

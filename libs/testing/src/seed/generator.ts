@@ -56,6 +56,49 @@ const VARIABLE_CATEGORIES = [
 ];
 export const SEED_CATEGORIES = [...FIXED_CATEGORIES, ...VARIABLE_CATEGORIES];
 const SUBCATEGORIES = ['Main', 'Online', 'Local', 'Occasional', 'Other'];
+/** Shop names in labels (accents included) so searches over labels have realistic words to find. */
+export const SEED_MERCHANTS = [
+  'Café du Marché',
+  'Boulangerie Paul',
+  'Crème et Chocolat',
+  'Müller Drogerie',
+  'Señor Taco',
+  'Zürich Bahnhof',
+  'Carrefour Market',
+  'Lidl',
+  'Amazon Marketplace',
+  'Uber Trip',
+  'Shell Station',
+  'Pharmacie Centrale',
+  'Librairie Gibert',
+  'Décathlon',
+  'Ikea Home',
+  'Netflix',
+  'Spotify Premium',
+  'SNCF Voyages',
+  'Total Énergies',
+  'Fnac Darty',
+  'Hôtel Lumière',
+  'Brasserie Léon',
+  'Garage Renault',
+  'Vétérinaire Saint Roch',
+  'Piscine Municipale',
+  'Cinéma Gaumont',
+  'Leroy Merlin',
+  'Picard Surgelés',
+  'Monoprix',
+  'La Poste',
+  'Orange Mobile',
+  'Free Télécom',
+  'Allianz Assurance',
+  'Crédit Agricole',
+  'Station Avia',
+  'Marché Bio',
+  'Boucherie Dupré',
+  'Fromagerie Müller',
+  'Pâtisserie Ladurée',
+  'Kiosque Journaux',
+];
 
 /** mulberry32: tiny, fast, good enough for test data. */
 export function prng(seed: number): () => number {
@@ -84,6 +127,8 @@ function cents(value: number): string {
 
 export function* generateTransactions(options: GeneratorOptions): Generator<SeedRow> {
   const random = prng(options.seed);
+  // Labels draw from their own sequence: adding them left every other field of a seed's rows as it was.
+  const labelRandom = prng(options.seed ^ 0x5eed1abe);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const prefix = options.idPrefix ?? `seed-${options.seed}`;
   let n = 0;
@@ -103,7 +148,7 @@ export function* generateTransactions(options: GeneratorOptions): Generator<Seed
         externalId: `${prefix}-${n}`,
         date: `${month}-${String(day).padStart(2, '0')}`,
         month,
-        label: `${category} #${n}`,
+        label: `${SEED_MERCHANTS[Math.floor(labelRandom() * SEED_MERCHANTS.length)] as string} ${category} #${n}`,
         amount: cents(amount),
         category,
         subcategory: pick(SUBCATEGORIES),

@@ -1,7 +1,7 @@
 import { getTenantConfig, tenantConfigChanged } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { NatsBus } from './nats-bus';
 
 /**
  * Member ids per tenant, asked of provisions (the owner) and cached until the
