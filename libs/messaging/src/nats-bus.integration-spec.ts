@@ -80,7 +80,7 @@ describe('NatsBus against a real nats-server', () => {
     expect(reply.traceparent).toContain(traceId);
   });
 
-  it('fans events out to every subscriber and drops invalid ones', async () => {
+  it('fans events out to every subscriber and drops invalid ones, even bytes that are not JSON', async () => {
     const seenA: number[] = [];
     const seenB: number[] = [];
     server.subscribe(pinged, (e) => void seenA.push(e.n));
@@ -89,11 +89,14 @@ describe('NatsBus against a real nats-server', () => {
     await client.connection.flush();
     client.publish(pinged, { n: 1 });
     client.publish(pinged, { n: 'x' } as never);
+    // Not JSON at all: once thrown inside the subscription callback, this closed the subscriber's connection.
+    client.connection.publish(pinged.subject, 'this is not JSON');
     client.publish(pinged, { n: 2 });
     await client.connection.flush();
     for (let i = 0; i < 50 && (seenA.length < 2 || seenB.length < 2); i++) await new Promise((r) => setTimeout(r, 20));
     expect(seenA).toEqual([1, 2]);
     expect(seenB).toEqual([1, 2]);
+    expect(server.isConnected && client.isConnected).toBe(true);
   });
 
   it('answers the requests it is working on before close() lets the connection go (graceful shutdown)', async () => {

@@ -318,14 +318,22 @@ export class NatsBus {
     const sub = this.connection.subscribe(contract.subject, {
       callback: (error, msg) => {
         if (error) return;
-        const parsed = contract.payload.safeParse(decode(msg));
-        if (!parsed.success) {
+        // Nothing may escape this callback: a throw here closes the connection's reader, and with it every
+        // subscription and request of the process (a stray non-JSON message on the subject once did).
+        let parsed;
+        try {
+          parsed = contract.payload.safeParse(decode(msg));
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed?.success) {
           this.options.logger.warn({ subject: contract.subject }, 'dropped invalid event');
           return;
         }
-        void Promise.resolve(handler(parsed.data as EventOf<C>)).catch((err: unknown) =>
-          this.options.logger.error({ err, subject: contract.subject }, 'event handler failed'),
-        );
+        const data = parsed.data as EventOf<C>;
+        void Promise.resolve()
+          .then(() => handler(data))
+          .catch((err: unknown) => this.options.logger.error({ err, subject: contract.subject }, 'event handler failed'));
       },
     });
     this.subscriptions.push(sub);

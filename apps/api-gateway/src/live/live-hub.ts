@@ -231,8 +231,12 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
           return;
         }
         if (!parsed.success) return;
-        const link = trace.getSpanContext(extractTraceContext(msg.headers));
-        handler(parsed.data as EventOf<C>, link);
+        // Nothing may escape a NATS callback: a throw closes the connection's reader for the whole process.
+        try {
+          handler(parsed.data as EventOf<C>, trace.getSpanContext(extractTraceContext(msg.headers)));
+        } catch (err) {
+          this.logger.error(`live fan-out of ${contract.subject} failed: ${(err as Error).message}`);
+        }
       },
     });
   }
