@@ -8,3 +8,4 @@ export * from './faults';
 export * from './redis';
 export * from './server-spans';
 export * from './dependency-errors';
+export * from './drain-loop';

@@ -1,3 +1,4 @@
+import { DrainLoop } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import type { AggregationConfig } from '../config';
@@ -22,12 +23,9 @@ const BATCH = 16;
  */
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
   private readonly retry: RetryPolicy;
   private readonly policy: TargetPolicy;
+  private readonly loop: DrainLoop;
 
   constructor(
     private readonly repo: WebhooksRepository,
@@ -36,34 +34,22 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.retry = { baseMs: config.WEBHOOK_BACKOFF_MS, maxMs: config.WEBHOOK_BACKOFF_MAX_MS, windowMs: config.WEBHOOK_RETRY_WINDOW_MS };
     this.policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true' };
+    this.loop = new DrainLoop(() => this.drain(), {
+      everyMs: config.WEBHOOK_POLL_MS,
+      onError: (err) => this.logger.warn({ err }, 'webhook worker pass failed'),
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), this.config.WEBHOOK_POLL_MS);
-    this.kick();
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.logger.warn({ err }, 'webhook worker pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   private async drain(): Promise<void> {
@@ -71,7 +57,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     const leaseMs = this.config.WEBHOOK_TIMEOUT_MS * 3;
     for (
       let due = await this.repo.claimDue(BATCH, leaseMs);
-      due.length > 0 && !this.stopped;
+      due.length > 0 && !this.loop.stopped;
       due = await this.repo.claimDue(BATCH, leaseMs)
     ) {
       await Promise.all(due.map((delivery) => this.deliver(delivery)));

@@ -1,3 +1,4 @@
+import { DrainLoop } from '@ledgerline/runtime';
 import { exportBodySchema, monthString } from '@ledgerline/contracts';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
@@ -11,10 +12,10 @@ const POLL_MS = 1_000;
 /** Runs queued tasks one at a time per replica, off the request path. */
 @Injectable()
 export class TasksWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new DrainLoop(() => this.drain(), {
+    everyMs: POLL_MS,
+    onError: (err) => this.logger.error({ err }, 'task worker failed'),
+  });
 
   constructor(
     private readonly tasks: TasksRepository,
@@ -24,35 +25,19 @@ export class TasksWorker implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.kick();
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.logger.error({ err }, 'task worker failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   private async drain(): Promise<void> {
-    for (let task = await this.tasks.claimNext(); task && !this.stopped; task = await this.tasks.claimNext()) {
+    for (let task = await this.tasks.claimNext(); task && !this.loop.stopped; task = await this.tasks.claimNext()) {
       await this.execute(task);
     }
   }

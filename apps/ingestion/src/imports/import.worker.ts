@@ -1,3 +1,4 @@
+import { DrainLoop } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import { INGESTION_LOGGER } from '../logger.token';
@@ -13,10 +14,10 @@ const POLL_MS = 2_000;
  */
 @Injectable()
 export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new DrainLoop(() => this.drain(), {
+    everyMs: POLL_MS,
+    onError: (err) => this.logger.error({ err }, 'import worker failed'),
+  });
 
   constructor(
     private readonly imports: ImportsRepository,
@@ -25,35 +26,19 @@ export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.kick();
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.logger.error({ err }, 'import worker failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   private async drain(): Promise<void> {
-    for (let job = await this.imports.claimNext(); job && !this.stopped; job = await this.imports.claimNext()) {
+    for (let job = await this.imports.claimNext(); job && !this.loop.stopped; job = await this.imports.claimNext()) {
       try {
         const outcome = await this.processor.run(job.id, job.tenantId);
         this.logger.info({ importId: job.id, ...outcome }, 'import finished');

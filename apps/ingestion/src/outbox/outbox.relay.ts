@@ -1,3 +1,4 @@
+import { DrainLoop, type PassResult } from '@ledgerline/runtime';
 import { TRANSACTIONS_STREAM } from '@ledgerline/contracts';
 import { DUPLICATE_WINDOW_NS, ensureStream, NatsBus } from '@ledgerline/messaging';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
@@ -31,12 +32,12 @@ const PRUNE_EVERY_MS = 60_000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private js: JetStreamClient | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
   private lastPrune = 0;
   private busyRetryMs = BUSY_RETRY_MS;
+  private readonly loop = new DrainLoop(() => this.relay(), {
+    everyMs: POLL_MS,
+    onError: (err) => this.logger.warn({ err: (err as Error).message }, 'outbox relay paused'),
+  });
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -44,48 +45,35 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(INGESTION_LOGGER) private readonly logger: pino.Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.kick();
+  onApplicationBootstrap(): void {
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Relay now (after a commit) — coalesced with a run already in progress. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
+    this.loop.kick();
+  }
+
+  /** One pass; while another replica holds the relay, again after 2 ms, doubling up to 128 ms. */
+  private async relay(): Promise<PassResult> {
+    if (!(await this.drain())) {
+      this.busyRetryMs = BUSY_RETRY_MS;
       return;
     }
-    this.running = this.drain()
-      .then((busy) => {
-        if (!busy) {
-          this.busyRetryMs = BUSY_RETRY_MS;
-          return;
-        }
-        setTimeout(() => this.kick(), this.busyRetryMs);
-        this.busyRetryMs = Math.min(BUSY_RETRY_MAX_MS, this.busyRetryMs * 2);
-      })
-      .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'outbox relay paused'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    const retryInMs = this.busyRetryMs;
+    this.busyRetryMs = Math.min(BUSY_RETRY_MAX_MS, this.busyRetryMs * 2);
+    return { retryInMs };
   }
 
   /** Resolves once everything committed so far is on the stream (used by tests and shutdown). */
   async flush(): Promise<void> {
     while ((await this.outbox.pendingCount()) > 0) {
       this.kick();
-      await this.running;
+      await this.loop.idle();
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -15,7 +15,8 @@ export class FaultRegistry {
   constructor(readonly enabled: boolean) {}
 
   set(faults: readonly Fault[]): void {
-    if (!this.enabled && faults.length > 0) throw new AppError('forbidden', 'Fault injection is disabled in this environment (FAULT_INJECTION_ENABLED).');
+    if (!this.enabled && faults.length > 0)
+      throw new AppError('forbidden', 'Fault injection is disabled in this environment (FAULT_INJECTION_ENABLED).');
     this.byTarget = new Map(faults.map((f) => [f.target, f]));
   }
 
@@ -79,8 +80,12 @@ const envSchema = z.object({
  */
 export function faultRegistryFromEnv(env: NodeJS.ProcessEnv): FaultRegistry {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`Invalid fault injection settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const enabled = parsed.data.FAULT_INJECTION_ENABLED === undefined ? parsed.data.NODE_ENV !== 'production' : parsed.data.FAULT_INJECTION_ENABLED === 'true';
+  if (!parsed.success)
+    throw new Error(`Invalid fault injection settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const enabled =
+    parsed.data.FAULT_INJECTION_ENABLED === undefined
+      ? parsed.data.NODE_ENV !== 'production'
+      : parsed.data.FAULT_INJECTION_ENABLED === 'true';
   const registry = new FaultRegistry(enabled);
   if (parsed.data.FAULTS.length > 0) registry.set(parsed.data.FAULTS);
   return registry;
