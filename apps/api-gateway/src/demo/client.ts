@@ -90,7 +90,7 @@ export const DEMO_JS = String.raw`'use strict';
     var cats = b.categories.filter(function (c) { return Number(c.total) > 0; });
     if (cats.length === 0) { box.appendChild(el('p', { class: 'muted' }, 'No expenses this month.')); return; }
     var max = Math.max.apply(null, cats.map(function (c) { return Number(c.total); }));
-    var rowH = 30, labelW = 120, width = 560;
+    var rowH = 28, labelW = 120, width = 520;
     var svg = el('svg:svg', { viewBox: '0 0 ' + width + ' ' + (cats.length * rowH + 4), role: 'group', 'aria-label': 'Spending by category, total ' + money(b.total) });
     cats.forEach(function (c, i) {
       var w = Math.max(2, Math.round((Number(c.total) / max) * (width - labelW - 150)));
@@ -156,13 +156,13 @@ export const DEMO_JS = String.raw`'use strict';
     box.textContent = '';
     var months = t.months;
     var max = Math.max.apply(null, months.map(function (m) { return Math.max(1, Number(m.total)); }));
-    var width = 560, height = 220, bottom = 30, colW = width / months.length;
-    var svg = el('svg:svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': 'Monthly spending, ' + t.from + ' to ' + t.to });
+    var width = 520, height = 200, bottom = 28, colW = width / months.length;
+    var svg = el('svg:svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'group', 'aria-label': 'Monthly spending, ' + t.from + ' to ' + t.to });
     months.forEach(function (m, i) {
       var fixedH = Math.round((Math.max(0, Number(m.fixed)) / max) * (height - bottom - 20));
       var varH = Math.round((Math.max(0, Number(m.variable)) / max) * (height - bottom - 20));
       var x = i * colW + 4, base = height - bottom;
-      var group = el('svg:g', { 'data-month': m.month });
+      var group = el('svg:g', { 'data-month': m.month, tabindex: '0', 'aria-label': m.month + ': ' + money(m.total) + ', fixed ' + money(m.fixed) + ', variable ' + money(m.variable) });
       group.appendChild(el('svg:title', {}, m.month + ': ' + money(m.total) + ' (fixed ' + money(m.fixed) + ', variable ' + money(m.variable) + ')'));
       group.appendChild(el('svg:rect', { class: 'bar fixed', x: String(x), y: String(base - fixedH), width: String(colW - 8), height: String(fixedH) }));
       group.appendChild(el('svg:rect', { class: 'bar', x: String(x), y: String(base - fixedH - varH), width: String(colW - 8), height: String(varH) }));

@@ -20,7 +20,7 @@ export const DEMO_HTML = `<!doctype html>
   <p id="status" role="status" aria-live="polite"></p>
 </header>
 <main>
-  <section aria-labelledby="summary-h" class="card">
+  <section aria-labelledby="summary-h" class="card wide">
     <h2 id="summary-h">Summary</h2>
     <dl class="figures" aria-live="polite">
       <div><dt>Total spent</dt><dd id="total">–</dd></div>
@@ -30,29 +30,29 @@ export const DEMO_HTML = `<!doctype html>
       <div><dt>Provisions</dt><dd id="provisions-total">–</dd></div>
       <div><dt>Transactions</dt><dd id="count">–</dd></div>
     </dl>
-    <table>
+    <div class="scroll"><table>
       <caption>Members</caption>
       <thead><tr><th scope="col">Member</th><th scope="col">Share</th><th scope="col">Contribution</th><th scope="col">Paid</th><th scope="col">To transfer</th></tr></thead>
       <tbody id="members"></tbody>
-    </table>
-  </section>
-  <section aria-labelledby="breakdown-h" class="card">
-    <h2 id="breakdown-h">By category</h2>
-    <p class="muted">Select a bar (or focus it and press Enter) to drill down.</p>
-    <div id="breakdown"></div>
-    <div id="drill" aria-live="polite"></div>
-  </section>
-  <section aria-labelledby="trend-h" class="card">
-    <h2 id="trend-h">Twelve months</h2>
-    <div id="trend"></div>
+    </table></div>
   </section>
   <section aria-labelledby="prov-h" class="card">
     <h2 id="prov-h">Provisions</h2>
     <ul id="provisions" class="bars"></ul>
   </section>
+  <section aria-labelledby="breakdown-h" class="card wide">
+    <h2 id="breakdown-h">By category</h2>
+    <p class="muted">Select a bar (or focus it and press Enter) to drill down.</p>
+    <div id="breakdown"></div>
+    <div id="drill" aria-live="polite"></div>
+  </section>
   <section aria-labelledby="budgets-h" class="card">
     <h2 id="budgets-h">Budgets</h2>
     <ul id="budgets" class="bars"></ul>
+  </section>
+  <section aria-labelledby="trend-h" class="card wide">
+    <h2 id="trend-h">Twelve months</h2>
+    <div id="trend"></div>
   </section>
   <section aria-labelledby="add-h" class="card">
     <h2 id="add-h">Add a transaction</h2>
@@ -96,13 +96,15 @@ th, td { text-align: right; padding: 0.3rem; border-bottom: 1px solid #e3e6ee; }
 svg { width: 100%; height: auto; display: block; }
 svg .bar { fill: var(--accent); } svg .bar.fixed { fill: var(--fixed); }
 svg g[role=button] { cursor: pointer; } svg g[role=button]:focus .bar, svg g[role=button]:hover .bar { fill: #f0b429; }
-svg text { font-size: 12px; fill: var(--fg); } svg .axis { fill: var(--muted); font-size: 11px; }
+svg text { font-size: 13px; fill: var(--fg); } svg .axis { fill: var(--muted); font-size: 11px; }
 .bars { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.6rem; }
 .bars progress { width: 100%; height: 0.8rem; }
 .state-ok { color: var(--ok); } .state-warning { color: var(--warn); } .state-over { color: var(--over); font-weight: 600; }
 .flash { animation: flash 1.2s ease-out; }
 @keyframes flash { from { background: #fff3bf; } to { background: transparent; } }
 #status:empty { display: none; }
+.scroll { overflow-x: auto; }
+@media (min-width: 760px) { main { grid-template-columns: 2fr 1fr; } .wide { grid-column: 1; } .card:not(.wide) { grid-column: 2; } }
 @media (max-width: 480px) { body { font-size: 15px; } th, td { padding: 0.2rem; font-size: 0.85rem; } }
 @media (prefers-reduced-motion: reduce) { .flash { animation: none; } }
 `;
