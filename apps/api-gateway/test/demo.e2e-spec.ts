@@ -200,6 +200,21 @@ describe('demo page in headless Chromium', () => {
     expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
   }, 90_000);
 
+  it('fits a phone screen: nothing wider than the viewport but the scrollable members table', async () => {
+    await browser.send('Emulation.setDeviceMetricsOverride', { width: 390, height: 844, deviceScaleFactor: 2, mobile: true });
+    await browser.waitFor(`document.documentElement.clientWidth === 390`, 'the phone viewport');
+    expect(await browser.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The charts are redrawn at the new width, so their text keeps its real size.
+    await browser.waitFor(
+      `document.querySelector('#breakdown svg').viewBox.baseVal.width === Math.max(300, document.getElementById('breakdown').clientWidth)`,
+      'the breakdown chart redrawn at phone width',
+    );
+    const file = join(ARTIFACTS, 'demo-page-phone.png');
+    await browser.screenshot(file);
+    console.log(`demo page phone screenshot: ${file}`);
+    await browser.send('Emulation.clearDeviceMetricsOverride');
+  }, 60_000);
+
   it('drills down from a category bar to its subcategories with the keyboard', async () => {
     await browser.evaluate(`(() => { const g = document.querySelector('#breakdown g[data-category="Groceries"]'); g.focus();
       g.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })); })()`);

@@ -6,7 +6,7 @@ export const DEMO_JS = String.raw`'use strict';
 (function () {
   var $ = function (id) { return document.getElementById(id); };
   var SVG = 'http://www.w3.org/2000/svg';
-  var state = { key: '', month: '', source: null, retry: 0, version: null, currency: 'EUR', trendTimer: null, drill: null };
+  var state = { key: '', month: '', source: null, retry: 0, version: null, currency: 'EUR', trendTimer: null, drill: null, lastBreakdown: null, lastTrend: null };
 
   function el(tag, attrs, text) {
     var node = tag.indexOf('svg:') === 0 ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
@@ -90,10 +90,11 @@ export const DEMO_JS = String.raw`'use strict';
     var cats = b.categories.filter(function (c) { return Number(c.total) > 0; });
     if (cats.length === 0) { box.appendChild(el('p', { class: 'muted' }, 'No expenses this month.')); return; }
     var max = Math.max.apply(null, cats.map(function (c) { return Number(c.total); }));
-    var rowH = 28, labelW = 120, width = 520;
+    var rowH = 28, labelW = 110, width = Math.max(300, box.clientWidth || 520);
+    state.lastBreakdown = b;
     var svg = el('svg:svg', { viewBox: '0 0 ' + width + ' ' + (cats.length * rowH + 4), role: 'group', 'aria-label': 'Spending by category, total ' + money(b.total) });
     cats.forEach(function (c, i) {
-      var w = Math.max(2, Math.round((Number(c.total) / max) * (width - labelW - 150)));
+      var w = Math.max(2, Math.round((Number(c.total) / max) * (width - labelW - 105)));
       var g = el('svg:g', { role: 'button', tabindex: '0', 'data-category': c.category, 'aria-label': c.category + ': ' + money(c.total) + ', ' + c.count + ' transactions. Show subcategories.' });
       g.appendChild(el('svg:text', { x: '0', y: String(i * rowH + 19) }, c.category));
       g.appendChild(el('svg:rect', { class: 'bar', x: String(labelW), y: String(i * rowH + 5), width: String(w), height: '20', rx: '3' }));
@@ -156,7 +157,8 @@ export const DEMO_JS = String.raw`'use strict';
     box.textContent = '';
     var months = t.months;
     var max = Math.max.apply(null, months.map(function (m) { return Math.max(1, Number(m.total)); }));
-    var width = 520, height = 200, bottom = 28, colW = width / months.length;
+    var width = Math.max(300, box.clientWidth || 520), height = 200, bottom = 28, colW = width / months.length;
+    state.lastTrend = t;
     var svg = el('svg:svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'group', 'aria-label': 'Monthly spending, ' + t.from + ' to ' + t.to });
     months.forEach(function (m, i) {
       var fixedH = Math.round((Math.max(0, Number(m.fixed)) / max) * (height - bottom - 20));
@@ -281,6 +283,15 @@ export const DEMO_JS = String.raw`'use strict';
     if (state.key) show(); else { say('Paste an API key to start.'); $('key').focus(); }
   }
 
+  // The charts are drawn at the box's width so their text stays at its real size, on a phone too.
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      if (state.lastBreakdown) renderBreakdown(state.lastBreakdown);
+      if (state.lastTrend) renderTrend(state.lastTrend);
+    }, 150);
+  });
   document.addEventListener('DOMContentLoaded', init);
 })();
 `;

@@ -103,7 +103,7 @@ svg text { font-size: 13px; fill: var(--fg); } svg .axis { fill: var(--muted); f
 .flash { animation: flash 1.2s ease-out; }
 @keyframes flash { from { background: #fff3bf; } to { background: transparent; } }
 #status:empty { display: none; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; } .scroll td { white-space: nowrap; }
 @media (min-width: 760px) { main { grid-template-columns: 2fr 1fr; } .wide { grid-column: 1; } .card:not(.wide) { grid-column: 2; } }
 @media (max-width: 480px) { body { font-size: 15px; } th, td { padding: 0.2rem; font-size: 0.85rem; } }
 @media (prefers-reduced-motion: reduce) { .flash { animation: none; } }
