@@ -176,6 +176,27 @@ describe('demo page in headless Chromium', () => {
     expect(await browser.evaluate<number>(`document.querySelectorAll('#budgets li[data-category]').length`)).toBe(3);
   }, 90_000);
 
+  it('loads the demo data idempotently: a second load (npm start after a crash midway) adds nothing', async () => {
+    const before = await summary();
+    await loadDemoData(e2e.gatewayUrl(), key, demoData(today));
+    expect((await api<{ fixedLines: unknown[] }>('GET', '/v1/fixed-lines', { key })).body.fixedLines).toHaveLength(5);
+    expect((await api<{ provisions: unknown[] }>('GET', '/v1/provisions', { key })).body.provisions).toHaveLength(2);
+    expect(await summary()).toEqual(before);
+  }, 60_000);
+
+  it('adds a transaction from its form, and shows it from the live stream', async () => {
+    const before = await summary();
+    await browser.evaluate(`(() => {
+      const f = document.getElementById('add').elements;
+      f.amount.value = '10.05'; f.category.value = 'Leisure'; f.subcategory.value = 'Books'; f.member.value = 'm1';
+      document.getElementById('add').requestSubmit();
+    })()`);
+    await browser.waitFor(`${text('status')}.startsWith('Added')`, 'the form to be accepted');
+    const expected = (Math.round(Number(before.expenses.total) * 100) + 1005) / 100;
+    await browser.waitFor(`${text('total')} === ${shown(expected.toFixed(2))}`, 'the page total to include the form row');
+    await pageShows(await summary());
+  }, 60_000);
+
   it('updates in place when a transaction is added through the API, without a reload', async () => {
     await browser.evaluate(`window.__sameDocument = true`);
     const before = await browser.evaluate<string>(text('version'));
