@@ -4,6 +4,7 @@
  * the six services, each in its own process. Everything started here is
  * supervised: a death is reported and the process started again with backoff.
  * Ctrl-C (or SIGTERM) stops everything started here, by PID.
+ * The demo tenant is loaded with a year of data on first start (`npm start -- --no-demo` skips it).
  */
 import {
   childExit,
@@ -27,6 +28,7 @@ import {
 } from '@ledgerline/testing';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { banner } from './banner';
 import { ensureDemoTenant } from './demo-data';
 
 const envSchema = z.object({
@@ -111,13 +113,12 @@ async function main(): Promise<void> {
       supervisor.adopt(name, child(proc), async () => child(await spawnService(services.specs[name])));
     }
     const gateway = services.urls['api-gateway'];
-    const demo = await ensureDemoTenant(gateway, env.ADMIN_API_KEY, join(dataDir, 'demo-tenant.json'));
+    const withData = !process.argv.includes('--no-demo');
+    const today = new Date().toISOString().slice(0, 10);
+    const demo = await ensureDemoTenant(gateway, env.ADMIN_API_KEY, join(dataDir, 'demo-tenant.json'), { withData, today, log });
     ready = true;
     log(`ready; ${statusLine(supervisor.states())}`);
-    console.log(`\n  Gateway:      ${gateway}`);
-    console.log(`  Admin key:    ${env.ADMIN_API_KEY}`);
-    console.log(`  Demo tenant:  ${demo.id}  (API key ${demo.apiKey})`);
-    console.log(`  Try:          curl -H "Authorization: Bearer ${demo.apiKey}" ${gateway}/v1/tenant\n`);
+    console.log(banner({ gateway, monitoring: services.urls.monitoring, adminKey: env.ADMIN_API_KEY, demo, month: today.slice(0, 7) }));
   } catch (error) {
     console.error(`[ledgerline] failed to start: ${(error as Error).message}`);
     await stop(1);

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { DemoModule } from './demo/demo.module';
 import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -47,6 +48,7 @@ export class AppModule {
         ImportsModule,
         TasksModule,
         MonitoringModule,
+        DemoModule,
       ],
     };
   }
