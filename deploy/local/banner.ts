@@ -1,4 +1,4 @@
-import type { DemoTenant } from './demo-data';
+import type { DemoTenant } from '@ledgerline/testing';
 
 export interface BannerInput {
   gateway: string;

@@ -29,7 +29,7 @@ import {
 import { join } from 'node:path';
 import { z } from 'zod';
 import { banner } from './banner';
-import { ensureDemoTenant } from './demo-data';
+import { ensureDemoTenant } from '@ledgerline/testing';
 
 const envSchema = z.object({
   LEDGERLINE_DATA_DIR: z.string().optional(),

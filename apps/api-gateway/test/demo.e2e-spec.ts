@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
-import { demoData, loadDemoData } from '../../../deploy/local/demo-data';
+import { demoData, loadDemoData } from '@ledgerline/testing';
 
 /** Debian's package (`apt-get install chromium`); the e2e setup sets CHROMIUM_BIN. */
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';

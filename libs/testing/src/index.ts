@@ -12,3 +12,4 @@ export * from './e2e/api-client';
 export * from './seed/generator';
 export * from './seed/copy-seed';
 export * from './seed/seed';
+export * from './seed/demo-data';

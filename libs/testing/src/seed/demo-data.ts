@@ -1,4 +1,4 @@
-import { SPEC_TENANT } from '@ledgerline/testing';
+import { SPEC_TENANT } from '../e2e/api-client';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
