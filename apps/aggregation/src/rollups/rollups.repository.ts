@@ -6,6 +6,47 @@ import type { FoldedChange } from './fold';
 export type KeyExtremes = ReplyOf<typeof getKeyExtremes>[number];
 export type MemberKeyExtremes = ReplyOf<typeof getMemberKeyExtremes>[number];
 
+/**
+ * The two rollups of amounts per (category, subcategory, expense type) key:
+ * the household's, and each member's (the same key plus the member). One
+ * set of statements serves both; a row carries its key's values in the
+ * order of `keys`.
+ */
+interface AmountGrain {
+  table: string;
+  keys: readonly string[];
+}
+const HOUSEHOLD: AmountGrain = { table: 'aggregation.category_rollups', keys: ['month', 'category', 'subcategory', 'expense_type'] };
+const PER_MEMBER: AmountGrain = {
+  table: 'aggregation.member_category_rollups',
+  keys: ['member', 'month', 'category', 'subcategory', 'expense_type'],
+};
+
+interface CategoryKey {
+  month: string;
+  category: string;
+  subcategory: string;
+  expenseType: string;
+}
+const householdKey = (k: CategoryKey): string[] => [k.month, k.category, k.subcategory, k.expenseType];
+const memberKey = (k: CategoryKey & { member: string }): string[] => [k.member, ...householdKey(k)];
+
+/** Amounts to add to one key (its count and total are added; min and max widen it), or its extremes to set. */
+interface AmountRow {
+  key: string[];
+  count: number;
+  cents: string;
+  min: string | null;
+  max: string | null;
+}
+type ExtremesRow = Pick<AmountRow, 'key' | 'min' | 'max'>;
+
+/** `$2::text[], $3::text[], …` for the key columns, then `types` for the rest. */
+const unnestArgs = (grain: AmountGrain, types: readonly string[]): string =>
+  [...grain.keys.map(() => 'text'), ...types].map((type, i) => `$${i + 2}::${type}[]`).join(', ');
+const keyColumns = (grain: AmountGrain, rows: readonly { key: string[] }[]): string[][] =>
+  grain.keys.map((_, k) => rows.map((row) => row.key[k] as string));
+
 /** The SQL that writes rollups. Every statement is set-based over the folded keys. */
 @Injectable()
 export class RollupsRepository {
@@ -60,55 +101,37 @@ export class RollupsRepository {
     memberExtremes: readonly MemberKeyExtremes[] = [],
   ): Promise<void> {
     const { categories, memberCategories, members, months } = change;
-    if (categories.length > 0) {
-      await em.query(
-        `INSERT INTO aggregation.category_rollups AS r
-           (tenant_id, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[])
-         ON CONFLICT (tenant_id, month, category, subcategory, expense_type) DO UPDATE SET
-           count = r.count + EXCLUDED.count,
-           total_cents = r.total_cents + EXCLUDED.total_cents,
-           min_cents = LEAST(r.min_cents, EXCLUDED.min_cents),
-           max_cents = GREATEST(r.max_cents, EXCLUDED.max_cents)`,
-        [
-          tenantId,
-          categories.map((c) => c.month),
-          categories.map((c) => c.category),
-          categories.map((c) => c.subcategory),
-          categories.map((c) => c.expenseType),
-          categories.map((c) => c.count),
-          categories.map((c) => c.cents.toString()),
-          categories.map((c) => c.addedMin?.toString() ?? null),
-          categories.map((c) => c.addedMax?.toString() ?? null),
-        ],
-      );
-      if (extremes.length > 0) await this.setExtremes(em, tenantId, extremes);
-    }
-    if (memberCategories.length > 0) {
-      await em.query(
-        `INSERT INTO aggregation.member_category_rollups AS r
-           (tenant_id, member, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[])
-         ON CONFLICT (tenant_id, member, month, category, subcategory, expense_type) DO UPDATE SET
-           count = r.count + EXCLUDED.count,
-           total_cents = r.total_cents + EXCLUDED.total_cents,
-           min_cents = LEAST(r.min_cents, EXCLUDED.min_cents),
-           max_cents = GREATEST(r.max_cents, EXCLUDED.max_cents)`,
-        [
-          tenantId,
-          memberCategories.map((c) => c.member),
-          memberCategories.map((c) => c.month),
-          memberCategories.map((c) => c.category),
-          memberCategories.map((c) => c.subcategory),
-          memberCategories.map((c) => c.expenseType),
-          memberCategories.map((c) => c.count),
-          memberCategories.map((c) => c.cents.toString()),
-          memberCategories.map((c) => c.addedMin?.toString() ?? null),
-          memberCategories.map((c) => c.addedMax?.toString() ?? null),
-        ],
-      );
-      if (memberExtremes.length > 0) await this.setMemberExtremes(em, tenantId, memberExtremes);
-    }
+    const added = (c: FoldedChange['categories'][number], key: string[]): AmountRow => ({
+      key,
+      count: c.count,
+      cents: c.cents.toString(),
+      min: c.addedMin?.toString() ?? null,
+      max: c.addedMax?.toString() ?? null,
+    });
+    await this.addAmounts(
+      em,
+      HOUSEHOLD,
+      tenantId,
+      categories.map((c) => added(c, householdKey(c))),
+    );
+    await this.setExtremes(
+      em,
+      HOUSEHOLD,
+      tenantId,
+      extremes.map((k) => ({ key: householdKey(k), min: k.minCents, max: k.maxCents })),
+    );
+    await this.addAmounts(
+      em,
+      PER_MEMBER,
+      tenantId,
+      memberCategories.map((c) => added(c, memberKey(c))),
+    );
+    await this.setExtremes(
+      em,
+      PER_MEMBER,
+      tenantId,
+      memberExtremes.map((k) => ({ key: memberKey(k), min: k.minCents, max: k.maxCents })),
+    );
     if (members.length > 0) {
       await em.query(
         `INSERT INTO aggregation.member_rollups AS r (tenant_id, month, member, count, total_cents)
@@ -152,43 +175,36 @@ export class RollupsRepository {
     }
   }
 
-  /** Min/max can't be un-added: keys that lost rows take the extremes ingestion reports for their current rows. */
-  private async setExtremes(em: EntityManager, tenantId: string, extremes: readonly KeyExtremes[]): Promise<void> {
+  /** Adds amounts to a grain's keys (a key not there yet starts at them). */
+  private async addAmounts(em: EntityManager, grain: AmountGrain, tenantId: string, rows: readonly AmountRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await em.query(
-      `UPDATE aggregation.category_rollups r SET min_cents = s.min_cents, max_cents = s.max_cents
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
-           AS s(month, category, subcategory, expense_type, min_cents, max_cents)
-        WHERE r.tenant_id = $1 AND r.month = s.month AND r.category = s.category
-          AND r.subcategory = s.subcategory AND r.expense_type = s.expense_type`,
+      `INSERT INTO ${grain.table} AS r (tenant_id, ${grain.keys.join(', ')}, count, total_cents, min_cents, max_cents)
+       SELECT $1, * FROM unnest(${unnestArgs(grain, ['int', 'bigint', 'bigint', 'bigint'])})
+       ON CONFLICT (tenant_id, ${grain.keys.join(', ')}) DO UPDATE SET
+         count = r.count + EXCLUDED.count,
+         total_cents = r.total_cents + EXCLUDED.total_cents,
+         min_cents = LEAST(r.min_cents, EXCLUDED.min_cents),
+         max_cents = GREATEST(r.max_cents, EXCLUDED.max_cents)`,
       [
         tenantId,
-        extremes.map((k) => k.month),
-        extremes.map((k) => k.category),
-        extremes.map((k) => k.subcategory),
-        extremes.map((k) => k.expenseType),
-        extremes.map((k) => k.minCents),
-        extremes.map((k) => k.maxCents),
+        ...keyColumns(grain, rows),
+        rows.map((r) => r.count),
+        rows.map((r) => r.cents),
+        rows.map((r) => r.min),
+        rows.map((r) => r.max),
       ],
     );
   }
 
-  private async setMemberExtremes(em: EntityManager, tenantId: string, extremes: readonly MemberKeyExtremes[]): Promise<void> {
+  /** Min/max can't be un-added: keys that lost rows take the extremes ingestion reports for their current rows. */
+  private async setExtremes(em: EntityManager, grain: AmountGrain, tenantId: string, rows: readonly ExtremesRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await em.query(
-      `UPDATE aggregation.member_category_rollups r SET min_cents = s.min_cents, max_cents = s.max_cents
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[])
-           AS s(member, month, category, subcategory, expense_type, min_cents, max_cents)
-        WHERE r.tenant_id = $1 AND r.member = s.member AND r.month = s.month AND r.category = s.category
-          AND r.subcategory = s.subcategory AND r.expense_type = s.expense_type`,
-      [
-        tenantId,
-        extremes.map((k) => k.member),
-        extremes.map((k) => k.month),
-        extremes.map((k) => k.category),
-        extremes.map((k) => k.subcategory),
-        extremes.map((k) => k.expenseType),
-        extremes.map((k) => k.minCents),
-        extremes.map((k) => k.maxCents),
-      ],
+      `UPDATE ${grain.table} r SET min_cents = s.min_cents, max_cents = s.max_cents
+         FROM unnest(${unnestArgs(grain, ['bigint', 'bigint'])}) AS s(${grain.keys.join(', ')}, min_cents, max_cents)
+        WHERE r.tenant_id = $1 AND ${grain.keys.map((k) => `r.${k} = s.${k}`).join(' AND ')}`,
+      [tenantId, ...keyColumns(grain, rows), rows.map((r) => r.min), rows.map((r) => r.max)],
     );
   }
 
@@ -219,40 +235,26 @@ export class RollupsRepository {
       await em.query(`DELETE FROM aggregation.${table} WHERE tenant_id = $1::uuid AND month = $2::text`, args);
     }
     const { categories, memberCategories, members, totals } = source;
-    if (categories.length > 0) {
-      await em.query(
-        `INSERT INTO aggregation.category_rollups (tenant_id, month, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[])`,
-        [
-          ...args,
-          categories.map((c) => c.category),
-          categories.map((c) => c.subcategory),
-          categories.map((c) => c.expenseType),
-          categories.map((c) => c.count),
-          categories.map((c) => c.totalCents),
-          categories.map((c) => c.minCents),
-          categories.map((c) => c.maxCents),
-        ],
-      );
-    }
-    if (memberCategories.length > 0) {
-      await em.query(
-        `INSERT INTO aggregation.member_category_rollups
-           (tenant_id, month, member, category, subcategory, expense_type, count, total_cents, min_cents, max_cents)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[])`,
-        [
-          ...args,
-          memberCategories.map((c) => c.member),
-          memberCategories.map((c) => c.category),
-          memberCategories.map((c) => c.subcategory),
-          memberCategories.map((c) => c.expenseType),
-          memberCategories.map((c) => c.count),
-          memberCategories.map((c) => c.totalCents),
-          memberCategories.map((c) => c.minCents),
-          memberCategories.map((c) => c.maxCents),
-        ],
-      );
-    }
+    // Into emptied keys: adding the month's amounts is writing them.
+    const folded = (c: MonthSource['categories'][number], key: string[]): AmountRow => ({
+      key,
+      count: c.count,
+      cents: c.totalCents,
+      min: c.minCents,
+      max: c.maxCents,
+    });
+    await this.addAmounts(
+      em,
+      HOUSEHOLD,
+      tenantId,
+      categories.map((c) => folded(c, householdKey({ ...c, month }))),
+    );
+    await this.addAmounts(
+      em,
+      PER_MEMBER,
+      tenantId,
+      memberCategories.map((c) => folded(c, memberKey({ ...c, month }))),
+    );
     if (members.length > 0) {
       await em.query(
         `INSERT INTO aggregation.member_rollups (tenant_id, month, member, count, total_cents)
