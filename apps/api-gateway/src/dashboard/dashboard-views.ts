@@ -1,4 +1,4 @@
-import { AppError, monthString, type DashboardView, type DashboardViewsQuery } from '@ledgerline/contracts';
+import { AppError, monthString, previousMonth, type DashboardView, type DashboardViewsQuery } from '@ledgerline/contracts';
 import type { RawReply } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -50,11 +50,15 @@ function requestFor(view: DashboardView, tenantId: string, month: string): Dashb
   }
 }
 
-/** `count` months before `month`, or `month` itself where that would leave the supported calendar. */
+/** `count` months before `month`, or as far back as the supported calendar goes. */
 function monthsBefore(month: string, count: number): string {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 - count;
-  const from = `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
-  return monthString.safeParse(from).success ? from : month;
+  let from = month;
+  for (let i = 0; i < count; i++) {
+    const earlier = previousMonth(from);
+    if (!monthString.safeParse(earlier).success) break;
+    from = earlier;
+  }
+  return from;
 }
 
 const sameVersion = (replies: RawReply[]): boolean => replies.every((reply) => reply.version === replies[0]?.version);
