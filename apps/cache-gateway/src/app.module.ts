@@ -1,5 +1,5 @@
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
-import { createHotPathRedis, HealthModule, RedisDeadline, type Redis } from '@ledgerline/runtime';
+import { createHotPathRedis, HealthModule, RedisDeadline, shutDownRedis, type Redis } from '@ledgerline/runtime';
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import type { CacheGatewayConfig } from './config';
@@ -9,7 +9,7 @@ import { CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER, REDIS } from './tokens';
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
-    this.redis.destroy();
+    shutDownRedis(this.redis);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHotPathRedis, type Redis } from '@ledgerline/runtime';
+import { createHotPathRedis, shutDownRedis, type Redis } from '@ledgerline/runtime';
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import type pino from 'pino';
@@ -36,7 +36,6 @@ export class LiveModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis.isReady) await this.redis.close().catch(() => undefined);
-    else if (this.redis.isOpen) this.redis.destroy();
+    shutDownRedis(this.redis);
   }
 }

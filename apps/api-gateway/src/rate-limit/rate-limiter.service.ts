@@ -1,5 +1,5 @@
 import { AppError } from '@ledgerline/contracts';
-import { metricsRegistry } from '@ledgerline/runtime';
+import { metricsRegistry, shutDownRedis } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -160,9 +160,7 @@ export class RateLimiter implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // close() waits for replies; a reconnecting client has none coming, so it is destroyed instead.
-    if (this.redis.isReady) await this.redis.close().catch(() => undefined);
-    else if (this.redis.isOpen) this.redis.destroy();
+    shutDownRedis(this.redis);
   }
 }
 
