@@ -42,14 +42,17 @@ export class OutboxRepository {
     });
   }
 
-  /** By (tenant, id), the primary key: on a tenant-distributed outbox each entry is found on its tenant's shard. */
+  /**
+   * Names the entries' tenants too: on a tenant-distributed outbox that routes the update to their shards.
+   * By the unpublished-entries index, not a join on (tenant_id, id) pairs: the planner hashed the whole
+   * outbox for that (60-80 ms with 50k entries, against ~1 ms for this index scan).
+   */
   async markPublished(em: EntityManager, entries: readonly Pick<OutboxEntry, 'tenantId' | 'id'>[]): Promise<void> {
     if (entries.length === 0) return;
     await em.query(
-      `UPDATE ingestion.outbox o SET published_at = now()
-         FROM unnest($1::uuid[], $2::bigint[]) AS e(tenant_id, id)
-        WHERE o.tenant_id = e.tenant_id AND o.id = e.id`,
-      [entries.map((e) => e.tenantId), entries.map((e) => e.id)],
+      `UPDATE ingestion.outbox SET published_at = now()
+        WHERE published_at IS NULL AND id = ANY($2::bigint[]) AND tenant_id = ANY($1::uuid[])`,
+      [[...new Set(entries.map((e) => e.tenantId))], entries.map((e) => e.id)],
     );
   }
 
