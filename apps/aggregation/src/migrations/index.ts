@@ -3,6 +3,7 @@ import { CreateTasks1764100000000 } from './1764100000000-create-tasks';
 import { Watermarks1764600000000 } from './1764600000000-watermarks';
 import { BudgetsAndWebhooks1764900000000 } from './1764900000000-budgets-and-webhooks';
 import { MemberCategoryRollups1765000000000 } from './1765000000000-member-category-rollups';
+import { TenantLeadingKeys1765100000000 } from './1765100000000-tenant-leading-keys';
 
 export const migrations = [
   CreateRollups1764000000000,
@@ -10,4 +11,5 @@ export const migrations = [
   Watermarks1764600000000,
   BudgetsAndWebhooks1764900000000,
   MemberCategoryRollups1765000000000,
+  TenantLeadingKeys1765100000000,
 ];

@@ -85,7 +85,7 @@ export class WebhooksRepository {
       `SELECT d.id, d.endpoint_id, d.url, d.event_id, d.state, d.created_at, d.next_attempt_at, d.delivered_at,
               COALESCE((SELECT json_agg(json_build_object('at', a.attempted_at, 'status', a.status, 'error', a.error,
                                                           'durationMs', a.duration_ms) ORDER BY a.attempt)
-                          FROM aggregation.webhook_attempts a WHERE a.delivery_id = d.id), '[]') AS attempts
+                          FROM aggregation.webhook_attempts a WHERE a.tenant_id = d.tenant_id AND a.delivery_id = d.id), '[]') AS attempts
          FROM aggregation.webhook_deliveries d
         WHERE d.tenant_id = $1
         ORDER BY d.created_at DESC, d.id
@@ -125,12 +125,13 @@ export class WebhooksRepository {
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = (await this.db.query(
       `UPDATE aggregation.webhook_deliveries d SET next_attempt_at = now() + $2 * interval '1 millisecond'
-         FROM (SELECT id FROM aggregation.webhook_deliveries
+         FROM (SELECT tenant_id, id FROM aggregation.webhook_deliveries
                 WHERE state = 'pending' AND next_attempt_at <= now()
                 ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
-        WHERE d.id = due.id
+        WHERE d.tenant_id = due.tenant_id AND d.id = due.id
         RETURNING d.id, d.tenant_id, d.url, d.payload::text AS body, d.attempts, d.created_at,
-                  (SELECT e.secret FROM aggregation.webhook_endpoints e WHERE e.id = d.endpoint_id) AS secret`,
+                  (SELECT e.secret FROM aggregation.webhook_endpoints e
+                    WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id) AS secret`,
       [limit, leaseMs],
     )) as [ClaimedRow[], number] | ClaimedRow[];
     const claimed = (Array.isArray(rows[0]) ? rows[0] : rows) as ClaimedRow[];
@@ -150,25 +151,26 @@ export class WebhooksRepository {
     const attempt = delivery.attempts + 1;
     await this.db.transaction(async (em) => {
       await em.query(
-        `INSERT INTO aggregation.webhook_attempts (delivery_id, attempt, attempted_at, status, error, duration_ms)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [delivery.id, attempt, outcome.at, outcome.status, outcome.error, Math.round(outcome.durationMs)],
+        `INSERT INTO aggregation.webhook_attempts (tenant_id, delivery_id, attempt, attempted_at, status, error, duration_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [delivery.tenantId, delivery.id, attempt, outcome.at, outcome.status, outcome.error, Math.round(outcome.durationMs)],
       );
       const state = outcome.delivered ? 'delivered' : outcome.nextAttemptAt === null ? 'failed' : 'pending';
       await em.query(
         `UPDATE aggregation.webhook_deliveries
-            SET attempts = $2, state = $3, next_attempt_at = $4, delivered_at = CASE WHEN $3 = 'delivered' THEN now() END
-          WHERE id = $1 AND state = 'pending'`,
-        [delivery.id, attempt, state, state === 'pending' ? outcome.nextAttemptAt : null],
+            SET attempts = $3, state = $4, next_attempt_at = $5, delivered_at = CASE WHEN $4 = 'delivered' THEN now() END
+          WHERE tenant_id = $1 AND id = $2 AND state = 'pending'`,
+        [delivery.tenantId, delivery.id, attempt, state, state === 'pending' ? outcome.nextAttemptAt : null],
       );
     });
   }
 
   /** The endpoint was removed after the delivery was queued: nothing to send it to. */
   async cancel(delivery: ClaimedDelivery): Promise<void> {
-    await this.db.query(`UPDATE aggregation.webhook_deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE id = $1`, [
-      delivery.id,
-    ]);
+    await this.db.query(
+      `UPDATE aggregation.webhook_deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE tenant_id = $1 AND id = $2`,
+      [delivery.tenantId, delivery.id],
+    );
   }
 }
 

@@ -17,9 +17,13 @@ interface TaskDbRow {
   finished_at: Date | null;
 }
 
-export interface ClaimedTask {
+/** A task's key: its tenant and id (the primary key leads with the tenant, as a tenant-distributed table needs). */
+export interface TaskKey {
   id: string;
   tenantId: string;
+}
+
+export interface ClaimedTask extends TaskKey {
   type: TaskType;
   params: Record<string, unknown>;
 }
@@ -79,7 +83,7 @@ export class TasksRepository {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [rows]: [TaskDbRow[], number] = await this.db.query(
       `UPDATE aggregation.tasks SET status = 'running', progress = 0, heartbeat_at = now()
-        WHERE id = (SELECT id FROM aggregation.tasks
+        WHERE (tenant_id, id) = (SELECT tenant_id, id FROM aggregation.tasks
                      WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}')
                      ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
         RETURNING *`,
@@ -89,25 +93,25 @@ export class TasksRepository {
   }
 
   /** Records progress; answers whether the task should stop (cancel requested). */
-  async checkpoint(id: string, progress: number): Promise<boolean> {
+  async checkpoint(task: TaskKey, progress: number): Promise<boolean> {
     const [rows]: [{ cancel_requested: boolean }[], number] = await this.db.query(
-      'UPDATE aggregation.tasks SET progress = $2, heartbeat_at = now() WHERE id = $1 RETURNING cancel_requested',
-      [id, progress],
+      'UPDATE aggregation.tasks SET progress = $3, heartbeat_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING cancel_requested',
+      [task.tenantId, task.id, progress],
     );
     return rows[0]?.cancel_requested ?? true;
   }
 
   async finish(
-    id: string,
+    task: TaskKey,
     status: 'succeeded' | 'failed' | 'cancelled',
     outcome: { result?: Record<string, unknown>; error?: string },
   ): Promise<void> {
     await this.db.query(
       `UPDATE aggregation.tasks
-          SET status = $2, result = $3, error = $4, finished_at = now(),
-              progress = CASE WHEN $2 = 'succeeded' THEN 1 ELSE progress END
-        WHERE id = $1`,
-      [id, status, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null],
+          SET status = $3, result = $4, error = $5, finished_at = now(),
+              progress = CASE WHEN $3 = 'succeeded' THEN 1 ELSE progress END
+        WHERE tenant_id = $1 AND id = $2`,
+      [task.tenantId, task.id, status, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null],
     );
   }
 }

@@ -43,20 +43,20 @@ export class TasksWorker implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async execute(task: ClaimedTask): Promise<void> {
-    const checkpoint = (progress: number) => this.tasks.checkpoint(task.id, progress);
+    const checkpoint = (progress: number) => this.tasks.checkpoint(task, progress);
     try {
       const result =
         task.type === 'refresh'
           ? { ...(await this.rollups.refresh(task.tenantId, monthString.parse(task.params.month))) }
           : await this.exports.run(task.id, task.tenantId, exportBodySchema.parse(task.params), checkpoint);
-      await this.tasks.finish(task.id, 'succeeded', { result });
+      await this.tasks.finish(task, 'succeeded', { result });
     } catch (err) {
       if (err instanceof TaskCancelled) {
-        await this.tasks.finish(task.id, 'cancelled', { error: 'cancelled on request' });
+        await this.tasks.finish(task, 'cancelled', { error: 'cancelled on request' });
         return;
       }
       this.logger.error({ taskId: task.id, err }, 'task failed');
-      await this.tasks.finish(task.id, 'failed', { error: (err as Error).message });
+      await this.tasks.finish(task, 'failed', { error: (err as Error).message });
     }
   }
 }

@@ -75,7 +75,7 @@ export class ImportProcessor {
       for (const mode of ['direct', 'staged'] as const) {
         const object = await store.get(name);
         if (!object) {
-          await this.imports.fail(id, 0, [{ line: 0, field: '(file)', message: 'the upload is gone; send the file again' }], 1);
+          await this.imports.fail(tenantId, id, 0, [{ line: 0, field: '(file)', message: 'the upload is gone; send the file again' }], 1);
           return { mode, ms: performance.now() - started };
         }
         if (await this.attempt(mode, id, tenantId, object.data, members)) return { mode, ms: Math.round(performance.now() - started) };
@@ -111,7 +111,7 @@ export class ImportProcessor {
         if (staged.conflict || staged.errorCount > 0) {
           await runner.rollbackTransaction();
           if (staged.conflict) return false;
-          await this.imports.fail(id, staged.rows, staged.errors, staged.errorCount);
+          await this.imports.fail(tenantId, id, staged.rows, staged.errors, staged.errorCount);
           return true;
         }
         const deltas = mode === 'direct' ? staged.deltas.deltas() : await this.insertStaged(runner.manager, tenantId);
@@ -119,7 +119,7 @@ export class ImportProcessor {
         await runner.commitTransaction();
         const applied = await this.changes.applied(tenantId, version);
         const accepted = deltas.reduce((n, d) => n + d.addedCount, 0);
-        await this.imports.succeed(id, { rowsProcessed: staged.rows, accepted, duplicates: staged.rows - accepted, applied, version });
+        await this.imports.succeed(tenantId, id, { rowsProcessed: staged.rows, accepted, duplicates: staged.rows - accepted, applied, version });
         return true;
       });
     } catch (err) {
@@ -187,7 +187,7 @@ export class ImportProcessor {
           chunk += copyLine(row, tenantId);
           if (chunk.length >= COPY_CHUNK) await flush();
         }
-        if (staged.rows % PROGRESS_EVERY_ROWS === 0) await this.imports.progress(id, staged.rows);
+        if (staged.rows % PROGRESS_EVERY_ROWS === 0) await this.imports.progress(tenantId, id, staged.rows);
       }
     } catch (err) {
       // Malformed CSV (e.g. an unclosed quote): the parser cannot go on past it.

@@ -59,7 +59,7 @@ export class ImportsRepository {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [rows]: [{ id: string; tenant_id: string }[], number] = await this.db.query(
       `UPDATE ingestion.imports SET status = 'running', rows_processed = 0, heartbeat_at = now()
-        WHERE id = (SELECT id FROM ingestion.imports
+        WHERE (tenant_id, id) = (SELECT tenant_id, id FROM ingestion.imports
                      WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}')
                      ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
         RETURNING id, tenant_id`,
@@ -68,26 +68,32 @@ export class ImportsRepository {
     return row && { id: row.id, tenantId: row.tenant_id };
   }
 
-  async progress(id: string, rowsProcessed: number): Promise<void> {
-    await this.db.query('UPDATE ingestion.imports SET rows_processed = $2, heartbeat_at = now() WHERE id = $1', [id, rowsProcessed]);
+  async progress(tenantId: string, id: string, rowsProcessed: number): Promise<void> {
+    await this.db.query('UPDATE ingestion.imports SET rows_processed = $3, heartbeat_at = now() WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      id,
+      rowsProcessed,
+    ]);
   }
 
   async succeed(
+    tenantId: string,
     id: string,
     result: { rowsProcessed: number; accepted: number; duplicates: number; applied: boolean; version: string },
   ): Promise<void> {
     await this.db.query(
       `UPDATE ingestion.imports
-          SET status = 'succeeded', rows_processed = $2, accepted = $3, duplicates = $4, applied = $5, version = $6, finished_at = now()
-        WHERE id = $1`,
-      [id, result.rowsProcessed, result.accepted, result.duplicates, result.applied, result.version],
+          SET status = 'succeeded', rows_processed = $3, accepted = $4, duplicates = $5, applied = $6, version = $7, finished_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id, result.rowsProcessed, result.accepted, result.duplicates, result.applied, result.version],
     );
   }
 
-  async fail(id: string, rowsProcessed: number, errors: LineError[], errorCount: number): Promise<void> {
+  async fail(tenantId: string, id: string, rowsProcessed: number, errors: LineError[], errorCount: number): Promise<void> {
     await this.db.query(
-      `UPDATE ingestion.imports SET status = 'failed', rows_processed = $2, errors = $3, error_count = $4, finished_at = now() WHERE id = $1`,
-      [id, rowsProcessed, JSON.stringify(errors), errorCount],
+      `UPDATE ingestion.imports SET status = 'failed', rows_processed = $3, errors = $4, error_count = $5, finished_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id, rowsProcessed, JSON.stringify(errors), errorCount],
     );
   }
 }

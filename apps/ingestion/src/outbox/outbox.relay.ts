@@ -86,10 +86,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const relayed = await this.outbox.withPending(BATCH, async (entries, em) => {
         // Sent back to back and confirmed together: one connection keeps their order on the stream.
         await Promise.all(entries.map((entry) => js.publish(entry.subject, JSON.stringify(entry.payload), { msgID: entry.eventId })));
-        await this.outbox.markPublished(
-          em,
-          entries.map((e) => e.id),
-        );
+        await this.outbox.markPublished(em, entries);
         return entries.length;
       });
       if (relayed === 'busy') return true;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface OutboxEntry {
+  tenantId: string;
   id: string;
   eventId: string;
   subject: string;
@@ -27,9 +28,9 @@ export class OutboxRepository {
       // The lock and the entries in one round trip: no entries come back unless the lock is held.
       const rows = (await em.query(
         `WITH relay AS (SELECT pg_try_advisory_xact_lock($1) AS held)
-         SELECT relay.held, o.id, o.event_id AS "eventId", o.subject, o.payload
+         SELECT relay.held, o.tenant_id AS "tenantId", o.id, o.event_id AS "eventId", o.subject, o.payload
            FROM relay LEFT JOIN LATERAL (
-             SELECT id, event_id, subject, payload FROM ingestion.outbox
+             SELECT tenant_id, id, event_id, subject, payload FROM ingestion.outbox
               WHERE relay.held AND published_at IS NULL ORDER BY id LIMIT $2) o ON true`,
         [RELAY_LOCK, limit],
       )) as (OutboxEntry & { held: boolean })[];
@@ -41,8 +42,18 @@ export class OutboxRepository {
     });
   }
 
-  async markPublished(em: EntityManager, ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await em.query('UPDATE ingestion.outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  /**
+   * Names the entries' tenants too: on a tenant-distributed outbox that routes the update to their shards.
+   * By the unpublished-entries index, not a join on (tenant_id, id) pairs: the planner hashed the whole
+   * outbox for that (60-80 ms with 50k entries, against ~1 ms for this index scan).
+   */
+  async markPublished(em: EntityManager, entries: readonly Pick<OutboxEntry, 'tenantId' | 'id'>[]): Promise<void> {
+    if (entries.length === 0) return;
+    await em.query(
+      `UPDATE ingestion.outbox SET published_at = now()
+        WHERE published_at IS NULL AND id = ANY($2::bigint[]) AND tenant_id = ANY($1::uuid[])`,
+      [[...new Set(entries.map((e) => e.tenantId))], entries.map((e) => e.id)],
+    );
   }
 
   async pendingCount(): Promise<number> {

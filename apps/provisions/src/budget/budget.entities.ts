@@ -1,5 +1,5 @@
 import type { LineSplit } from '@ledgerline/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, type ValueTransformer } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, type ValueTransformer } from 'typeorm';
 
 /** bigint cents in PostgreSQL ↔ bigint in JS (pg returns int8 as text). */
 const cents: ValueTransformer = {
@@ -7,12 +7,13 @@ const cents: ValueTransformer = {
   from: (value: string | null) => (value === null ? null : BigInt(value)),
 };
 
+/** Keyed (tenant_id, id), the table's primary key: TypeORM's saves and deletes then name the tenant too. */
 abstract class ScheduledLine {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
 
   @Column({ type: 'text' })
   name!: string;
