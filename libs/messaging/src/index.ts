@@ -7,3 +7,4 @@ export * from './cache-invalidation';
 export * from './watermarks';
 export * from './tenant-members';
 export * from './freshness';
+export * from './fault-switch';

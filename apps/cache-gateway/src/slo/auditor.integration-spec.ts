@@ -1,4 +1,4 @@
-import { cachedRead, getSummary, invalidateCache, nearCacheEntryAt, type NearCacheEntry, type Summary } from '@ledgerline/contracts';
+import { cachedRead, getSummary, invalidateCache, nearCacheEntryAt, setFaultsOf, type NearCacheEntry, type Summary } from '@ledgerline/contracts';
 import { NatsBus, rawJsonReply } from '@ledgerline/messaging';
 import { createHttpApp, faults, type Redis } from '@ledgerline/runtime';
 import {
@@ -122,6 +122,15 @@ describe('consistency auditor with real Redis and NATS', () => {
     const served = await read(tenantId);
     expect(served.version).toBe('3');
     expect(await auditLatest(tenantId)).toBe('stale');
+  });
+
+  it('switches the skip fault at runtime over NATS (the drill), and back off', async () => {
+    const skip = [{ target: invalidateCache.subject, delayMs: 0, errorRate: 0, skip: true }];
+    const on = await client.request(setFaultsOf('cache-gateway'), { faults: skip });
+    expect(on).toEqual({ replica: app.get(ServedAnswers).replica, faults: skip });
+    expect(faults.skips(invalidateCache.subject)).toBe(true);
+    expect(await client.request(setFaultsOf('cache-gateway'), { faults: [] })).toMatchObject({ faults: [] });
+    expect(faults.skips(invalidateCache.subject)).toBe(false);
   });
 
   it('reports a mismatch when the source at the entry version holds other figures', async () => {
