@@ -89,6 +89,10 @@ const schema = z.object({
     .min(0)
     .default(32 * 1_048_576),
   NEAR_CACHE_TTL_MS: z.coerce.number().int().min(1).default(30_000),
+  /** Tenants with a label of their own on the near-cache freshness histogram (the rest are "other"). */
+  FRESHNESS_TOP_TENANTS: z.coerce.number().int().min(0).max(100).default(10),
+  /** How often near-cache freshness samples are sent to the monitoring service. */
+  FRESHNESS_FLUSH_MS: millis(1_000),
 });
 
 export type GatewayConfig = z.output<typeof schema>;

@@ -30,9 +30,10 @@ const schema = z.object({
    */
   CACHE_LEASE_WAIT_MS: millis(2_000),
   /**
-   * Consistency audits per second at most (one at a time); 0 turns the auditor off. An audit recomputes
-   * the answer from the source: about 5.5 ms of the stack's CPU for a summary (bench/slo.ts), so 1/s is
-   * about 1.1 % of the stack's CPU under the bench's light load (0.5 core), less under more load.
+   * Consistency audits per second at most (one at a time; every other one of an api-gateway near-cache
+   * entry); 0 turns the auditor off. An audit recomputes the answer from the source: about 7 ms of the
+   * stack's CPU for a summary, half of them near-cache entries (bench/slo.ts), so 1/s is about 1.1 % of
+   * the stack's CPU under the bench's light load (0.7 core), less under more load.
    */
   CACHE_AUDIT_PER_SECOND: z.coerce.number().min(0).max(1_000).default(1),
   /** A miss is asked again after this before it is reported: a change commits before the caches hear of it. */

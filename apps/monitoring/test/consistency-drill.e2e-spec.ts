@@ -1,4 +1,4 @@
-import { cachedRead, getSummary, type Alert, type SloSnapshot } from '@ledgerline/contracts';
+import { cachedRead, getSummary, invalidateCache, setFaultsOf, VERSION_HEADER, type Alert, type SloSnapshot } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { api, createTenant, e2e, killService, restartService, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
 import { execFile } from 'node:child_process';
@@ -32,7 +32,7 @@ rules:
 
 /** A fast auditor: tens of audits a second and a short grace, so a lost invalidation is found in a second. */
 const AUDITOR_ENV = { CACHE_AUDIT_PER_SECOND: '20', CACHE_AUDIT_GRACE_MS: '200', FRESHNESS_FLUSH_MS: '200' };
-const SKIP_INVALIDATIONS = JSON.stringify([{ target: 'cache.invalidate.v1', skip: true }]);
+const SKIP_INVALIDATIONS = [{ target: invalidateCache.subject, delayMs: 0, errorRate: 0, skip: true }];
 
 /** Debian's package (`apt-get install chromium`); CHROMIUM_BIN overrides. */
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
@@ -65,7 +65,7 @@ async function until<T>(
   throw new Error(`gave up waiting for ${what}`);
 }
 
-describe('consistency drill: one cache-gateway skips invalidations, the auditor finds the stale entry and pages', () => {
+describe('consistency drill: one cache-gateway skips invalidations, the auditor finds the stale entries and pages', () => {
   let reader: NatsBus;
   let tenantId: string;
   let key: string;
@@ -76,7 +76,7 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     await killService('monitoring');
     await restartService('monitoring', { MONITORING_RULES_FILE: rulesFile, MONITORING_EVAL_INTERVAL_MS: '200' });
     await killService('cache-gateway');
-    await restartService('cache-gateway', { ...AUDITOR_ENV, FAULTS: SKIP_INVALIDATIONS });
+    await restartService('cache-gateway', AUDITOR_ENV);
 
     const tenant = await createTenant(SPEC_TENANT);
     tenantId = tenant.id;
@@ -108,26 +108,42 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
   };
   /** A reader of the cache-gateway: what it serves, and the version it says the figures reflect. */
   const readCached = async () => reader.requestRaw(cachedRead(getSummary), { tenantId, month: MONTH });
+  /** A reader through the api-gateway (its near-cache first): the version its figures reflect. */
+  const readHttp = async () => {
+    const res = await api('GET', `/v1/dashboard/summary?month=${MONTH}`, { key });
+    expect(res.status).toBe(200);
+    return { version: res.headers.get(VERSION_HEADER) ?? undefined };
+  };
+  const readBoth = async () => {
+    await readCached();
+    await readHttp();
+  };
+  /** The drill's switch: the one cache-gateway replica's faults, set at runtime over NATS. */
+  const setCacheGatewayFaults = (faults: typeof SKIP_INVALIDATIONS) => reader.request(setFaultsOf('cache-gateway'), { faults });
   const slo = async () => (await (await fetch(`${e2e.monitoringUrl()}/v1/slo?window=1m`)).json()) as SloSnapshot;
   const consistencyAlerts = async (state: string) =>
     (await api<{ alerts: Alert[] }>('GET', `/v1/monitoring/alerts?state=${state}`, { key: e2e.adminKey() })).body.alerts.filter(
       (a) => a.rule === 'CacheConsistency',
     );
 
-  it('finds the stale entry with its key and versions, fires the alert, and resolves once invalidations work again', async () => {
+  it('finds the stale entries with their keys and versions, fires the alert, and resolves once invalidations work again', async () => {
     const first = await write(1);
     const cached = await readCached();
     expect(cached.version).toBe(first);
+    expect((await readHttp()).version).toBe(first); // now in the api-gateway's near-cache too
 
-    // The invalidation of this write is skipped (and confirmed to the writer): the cache keeps the old figures.
+    // Fault on, at runtime: the invalidation of the next write is skipped (and confirmed to the writer).
+    expect(await setCacheGatewayFaults(SKIP_INVALIDATIONS)).toMatchObject({ faults: SKIP_INVALIDATIONS });
     const second = await write(2);
     expect(BigInt(second)).toBeGreaterThan(BigInt(first));
+    // The cache keeps the old figures, and so does the near-cache: the fan-out that would drop them never came.
     expect((await readCached()).version).toBe(first);
+    expect((await readHttp()).version).toBe(first);
 
     const miss = await until(
       'the auditor to report the stale entry',
-      async () => (await slo()).lastMisses.find((m) => m.key.includes(tenantId)),
-      readCached,
+      async () => (await slo()).lastMisses.find((m) => m.key.includes(tenantId) && m.service === 'cache-gateway'),
+      readBoth,
     );
     expect(miss).toMatchObject({
       service: 'cache-gateway',
@@ -137,6 +153,13 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
       route: 'dashboard.summary',
     });
     expect(miss.ageMs).toBeGreaterThan(0);
+    const nearMiss = await until(
+      'the auditor to report the stale near-cache entry',
+      async () => (await slo()).lastMisses.find((m) => m.key.includes(tenantId) && m.service === 'api-gateway'),
+      readBoth,
+    );
+    expect(nearMiss).toMatchObject({ level: 'near', outcome: 'stale', entryVersion: first, sourceVersion: second, route: 'dashboard.summary' });
+    expect(nearMiss.ageMs).toBeGreaterThan(0);
     const consistency = (await slo()).consistency.find((c) => c.service === 'cache-gateway');
     expect(consistency?.misses).toBeGreaterThan(0);
     expect(consistency?.ratio).toBeLessThan(1);
@@ -144,10 +167,10 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     const [firing] = await until(
       'a firing consistency alert',
       async () => {
-        const list = (await consistencyAlerts('firing')).filter((a) => a.summary.includes(tenantId));
+        const list = (await consistencyAlerts('firing')).filter((a) => a.summary.includes(miss.key));
         return list.length > 0 ? list : undefined;
       },
-      readCached,
+      readBoth,
     );
     if (!firing) throw new Error('unreachable');
     expect(firing.severity).toBe('critical');
@@ -162,20 +185,21 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     expect(dom).toContain('Last consistency misses');
     expect(dom).toContain(miss.key);
 
-    // Fault off: the replica comes back without it; the next write invalidates, and readers get fresh figures.
-    await killService('cache-gateway');
-    await restartService('cache-gateway', AUDITOR_ENV);
+    // Fault off, at runtime: the next write invalidates, and readers of both caches get fresh figures.
+    expect(await setCacheGatewayFaults([])).toMatchObject({ faults: [] });
     const third = await write(3);
     const fresh = await until('fresh figures from the cache', async () => {
       const reply = await readCached();
       return reply.version === third ? reply : undefined;
     });
     expect(fresh.version).toBe(third);
+    await until('fresh figures through the api-gateway', async () => ((await readHttp()).version === third ? true : undefined));
+    expect((await readHttp()).version).toBe(third); // from the near-cache: its first serve there is measured
 
     await until(
       'the consistency alert to resolve',
       async () => ((await consistencyAlerts('resolved')).some((a) => a.id === firing.id) ? true : undefined),
-      readCached,
+      readBoth,
     );
     expect((await consistencyAlerts('firing')).filter((a) => a.id === firing.id)).toEqual([]);
   }, 300_000);
@@ -189,5 +213,14 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     );
     expect(exposure.count).toBeGreaterThan(0);
     expect(exposure.thresholdMs).toBe(100);
+    // The other stages beside it: commit → applied (aggregation), commit → first served from the near-cache.
+    const applied = await until('apply lag samples', async () =>
+      (await slo()).freshness.find((f) => f.service === 'aggregation' && f.level === 'applied'),
+    );
+    expect(applied.count).toBeGreaterThan(0);
+    const near = await until('near-cache freshness samples', async () =>
+      (await slo()).freshness.find((f) => f.service === 'api-gateway' && f.level === 'near'),
+    );
+    expect(near.count).toBeGreaterThan(0);
   }, 60_000);
 });

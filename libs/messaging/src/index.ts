@@ -6,3 +6,5 @@ export * from './object-store';
 export * from './cache-invalidation';
 export * from './watermarks';
 export * from './tenant-members';
+export * from './freshness';
+export * from './fault-switch';

@@ -4,11 +4,12 @@ import { ChangeConsumer } from './change-consumer';
 import { MemberRollupsBackfill } from './member-backfill';
 import { RollupsHandlers } from './rollups.handlers';
 import { RollupsRepository } from './rollups.repository';
+import { ApplyLag } from './apply-lag';
 import { RollupsService } from './rollups.service';
 
 @Module({
   imports: [NotificationsModule],
-  providers: [RollupsRepository, RollupsService, RollupsHandlers, ChangeConsumer, MemberRollupsBackfill],
+  providers: [ApplyLag, RollupsRepository, RollupsService, RollupsHandlers, ChangeConsumer, MemberRollupsBackfill],
   exports: [RollupsService],
 })
 export class RollupsModule {}

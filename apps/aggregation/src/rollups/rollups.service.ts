@@ -18,10 +18,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { BudgetThresholds } from '../notifications/budget-thresholds';
+import { ApplyLag } from './apply-lag';
 import { foldDeltas, type FoldedChange } from './fold';
 import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
-import { recordApplied } from './rollups.metrics';
 import { RollupsRepository } from './rollups.repository';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
@@ -84,6 +84,7 @@ export class RollupsService implements OnModuleDestroy {
     private readonly repo: RollupsRepository,
     private readonly bus: NatsBus,
     private readonly budgetThresholds: BudgetThresholds,
+    private readonly applyLag: ApplyLag,
   ) {}
 
   /** Settles once the change is in the rollups and the caches were told; rejects with ChangeOutOfOrder when it came too early. */
@@ -164,7 +165,7 @@ export class RollupsService implements OnModuleDestroy {
     const advanced = applied.outcomes.some((outcome) => outcome === 'applied');
     if (advanced) {
       await this.announce(tenantId, applied.months, applied.watermark.toString());
-      recordApplied(events.filter((_, i) => applied.outcomes[i] === 'applied'));
+      this.applyLag.applied(tenantId, events.filter((_, i) => applied.outcomes[i] === 'applied'));
     }
     this.budgetThresholds.announce(applied.thresholds);
     return applied.outcomes.map((outcome) =>

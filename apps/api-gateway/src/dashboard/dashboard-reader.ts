@@ -93,7 +93,7 @@ export class DashboardReader {
       throw error;
     });
     if (!reply) return this.source(request);
-    this.near.set(payload.tenantId, key, reply, generation);
+    this.near.set(payload.tenantId, key, reply, generation, { subject: contract.subject, payload });
     return reply;
   }
 }

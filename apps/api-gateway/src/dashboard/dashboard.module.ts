@@ -4,10 +4,11 @@ import { DashboardController } from './dashboard.controller';
 import { DashboardReader } from './dashboard-reader';
 import { DashboardViews } from './dashboard-views';
 import { NearCache } from './near-cache';
+import { NearCacheFreshness } from './near-cache-freshness';
 
 @Module({
   controllers: [DashboardController],
-  providers: [NearCache, Watermarks, DashboardReader, DashboardViews],
+  providers: [NearCacheFreshness, NearCache, Watermarks, DashboardReader, DashboardViews],
   exports: [DashboardReader],
 })
 export class DashboardModule {}

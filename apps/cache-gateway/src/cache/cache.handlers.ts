@@ -9,7 +9,7 @@ import {
   type ParsedRequestOf,
   type RequestContract,
 } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
+import { NatsBus, serveFaultSwitch } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type pino from 'pino';
 import { faults, type Redis } from '@ledgerline/runtime';
@@ -37,6 +37,8 @@ export class CacheHandlers implements OnModuleInit {
 
   onModuleInit(): void {
     for (const read of CACHED_READS) this.serve(read);
+    // The consistency drill turns the skipped invalidation below on and off on one replica.
+    serveFaultSwitch(this.bus, 'cache-gateway', this.logger);
 
     this.bus.serve(invalidateCache, async ({ tenantId, months }) => {
       if (faults.skips(invalidateCache.subject)) {

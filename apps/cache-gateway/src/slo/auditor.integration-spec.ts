@@ -1,4 +1,4 @@
-import { cachedRead, getSummary, invalidateCache, type Summary } from '@ledgerline/contracts';
+import { cachedRead, getSummary, invalidateCache, nearCacheEntryAt, setFaultsOf, type NearCacheEntry, type Summary } from '@ledgerline/contracts';
 import { NatsBus, rawJsonReply } from '@ledgerline/messaging';
 import { createHttpApp, faults, type Redis } from '@ledgerline/runtime';
 import {
@@ -38,6 +38,9 @@ describe('consistency auditor with real Redis and NATS', () => {
   let app: INestApplication;
   let client: NatsBus;
   let upstream: NatsBus;
+  let gateway: NatsBus;
+  /** What the stand-in api-gateway replica holds in its near-cache, by key. */
+  const near = new Map<string, NearCacheEntry>();
   /** What the source answers per tenant: its figures and the version they reflect. */
   const source = new Map<string, { total: string; version: string }>();
 
@@ -62,12 +65,16 @@ describe('consistency auditor with real Redis and NATS', () => {
       const figures = source.get(tenantId) ?? { total: '0.00', version: '0' };
       return rawJsonReply({ month: MONTH, expenses: { total: figures.total } } as unknown as Summary, figures.version);
     });
+    // A stand-in api-gateway replica: answers the auditor's re-ask with what its near-cache holds under a key.
+    gateway = await NatsBus.connect({ url: nats.url, name: 'api-gateway', requestTimeoutMs: 2_000, logger });
+    gateway.serve(nearCacheEntryAt('gw-1'), async ({ key }) => ({ entry: (key !== undefined && near.get(key)) || null }));
   }, 60_000);
 
   afterAll(async () => {
     faults.set([]);
     await client?.close();
     await upstream?.close();
+    await gateway?.close();
     await app?.close();
     if (redis) await stopChild(redis.child);
     if (nats) await stopChild(nats.child);
@@ -117,11 +124,65 @@ describe('consistency auditor with real Redis and NATS', () => {
     expect(await auditLatest(tenantId)).toBe('stale');
   });
 
+  it('switches the skip fault at runtime over NATS (the drill), and back off', async () => {
+    const skip = [{ target: invalidateCache.subject, delayMs: 0, errorRate: 0, skip: true }];
+    const on = await client.request(setFaultsOf('cache-gateway'), { faults: skip });
+    expect(on).toEqual({ replica: app.get(ServedAnswers).replica, faults: skip });
+    expect(faults.skips(invalidateCache.subject)).toBe(true);
+    expect(await client.request(setFaultsOf('cache-gateway'), { faults: [] })).toMatchObject({ faults: [] });
+    expect(faults.skips(invalidateCache.subject)).toBe(false);
+  });
+
   it('reports a mismatch when the source at the entry version holds other figures', async () => {
     const tenantId = randomUUID();
     source.set(tenantId, { total: '10.00', version: '3' });
     await read(tenantId);
     source.set(tenantId, { total: '11.00', version: '3' });
     expect(await auditLatest(tenantId)).toBe('mismatch');
+  });
+
+  describe('api-gateway near-cache entries', () => {
+    /** A near-cache entry of the summary as the gateway replica gw-1 would hand it to the auditor. */
+    const entryOf = async (tenantId: string): Promise<NearCacheEntry> => {
+      const reply = await client.requestRaw(cachedRead(getSummary), { tenantId, month: MONTH });
+      const entry: NearCacheEntry = {
+        replica: 'gw-1',
+        key: `${tenantId}\n${getSummary.subject} ${MONTH}`,
+        subject: getSummary.subject,
+        payload: { tenantId, month: MONTH },
+        version: reply.version ?? null,
+        encoding: reply.encoding,
+        body: Buffer.from(reply.body).toString('base64'),
+        heldSinceMs: Date.now() - 5,
+        traceId: null,
+      };
+      near.set(entry.key, entry);
+      return entry;
+    };
+
+    it('finds an entry equal to the source correct', async () => {
+      const tenantId = randomUUID();
+      source.set(tenantId, { total: '10.00', version: '3' });
+      expect(await app.get(ConsistencyAuditor).auditNear(await entryOf(tenantId))).toBe('correct');
+    });
+
+    it('reports a stale entry the gateway still holds after the source moved, and an invalidated one it dropped', async () => {
+      const tenantId = randomUUID();
+      source.set(tenantId, { total: '10.00', version: '3' });
+      const entry = await entryOf(tenantId);
+      source.set(tenantId, { total: '12.00', version: '4' });
+      expect(await app.get(ConsistencyAuditor).auditNear(entry)).toBe('stale');
+      near.delete(entry.key); // the gateway dropped it on the invalidation event
+      expect(await app.get(ConsistencyAuditor).auditNear(entry)).toBe('invalidated');
+    });
+
+    it('finds an entry of a replica that is gone invalidated, and skips reads it does not know', async () => {
+      const tenantId = randomUUID();
+      source.set(tenantId, { total: '10.00', version: '3' });
+      const entry = { ...(await entryOf(tenantId)), replica: 'gw-gone' };
+      source.set(tenantId, { total: '12.00', version: '4' });
+      expect(await app.get(ConsistencyAuditor).auditNear(entry)).toBe('invalidated');
+      expect(app.get(ConsistencyAuditor).auditNear({ ...entry, subject: 'no.such.read.v1' })).toBeUndefined();
+    });
   });
 });

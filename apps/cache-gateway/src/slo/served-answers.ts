@@ -1,35 +1,22 @@
+import type { ParsedRequestOf, RequestContract } from '@ledgerline/contracts';
 import {
-  freshnessObserved,
-  transactionsChanged,
-  type EventContract,
-  type FreshnessBatch,
-  type ParsedRequestOf,
-  type RequestContract,
-} from '@ledgerline/contracts';
-import { NatsBus, type RawReply } from '@ledgerline/messaging';
+  changeCommitted,
+  DEFAULT_FRESHNESS_LIMITS,
+  FreshnessBatcher,
+  FreshnessTracker,
+  NatsBus,
+  type FreshnessSeries,
+  type RawReply,
+} from '@ledgerline/messaging';
 import { trace } from '@opentelemetry/api';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { z } from 'zod';
 import type { CacheGatewayConfig } from '../config';
 import type { CacheScope } from '../cache/cache-versions';
 import type { CacheLevel } from '../cache/cache.metrics';
 import type { CachedRead } from '../cache/cached-reads';
 import { CACHE_GATEWAY_CONFIG } from '../tokens';
-import { DEFAULT_FRESHNESS_LIMITS, FreshnessTracker, type FreshnessSeries } from './freshness-tracker';
 import { forgetTenant, recordFreshness } from './slo.metrics';
-
-/** The commit of a change, from ingestion's change events: only the fields freshness needs are parsed. */
-const changeCommitted = {
-  kind: 'event',
-  subject: transactionsChanged.subject,
-  payload: z.object({
-    tenantId: z.string(),
-    version: z.string().regex(/^\d{1,19}$/),
-    occurredAt: z.string(),
-    months: z.array(z.string()).optional(),
-  }),
-} satisfies EventContract;
 
 /** One answer this replica served, as the auditor samples it. */
 export interface ServedAnswer {
@@ -44,8 +31,6 @@ export interface ServedAnswer {
   traceId: string | null;
 }
 
-const MAX_BATCH = 2_000;
-
 /**
  * Every answer the cache serves passes here: freshness (commit → first served)
  * and the auditor's sample of recently served keys. Both are O(1) per read.
@@ -54,8 +39,7 @@ const MAX_BATCH = 2_000;
 export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
   readonly replica: string;
   private readonly freshness: FreshnessTracker;
-  private batch: FreshnessBatch['samples'] = [];
-  private dropped = 0;
+  private readonly batch: FreshnessBatcher;
   private timer: NodeJS.Timeout | undefined;
   /** Recently served keys, least recently served first; the auditor takes from the front. */
   private readonly recent = new Map<string, ServedAnswer>();
@@ -66,7 +50,9 @@ export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
     private readonly bus: NatsBus,
   ) {
     this.replica = `${hostname()}:${process.pid}`;
+    this.batch = new FreshnessBatcher(bus, 'cache-gateway', this.replica);
     this.freshness = new FreshnessTracker(
+      ['l1', 'l2', 'upstream'],
       { ...DEFAULT_FRESHNESS_LIMITS, topTenants: config.FRESHNESS_TOP_TENANTS },
       (level, tenant, lagMs) => this.observe(level, tenant, lagMs),
       forgetTenant,
@@ -116,15 +102,11 @@ export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
 
   private observe(level: FreshnessSeries, tenant: string, lagMs: number): void {
     recordFreshness(level, tenant, lagMs);
-    if (this.batch.length < MAX_BATCH) this.batch.push({ level, tenant, lagMs: Math.round(lagMs * 10) / 10 });
-    else this.dropped++;
+    this.batch.add(level, tenant, lagMs);
   }
 
   private flush(): void {
     this.freshness.settleDue(Date.now());
-    if (this.batch.length === 0 && this.dropped === 0) return;
-    this.bus.publish(freshnessObserved, { service: 'cache-gateway', replica: this.replica, samples: this.batch, dropped: this.dropped });
-    this.batch = [];
-    this.dropped = 0;
+    this.batch.flush();
   }
 }

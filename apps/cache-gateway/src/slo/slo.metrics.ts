@@ -1,7 +1,7 @@
 import type { AuditOutcome } from '@ledgerline/contracts';
+import { EXPOSURE, type FreshnessSeries } from '@ledgerline/messaging';
 import { metricsRegistry } from '@ledgerline/runtime';
 import { Counter, Histogram } from 'prom-client';
-import { EXPOSURE, type FreshnessSeries } from './freshness-tracker';
 
 const visibleLag = new Histogram({
   name: 'ledgerline_change_visible_lag_seconds',

@@ -108,6 +108,36 @@ describe('freshness SLO', () => {
   });
 });
 
+describe('freshness stages', () => {
+  it('lists commit → applied (aggregation) and commit → first served from the near-cache (api-gateway) beside the cache levels', () => {
+    const { slo } = setup();
+    const of = (service: string, level: string, lags: number[]) => ({
+      service,
+      replica: 'r1',
+      samples: lags.map((lagMs) => ({ level, tenant: 'other', lagMs })),
+      dropped: 0,
+    });
+    slo.observeFreshness(of('aggregation', 'applied', [4, 6]), T0);
+    slo.observeFreshness(of('cache-gateway', 'any', [8]), T0);
+    slo.observeFreshness(of('api-gateway', 'near', [20, 40]), T0);
+    expect(slo.freshnessWindows('5m', T0).map((w) => [w.service, w.level, w.count, w.maxMs])).toEqual([
+      ['aggregation', 'applied', 2, 6],
+      ['api-gateway', 'near', 2, 40],
+      ['cache-gateway', 'any', 1, 8],
+    ]);
+  });
+
+  it('keeps an api-gateway near-cache miss with its key and versions, and pages on it', () => {
+    const { slo, evaluate } = setup();
+    slo.observeAudit(audit('correct', { service: 'api-gateway', level: 'near' }), T0);
+    slo.observeAudit(audit('stale', { service: 'api-gateway', level: 'near', key: 't1\ndashboard.summary.v1 x', sourceVersion: '4' }), T0);
+    expect(slo.consistencyWindows('5m', T0)).toMatchObject([{ service: 'api-gateway', audited: 2, misses: 1 }]);
+    expect(slo.lastMisses(10)).toMatchObject([{ service: 'api-gateway', level: 'near', entryVersion: '3', sourceVersion: '4' }]);
+    const firing = evaluate(T0).find((c) => c.rule === 'Consistency' && c.active);
+    expect(firing?.summary).toContain('entry version 3, source version 4');
+  });
+});
+
 describe('default rules', () => {
   it('include the freshness (99 % within 100 ms) and consistency SLOs', () => {
     const rules = loadRules(undefined);

@@ -34,3 +34,36 @@ export const cachesInvalidated = z.boolean().optional();
 
 /** Fan-out to every cache-gateway and api-gateway replica: drop local entries of these tenant-months. */
 export const cacheInvalidated = defineEvent('events.cache.invalidated.v1', invalidation);
+
+/** One api-gateway near-cache entry, as the consistency auditor samples it. */
+export interface NearCacheEntry {
+  /** The gateway replica holding it: re-asked there (`nearCacheEntryAt`) before a miss is reported. */
+  replica: string;
+  key: string;
+  /** The upstream request it answers (the uncached contract's subject and payload). */
+  subject: string;
+  payload: unknown;
+  version: string | null;
+  encoding: 'identity' | 'gzip';
+  /** The bytes served, base64. */
+  body: string;
+  /** When this replica stored the entry. */
+  heldSinceMs: number;
+  /** The trace of the request that stored it. */
+  traceId: string | null;
+}
+
+/**
+ * Asked by the cache-gateway's consistency auditor, within its own audit budget:
+ * without a key, one api-gateway replica (queue group) answers with an entry of
+ * its near-cache, the least recently audited of the recently used ones; with a
+ * key, on `nearCacheEntryAt(replica)`, that replica answers with the entry it
+ * now holds under the key (null when none). The gateway's hot path does no work for it.
+ */
+export const sampleNearCache = defineRequest<{ entry: NearCacheEntry | null }>()(
+  'api-gateway.near-cache.sample.v1',
+  z.object({ key: z.string().max(8_192).optional() }),
+);
+
+/** The same request, to the one replica that holds an entry. */
+export const nearCacheEntryAt = (replica: string): typeof sampleNearCache => ({ ...sampleNearCache, subject: `${sampleNearCache.subject}.${replica}` });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineRequest } from '../common/contract';
 import { textField } from '../common/text';
 
 /**
@@ -18,3 +19,12 @@ export const faultsBodySchema = z.strictObject({ faults: z.array(faultSchema).ma
 
 export type Fault = z.output<typeof faultSchema>;
 export type FaultsBody = z.output<typeof faultsBodySchema>;
+
+/**
+ * Sets the drill faults of one replica of `service` at runtime (one replica of
+ * its queue group answers, naming itself; an empty list clears them). Served
+ * only where fault injection is enabled (never in production unless
+ * FAULT_INJECTION_ENABLED=true), and NATS is reachable by the services only.
+ */
+export const setFaultsOf = (service: string) =>
+  defineRequest<{ replica: string; faults: Fault[] }>()(`admin.faults.set.v1.${service}`, faultsBodySchema);

@@ -6,6 +6,7 @@ describe('freshness: commit → first served, and exposure', () => {
   const setup = (limits: Partial<FreshnessLimits> = {}) => {
     const samples: { series: FreshnessSeries; tenant: string; lagMs: number }[] = [];
     const tracker = new FreshnessTracker(
+      ['l1', 'l2', 'upstream'],
       { maxTenants: 100, maxPerTenant: 8, settleMs: 5_000, topTenants: 10, ...limits },
       (series, tenant, lagMs) => samples.push({ series, tenant, lagMs }),
     );
@@ -24,6 +25,21 @@ describe('freshness: commit → first served, and exposure', () => {
     expect(of('any')).toEqual([30]);
     expect(of('upstream')).toEqual([30]);
     expect(of('l1')).toEqual([50]);
+  });
+
+  it('follows the levels it was given, and ignores others', () => {
+    const samples: { series: string; lagMs: number }[] = [];
+    const tracker = new FreshnessTracker(['near'], { maxTenants: 10, maxPerTenant: 8, settleMs: 5_000, topTenants: 10 }, (series, _t, lagMs) =>
+      samples.push({ series, lagMs }),
+    );
+    tracker.committed('t1', '5', M, 1_000, 1_000);
+    tracker.served('t1', '5', M, 'l1', 1_010); // not a level of this tracker: counts for `any` only
+    tracker.served('t1', '5', M, 'near', 1_040);
+    tracker.served('t1', '5', M, 'near', 1_090); // seen already
+    expect(samples).toEqual([
+      { series: 'any', lagMs: 10 },
+      { series: 'near', lagMs: 40 },
+    ]);
   });
 
   it('a later version makes every earlier change visible at once, each with its own lag', () => {

@@ -1,7 +1,7 @@
 import { TopTenants } from './top-tenants';
 
-/** Where a change was first seen: one cache level, or `any` (the first of them). */
-export type FreshnessLevel = 'any' | 'l1' | 'l2' | 'upstream';
+/** The first of all levels a change was served from: the series every tracker reports besides its own levels. */
+export const ANY = 'any';
 /**
  * The freshness SLO's indicator, one sample per change that was read: how long
  * after its commit a reader of the months it touched was still served figures
@@ -9,9 +9,8 @@ export type FreshnessLevel = 'any' | 'l1' | 'l2' | 'upstream';
  * nobody reads: a change nobody read late was visible in time.
  */
 export const EXPOSURE = 'exposure';
-export type FreshnessSeries = FreshnessLevel | typeof EXPOSURE;
-
-const SERVED_LEVELS: readonly FreshnessLevel[] = ['any', 'l1', 'l2', 'upstream'];
+/** `any`, one of the tracker's serving levels (a cache's `l1`, `l2`, `upstream`; the gateway's `near`), or EXPOSURE. */
+export type FreshnessSeries = string;
 
 interface PendingChange {
   version: bigint;
@@ -26,8 +25,8 @@ interface PendingChange {
 interface TenantChanges {
   /** Ascending by version. */
   changes: PendingChange[];
-  /** Per level, the index of the first change not yet served from it (a served version covers a prefix). */
-  firstUnseen: Record<FreshnessLevel, number>;
+  /** Per level (`any` first), the index of the first change not yet served from it (a served version covers a prefix). */
+  firstUnseen: Map<string, number>;
 }
 
 export interface FreshnessLimits {
@@ -53,13 +52,17 @@ export const DEFAULT_FRESHNESS_LIMITS: FreshnessLimits = { maxTenants: 10_000, m
 export class FreshnessTracker {
   private readonly pending = new Map<string, TenantChanges>();
   private readonly tenants: TopTenants;
+  private readonly levels: readonly string[];
 
   constructor(
+    /** Where this service serves from (a cache's levels); `any` is added. */
+    servedLevels: readonly string[],
     private readonly limits: FreshnessLimits,
     private readonly observe: (series: FreshnessSeries, tenant: string, lagMs: number) => void,
     onTenantDropped: (tenant: string) => void = () => undefined,
   ) {
     this.tenants = new TopTenants(limits.topTenants, 5_000, 10_000, onTenantDropped);
+    this.levels = [ANY, ...servedLevels.filter((level) => level !== ANY)];
   }
 
   committed(tenantId: string, version: string, months: readonly string[] | undefined, committedAtMs: number, nowMs: number): void {
@@ -67,7 +70,7 @@ export class FreshnessTracker {
     this.tenants.count(tenantId, nowMs);
     let entry = this.pending.get(tenantId);
     if (entry) this.pending.delete(tenantId); // re-inserted last: the Map's order is least recently changed first
-    entry ??= { changes: [], firstUnseen: { any: 0, l1: 0, l2: 0, upstream: 0 } };
+    entry ??= { changes: [], firstUnseen: new Map(this.levels.map((level) => [level, 0])) };
     this.pending.set(tenantId, entry);
     const v = BigInt(version);
     const { changes } = entry;
@@ -81,7 +84,7 @@ export class FreshnessTracker {
       exposureMs: 0,
       read: false,
     });
-    for (const level of SERVED_LEVELS) if (entry.firstUnseen[level] > at) entry.firstUnseen[level]++;
+    for (const [level, first] of entry.firstUnseen) if (first > at) entry.firstUnseen.set(level, first + 1);
     if (changes.length > this.limits.maxPerTenant) this.settle(tenantId, entry, 1);
     if (this.pending.size > this.limits.maxTenants) {
       const [oldest, old] = this.pending.entries().next().value as [string, TenantChanges];
@@ -95,7 +98,7 @@ export class FreshnessTracker {
     tenantId: string,
     version: string | undefined,
     months: readonly string[],
-    level: Exclude<FreshnessLevel, 'any'>,
+    level: string,
     nowMs: number,
   ): void {
     const entry = this.pending.get(tenantId);
@@ -103,14 +106,15 @@ export class FreshnessTracker {
     const v = BigInt(version);
     const { changes } = entry;
     const label = this.tenants.label(tenantId);
-    for (const series of ['any', level] as const) {
-      let i = entry.firstUnseen[series];
+    for (const series of [ANY, level]) {
+      let i = entry.firstUnseen.get(series);
+      if (i === undefined) continue; // not one of this tracker's levels
       for (; i < changes.length && (changes[i] as PendingChange).version <= v; i++) {
         const change = changes[i] as PendingChange;
         change.read = true;
         this.observe(series, label, Math.max(0, nowMs - change.committedAtMs));
       }
-      entry.firstUnseen[series] = i;
+      entry.firstUnseen.set(series, i);
     }
     // Changes this reply is behind: the reader did not see them (if they touched what it read).
     for (let i = changes.length - 1; i >= 0 && (changes[i] as PendingChange).version > v; i--) {
@@ -140,6 +144,6 @@ export class FreshnessTracker {
   private settle(tenantId: string, entry: TenantChanges, count: number): void {
     const label = this.tenants.label(tenantId);
     for (const change of entry.changes.splice(0, count)) if (change.read) this.observe(EXPOSURE, label, Math.max(0, change.exposureMs));
-    for (const level of SERVED_LEVELS) entry.firstUnseen[level] = Math.max(0, entry.firstUnseen[level] - count);
+    for (const [level, first] of entry.firstUnseen) entry.firstUnseen.set(level, Math.max(0, first - count));
   }
 }

@@ -1,0 +1,3 @@
+export * from './freshness-batch';
+export * from './freshness-tracker';
+export * from './top-tenants';
