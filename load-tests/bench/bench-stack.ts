@@ -39,11 +39,6 @@ export interface BenchStack {
  * The whole system (or `only` some services) on free loopback ports in a
  * temporary directory; everything is stopped by PID at the end.
  */
-const cpuProfileEnv = (dir: string) =>
-  Object.fromEntries(SERVICES.map((s) => [s.name, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-name=${s.name}.cpuprofile` }])) as Partial<
-    Record<ServiceName, Record<string, string>>
-  >;
-
 export async function startBenchStack(log: (line: string) => void, only?: ServiceName[]): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-'));
   chmodSync(dataDir, 0o755);
@@ -70,9 +65,10 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
         RATE_LIMIT_WRITES: '1000000/1s,1000000',
         RATE_LIMIT_IMPORTS: '1000/1s,1000',
       },
-      // BENCH_CPU_PROFILE=<dir>: every service writes a V8 CPU profile there when it stops (<service>.cpuprofile, a
-      // later run overwrites it; open one in Chrome DevTools).
-      ...(process.env.BENCH_CPU_PROFILE ? { envOf: cpuProfileEnv(process.env.BENCH_CPU_PROFILE) } : {}),
+      // BENCH_CPU_PROFILE=<dir>: the api-gateway writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+      ...(process.env.BENCH_CPU_PROFILE
+        ? { envOf: { 'api-gateway': { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` } } }
+        : {}),
     });
   } catch (error) {
     await infra.stop();
