@@ -1,19 +1,13 @@
-import { changeCommitted, DEFAULT_FRESHNESS_LIMITS, FreshnessBatcher, FreshnessTracker, NatsBus } from '@ledgerline/messaging';
-import { metricsRegistry } from '@ledgerline/runtime';
+import { FreshnessFeed, NatsBus, visibleLagHistogram } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { Histogram } from 'prom-client';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export const NEAR = 'near';
 
-const visibleLag = new Histogram({
-  name: 'ledgerline_change_visible_lag_seconds',
-  help: 'From a change committed in ingestion to the first reply reflecting it served from this api-gateway near-cache (level near); tenant is one of the top tenants by volume, else "other"',
-  labelNames: ['level', 'tenant'] as const,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  registers: [metricsRegistry],
-});
+const visibleLag = visibleLagHistogram(
+  'From a change committed in ingestion to the first reply reflecting it served from this api-gateway near-cache (level near); tenant is one of the top tenants by volume, else "other"',
+);
 
 /**
  * The near-cache's freshness stage: commit → first served from the near-cache,
@@ -25,48 +19,32 @@ const visibleLag = new Histogram({
 @Injectable()
 export class NearCacheFreshness implements OnModuleInit, OnModuleDestroy {
   readonly replica = `${hostname()}:${process.pid}`;
-  private readonly tracker: FreshnessTracker;
-  private readonly batch: FreshnessBatcher;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly feed: FreshnessFeed;
 
-  constructor(
-    private readonly bus: NatsBus,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {
-    this.batch = new FreshnessBatcher(bus, 'api-gateway', this.replica);
-    this.tracker = new FreshnessTracker(
-      [NEAR],
-      { ...DEFAULT_FRESHNESS_LIMITS, topTenants: config.FRESHNESS_TOP_TENANTS },
-      (series, tenant, lagMs) => {
-        // `any` is `near` here (the only level), and exposure is not measured (see above).
-        if (series !== NEAR) return;
-        visibleLag.observe({ level: NEAR, tenant }, lagMs / 1000);
-        this.batch.add(NEAR, tenant, lagMs);
-      },
-      (tenant) => visibleLag.remove({ level: NEAR, tenant }),
-    );
+  constructor(bus: NatsBus, @Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    this.feed = new FreshnessFeed(bus, {
+      service: 'api-gateway',
+      replica: this.replica,
+      levels: [NEAR],
+      // `any` is `near` here (the only level), and exposure is not measured (see above).
+      reported: [NEAR],
+      topTenants: config.FRESHNESS_TOP_TENANTS,
+      flushMs: config.FRESHNESS_FLUSH_MS,
+      observe: (_series, tenant, lagMs) => visibleLag.observe({ level: NEAR, tenant }, lagMs / 1000),
+      forget: (tenant) => visibleLag.remove({ level: NEAR, tenant }),
+    });
   }
 
   onModuleInit(): void {
-    this.bus.subscribe(changeCommitted, (change) =>
-      this.tracker.committed(change.tenantId, change.version, change.months, Date.parse(change.occurredAt), Date.now()),
-    );
-    this.timer = setInterval(() => this.flush(), this.config.FRESHNESS_FLUSH_MS);
-    this.timer.unref();
+    this.feed.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
-    this.flush();
+    this.feed.stop();
   }
 
   /** A near-cache entry reflecting `version` was served for the first time. */
   firstServed(tenantId: string, version: string | undefined): void {
-    this.tracker.served(tenantId, version, [], NEAR, Date.now());
-  }
-
-  private flush(): void {
-    this.tracker.settleDue(Date.now());
-    this.batch.flush();
+    this.feed.served(tenantId, version, [], NEAR, Date.now());
   }
 }

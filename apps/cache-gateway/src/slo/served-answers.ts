@@ -1,13 +1,5 @@
 import type { ParsedRequestOf, RequestContract } from '@ledgerline/contracts';
-import {
-  changeCommitted,
-  DEFAULT_FRESHNESS_LIMITS,
-  FreshnessBatcher,
-  FreshnessTracker,
-  NatsBus,
-  type FreshnessSeries,
-  type RawReply,
-} from '@ledgerline/messaging';
+import { FreshnessFeed, NatsBus, type RawReply } from '@ledgerline/messaging';
 import { trace } from '@opentelemetry/api';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
@@ -38,38 +30,33 @@ export interface ServedAnswer {
 @Injectable()
 export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
   readonly replica: string;
-  private readonly freshness: FreshnessTracker;
-  private readonly batch: FreshnessBatcher;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly freshness: FreshnessFeed;
   /** Recently served keys, least recently served first; the auditor takes from the front. */
   private readonly recent = new Map<string, ServedAnswer>();
   private readonly heldSince = new WeakMap<RawReply, number>();
 
   constructor(
     @Inject(CACHE_GATEWAY_CONFIG) private readonly config: CacheGatewayConfig,
-    private readonly bus: NatsBus,
+    bus: NatsBus,
   ) {
     this.replica = `${hostname()}:${process.pid}`;
-    this.batch = new FreshnessBatcher(bus, 'cache-gateway', this.replica);
-    this.freshness = new FreshnessTracker(
-      ['l1', 'l2', 'upstream'],
-      { ...DEFAULT_FRESHNESS_LIMITS, topTenants: config.FRESHNESS_TOP_TENANTS },
-      (level, tenant, lagMs) => this.observe(level, tenant, lagMs),
-      forgetTenant,
-    );
+    this.freshness = new FreshnessFeed(bus, {
+      service: 'cache-gateway',
+      replica: this.replica,
+      levels: ['l1', 'l2', 'upstream'],
+      topTenants: config.FRESHNESS_TOP_TENANTS,
+      flushMs: config.FRESHNESS_FLUSH_MS,
+      observe: recordFreshness,
+      forget: forgetTenant,
+    });
   }
 
   onModuleInit(): void {
-    this.bus.subscribe(changeCommitted, (change) =>
-      this.freshness.committed(change.tenantId, change.version, change.months, Date.parse(change.occurredAt), Date.now()),
-    );
-    this.timer = setInterval(() => this.flush(), this.config.FRESHNESS_FLUSH_MS);
-    this.timer.unref();
+    this.freshness.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
-    this.flush();
+    this.freshness.stop();
   }
 
   served<C extends RequestContract>(
@@ -98,15 +85,5 @@ export class ServedAnswers implements OnModuleInit, OnModuleDestroy {
     if (first.done) return undefined;
     this.recent.delete(first.value.key);
     return first.value;
-  }
-
-  private observe(level: FreshnessSeries, tenant: string, lagMs: number): void {
-    recordFreshness(level, tenant, lagMs);
-    this.batch.add(level, tenant, lagMs);
-  }
-
-  private flush(): void {
-    this.freshness.settleDue(Date.now());
-    this.batch.flush();
   }
 }

@@ -1,15 +1,11 @@
 import type { AuditOutcome } from '@ledgerline/contracts';
-import { EXPOSURE, type FreshnessSeries } from '@ledgerline/messaging';
+import { EXPOSURE, visibleLagHistogram, type FreshnessSeries } from '@ledgerline/messaging';
 import { metricsRegistry } from '@ledgerline/runtime';
 import { Counter, Histogram } from 'prom-client';
 
-const visibleLag = new Histogram({
-  name: 'ledgerline_change_visible_lag_seconds',
-  help: 'From a change committed in ingestion to the first reply reflecting it served by this cache, per level (any: the first of all levels); tenant is one of the top tenants by volume, else "other"',
-  labelNames: ['level', 'tenant'] as const,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  registers: [metricsRegistry],
-});
+const visibleLag = visibleLagHistogram(
+  'From a change committed in ingestion to the first reply reflecting it served by this cache, per level (any: the first of all levels); tenant is one of the top tenants by volume, else "other"',
+);
 
 const exposure = new Histogram({
   name: 'ledgerline_change_stale_exposure_seconds',
