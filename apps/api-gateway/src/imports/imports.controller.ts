@@ -4,8 +4,9 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { GATEWAY_CONFIG } from '../tokens';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import type { GatewayConfig } from '../config';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { RateLimitClass } from '../rate-limit/route-class';
 import { limitBytes } from './limit-bytes';

@@ -1,7 +1,8 @@
 import type { LiveToken } from '@ledgerline/contracts';
 import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { LIVE_CONFIG } from '../tokens';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
-import { LIVE_CONFIG, type LiveConfig } from './live.config';
+import type { LiveConfig } from './live.config';
 import { mintLiveToken } from './live-token';
 
 /** Browsers' EventSource cannot send an Authorization header: it opens the stream with a short-lived token instead. */
