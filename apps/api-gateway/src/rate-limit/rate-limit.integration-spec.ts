@@ -2,7 +2,7 @@ import { NatsBus } from '@ledgerline/messaging';
 import { waitFor } from '@ledgerline/testing';
 import { randomUUID } from 'node:crypto';
 import { RATE_LIMIT_REDIS } from '../tokens';
-import { call, insertTenantKey, startOwnInfra, startReplica, type OwnInfra, type Replica, type Reply } from '../gateway.test-helper';
+import { call, insertTenantKey, startOwnInfra, startReplica, type OwnInfra, type Replica, type Reply } from '../../test/gateway.test-helper';
 import type { Redis } from './rate-limit.redis';
 import { ReplicaPresence } from './replica-presence';
 

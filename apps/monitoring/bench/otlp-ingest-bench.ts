@@ -4,7 +4,7 @@
  * in-process receiver on 127.0.0.1. Only the ingest path runs (decode,
  * windows, span store); PostgreSQL and NATS are not involved in ingest.
  *
- *   npm run build && node dist/apps/monitoring/src/bench/otlp-ingest-bench.js [requests=300] [spansPerRequest=512] [concurrency=4]
+ *   npm run build && node dist/apps/monitoring/bench/otlp-ingest-bench.js [requests=300] [spansPerRequest=512] [concurrency=4]
  */
 import { createHttpApp, LOGGER } from '@ledgerline/runtime';
 import { Global, Module } from '@nestjs/common';
@@ -15,10 +15,10 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
-import { MONITORING_CONFIG } from '../tokens';
-import { loadMonitoringConfig } from '../config';
-import { registerOtlpParsers } from '../traces/otlp-body';
-import { TracesModule } from '../traces/traces.module';
+import { MONITORING_CONFIG } from '../src/tokens';
+import { loadMonitoringConfig } from '../src/config';
+import { registerOtlpParsers } from '../src/traces/otlp-body';
+import { TracesModule } from '../src/traces/traces.module';
 
 const [requests = 300, spansPerRequest = 512, concurrency = 4] = process.argv.slice(2).map(Number);
 const logger = pino({ level: 'silent' });
