@@ -13,9 +13,9 @@ export class LiveTokensController {
 
   @Post('live-tokens')
   @HttpCode(201)
-  create(@Tenant() t: TenantPrincipal): LiveToken {
+  create(@Tenant() tenant: TenantPrincipal): LiveToken {
     const expiresAtMs = Date.now() + this.config.LIVE_TOKEN_TTL_MS;
-    const { token } = mintLiveToken(this.config.tokenSecret, { tenantId: t.tenantId, keyId: t.keyId, expiresAtMs });
+    const { token } = mintLiveToken(this.config.tokenSecret, { tenantId: tenant.tenantId, keyId: tenant.keyId, expiresAtMs });
     return { token, expiresAt: new Date(expiresAtMs).toISOString() };
   }
 }
