@@ -1,6 +1,6 @@
 import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
-import { HealthModule } from '@ledgerline/runtime';
+import { HealthModule, LOGGER } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
@@ -10,7 +10,7 @@ import { migrations } from './migrations';
 import { RollupsModule } from './rollups/rollups.module';
 import { TasksModule } from './tasks/tasks.module';
 import { NotificationsModule } from './notifications/notifications.module';
-import { AGGREGATION_CONFIG, AGGREGATION_LOGGER } from './tokens';
+import { AGGREGATION_CONFIG } from './tokens';
 
 /** aggregation: owns monthly rollups, tasks and exports, budgets and their notifications. */
 @Module({})
@@ -20,10 +20,10 @@ export class AppModule {
       module: AppModule,
       global: true,
       providers: [
-        { provide: AGGREGATION_LOGGER, useValue: logger },
+        { provide: LOGGER, useValue: logger },
         { provide: AGGREGATION_CONFIG, useValue: config },
       ],
-      exports: [AGGREGATION_LOGGER, AGGREGATION_CONFIG],
+      exports: [LOGGER, AGGREGATION_CONFIG],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'aggregation', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
@@ -34,7 +34,7 @@ export class AppModule {
         }),
         HealthModule.forRoot({
           inject: [NatsBus, DataSource],
-          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+          checks: (bus: NatsBus, db: DataSource) => [natsReadiness(bus), postgresReadiness(db)],
         }),
         RollupsModule,
         DashboardModule,

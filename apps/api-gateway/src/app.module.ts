@@ -4,6 +4,7 @@ import { HealthModule } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
+import { GATEWAY_CONFIG } from './tokens';
 import { AuthModule } from './auth/auth.module';
 import { BudgetModule } from './budget/budget.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -11,7 +12,7 @@ import { DemoModule } from './demo/demo.module';
 import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { TasksModule } from './tasks/tasks.module';
-import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import type { GatewayConfig } from './config';
 import { migrations } from './migrations';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -36,7 +37,7 @@ export class AppModule {
         }),
         HealthModule.forRoot({
           inject: [NatsBus, DataSource],
-          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+          checks: (bus: NatsBus, db: DataSource) => [natsReadiness(bus), postgresReadiness(db)],
         }),
         RateLimitModule.forRoot(logger),
         AuthModule,

@@ -1,10 +1,10 @@
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
-import { createHotPathRedis, HealthModule, RedisDeadline, shutDownRedis, type Redis } from '@ledgerline/runtime';
+import { createHotPathRedis, HealthModule, LOGGER, RedisDeadline, shutDownRedis, type Redis } from '@ledgerline/runtime';
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import type { CacheGatewayConfig } from './config';
 import { CacheModule } from './cache/cache.module';
-import { CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER, REDIS } from './tokens';
+import { CACHE_GATEWAY_CONFIG, REDIS } from './tokens';
 
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -28,10 +28,10 @@ export class AppModule {
           useFactory: (redis: Redis) => new RedisDeadline(redis, config.REDIS_COMMAND_TIMEOUT_MS),
         },
         { provide: CACHE_GATEWAY_CONFIG, useValue: config },
-        { provide: CACHE_GATEWAY_LOGGER, useValue: logger },
+        { provide: LOGGER, useValue: logger },
         RedisCloser,
       ],
-      exports: [REDIS, RedisDeadline, CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER],
+      exports: [REDIS, RedisDeadline, CACHE_GATEWAY_CONFIG, LOGGER],
       imports: [
         MessagingModule.forRoot({
           url: config.NATS_URL,

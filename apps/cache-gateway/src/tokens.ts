@@ -1,4 +1,8 @@
+import { LOGGER } from '@ledgerline/runtime';
+
 export const CACHE_GATEWAY_CONFIG = Symbol('CACHE_GATEWAY_CONFIG');
-export const CACHE_GATEWAY_LOGGER = Symbol('CACHE_GATEWAY_LOGGER');
 /** The hot-path Redis client (`Redis` from @ledgerline/runtime); commands go through the RedisDeadline provider. */
 export const REDIS = Symbol('REDIS');
+
+// The shared LOGGER under its old name for src/slo (changed on another branch): its import moves to LOGGER after that merges.
+export const CACHE_GATEWAY_LOGGER = LOGGER;

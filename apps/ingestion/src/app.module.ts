@@ -1,11 +1,11 @@
 import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
-import { HealthModule } from '@ledgerline/runtime';
+import { HealthModule, LOGGER } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
-import { INGESTION_CONFIG, type IngestionConfig } from './config';
-import { INGESTION_LOGGER } from './logger.token';
+import { INGESTION_CONFIG } from './tokens';
+import type { IngestionConfig } from './config';
 import { ImportsModule } from './imports/imports.module';
 import { migrations } from './migrations';
 import { RowsModule } from './rows/rows.module';
@@ -20,10 +20,10 @@ export class AppModule {
       module: AppModule,
       global: true,
       providers: [
-        { provide: INGESTION_LOGGER, useValue: logger },
+        { provide: LOGGER, useValue: logger },
         { provide: INGESTION_CONFIG, useValue: config },
       ],
-      exports: [INGESTION_LOGGER, INGESTION_CONFIG],
+      exports: [LOGGER, INGESTION_CONFIG],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'ingestion', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
@@ -34,7 +34,7 @@ export class AppModule {
         }),
         HealthModule.forRoot({
           inject: [NatsBus, DataSource],
-          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+          checks: (bus: NatsBus, db: DataSource) => [natsReadiness(bus), postgresReadiness(db)],
         }),
         TransactionsModule,
         ImportsModule,

@@ -11,6 +11,4 @@ const schema = z.object({
 
 export type IngestionConfig = z.output<typeof schema>;
 
-export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');
-
 export const loadIngestionConfig = (env: NodeJS.ProcessEnv = process.env): IngestionConfig => loadConfig(schema, env);

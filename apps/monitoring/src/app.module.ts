@@ -1,13 +1,13 @@
 import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
-import { HealthModule } from '@ledgerline/runtime';
+import { HealthModule, LOGGER } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
+import { MONITORING_CONFIG } from './tokens';
 import { AlertsModule } from './alerts/alerts.module';
-import { MONITORING_LOGGER } from './alerts/alerts.service';
 import { ApiModule } from './api/api.module';
-import { MONITORING_CONFIG, type MonitoringConfig } from './config';
+import type { MonitoringConfig } from './config';
 import { migrations } from './migrations';
 import { StatusModule } from './status/status.module';
 import { TracesModule } from './traces/traces.module';
@@ -21,9 +21,9 @@ export class AppModule {
       global: true,
       providers: [
         { provide: MONITORING_CONFIG, useValue: config },
-        { provide: MONITORING_LOGGER, useValue: logger },
+        { provide: LOGGER, useValue: logger },
       ],
-      exports: [MONITORING_CONFIG, MONITORING_LOGGER],
+      exports: [MONITORING_CONFIG, LOGGER],
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, schema: 'monitoring', migrations, ...databaseTimeouts(config) }),
         MessagingModule.forRoot({
@@ -34,7 +34,7 @@ export class AppModule {
         }),
         HealthModule.forRoot({
           inject: [NatsBus, DataSource],
-          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+          checks: (bus: NatsBus, db: DataSource) => [natsReadiness(bus), postgresReadiness(db)],
         }),
         TracesModule,
         AlertsModule,

@@ -33,7 +33,7 @@ export class AppModule {
         }),
         HealthModule.forRoot({
           inject: [NatsBus, DataSource],
-          checks: (bus: NatsBus, ds: DataSource) => [natsReadiness(bus), postgresReadiness(ds)],
+          checks: (bus: NatsBus, db: DataSource) => [natsReadiness(bus), postgresReadiness(db)],
         }),
         TenantConfigModule,
         BudgetModule,

@@ -9,3 +9,4 @@ export * from './redis';
 export * from './server-spans';
 export * from './dependency-errors';
 export * from './drain-loop';
+export * from './tokens';

@@ -13,3 +13,4 @@ export * from './seed/generator';
 export * from './seed/copy-seed';
 export * from './seed/seed';
 export * from './seed/demo-data';
+export * from './config/env-example';

@@ -41,7 +41,7 @@ const toMonth = (r: MonthDbRow): MonthRollup => ({
 /** Reads for the dashboards from the rollups (rows themselves are ingestion's). */
 @Injectable()
 export class DashboardQueries {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
    * Everything the summary reads from rollups, in one statement: a single
@@ -53,7 +53,7 @@ export class DashboardQueries {
     month: string,
   ): Promise<{ categories: CategoryRollup[]; month: MonthRollup | null; paid: Map<string, bigint> }> {
     const rows: { categories: CategoryDbRow[] | null; month: MonthDbRow | null; paid: { member: string; total_cents: string }[] | null }[] =
-      await this.ds.query(
+      await this.db.query(
         `SELECT (SELECT json_agg(json_build_object('category', category, 'subcategory', subcategory, 'expense_type', expense_type,
                                                    'count', count, 'total_cents', total_cents::text,
                                                    'min_cents', min_cents::text, 'max_cents', max_cents::text))
@@ -80,7 +80,7 @@ export class DashboardQueries {
     filter: { expenseType?: string | undefined; category?: string | undefined; member?: string | undefined } = {},
   ): Promise<CategoryRollup[]> {
     const member = filter.member ?? null;
-    const rows: CategoryDbRow[] = await this.ds.query(
+    const rows: CategoryDbRow[] = await this.db.query(
       `SELECT category, subcategory, expense_type, count, total_cents, min_cents, max_cents
          FROM ${member === null ? 'aggregation.category_rollups' : 'aggregation.member_category_rollups'}
         WHERE tenant_id = $1 AND month = $2
@@ -94,7 +94,7 @@ export class DashboardQueries {
   /** Month totals: the household's from the month rollups, or one member's from the per-member rollups. */
   async months(tenantId: string, from: string, to: string, member?: string): Promise<Map<string, MonthRollup>> {
     if (member !== undefined) return this.categoryMonths(tenantId, from, to, { member });
-    const rows: MonthDbRow[] = await this.ds.query(
+    const rows: MonthDbRow[] = await this.db.query(
       `SELECT month, count, total_cents, fixed_cents, excluded_count
          FROM aggregation.month_rollups WHERE tenant_id = $1 AND month BETWEEN $2 AND $3`,
       [tenantId, from, to],
@@ -110,7 +110,7 @@ export class DashboardQueries {
     filter: { category?: string | undefined; member?: string | undefined },
   ): Promise<Map<string, MonthRollup>> {
     const member = filter.member ?? null;
-    const rows: MonthDbRow[] = await this.ds.query(
+    const rows: MonthDbRow[] = await this.db.query(
       `SELECT month, sum(count)::int AS count, sum(total_cents)::text AS total_cents,
               coalesce(sum(total_cents) FILTER (WHERE expense_type = 'FIXED'), 0)::text AS fixed_cents, 0 AS excluded_count
          FROM ${member === null ? 'aggregation.category_rollups' : 'aggregation.member_category_rollups'}

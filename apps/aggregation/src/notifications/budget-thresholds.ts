@@ -5,11 +5,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type pino from 'pino';
 import type { EntityManager } from 'typeorm';
+import { LOGGER } from '@ledgerline/runtime';
 import type { FoldedChange } from '../rollups/fold';
 import { budgetState, raisedState } from './budget-status';
 import { countThreshold, countThresholdFailure } from './notifications.metrics';
 import { BudgetsRepository, spentKey, type BudgetLimit } from './budgets.repository';
-import { AGGREGATION_LOGGER } from '../tokens';
 import { WebhookWorker } from './webhook.worker';
 
 /** PostgreSQL asks to retry these: the whole apply is retried, so the detection runs again with it. */
@@ -37,7 +37,7 @@ export class BudgetThresholds {
     private readonly repo: BudgetsRepository,
     private readonly bus: NatsBus,
     private readonly worker: WebhookWorker,
-    @Inject(AGGREGATION_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   /** After a change was applied to the rollups, in its transaction; `version` is the watermark it moves to. */

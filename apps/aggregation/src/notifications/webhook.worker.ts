@@ -1,8 +1,8 @@
-import { DrainLoop } from '@ledgerline/runtime';
+import { DrainLoop, LOGGER } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import type { AggregationConfig } from '../config';
-import { AGGREGATION_CONFIG, AGGREGATION_LOGGER } from '../tokens';
+import { AGGREGATION_CONFIG } from '../tokens';
 import { nextAttemptAt, type RetryPolicy } from './delivery-schedule';
 import { countAttempt } from './notifications.metrics';
 import { signatureHeader, SIGNATURE_HEADER } from './webhook-signature';
@@ -30,7 +30,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly repo: WebhooksRepository,
     @Inject(AGGREGATION_CONFIG) private readonly config: AggregationConfig,
-    @Inject(AGGREGATION_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {
     this.retry = { baseMs: config.WEBHOOK_BACKOFF_MS, maxMs: config.WEBHOOK_BACKOFF_MAX_MS, windowMs: config.WEBHOOK_RETRY_WINDOW_MS };
     this.policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true' };

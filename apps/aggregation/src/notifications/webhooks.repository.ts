@@ -1,4 +1,5 @@
 import type { Webhook, WebhookDelivery } from '@ledgerline/contracts';
+import { claimJobs, type ClaimSpec } from '@ledgerline/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -25,6 +26,17 @@ export interface AttemptOutcome {
   delivered: boolean;
   nextAttemptAt: Date | null;
 }
+
+/** Due deliveries, leased by pushing their next attempt `$2` ms past now. */
+const DELIVERY_CLAIM: ClaimSpec = {
+  table: 'aggregation.webhook_deliveries',
+  claimable: "state = 'pending' AND next_attempt_at <= now()",
+  orderBy: 'next_attempt_at',
+  set: "next_attempt_at = now() + $2 * interval '1 millisecond'",
+  returning: `job.id, job.tenant_id, job.url, job.payload::text AS body, job.attempts, job.created_at,
+              (SELECT e.secret FROM aggregation.webhook_endpoints e
+                WHERE e.tenant_id = job.tenant_id AND e.id = job.endpoint_id) AS secret`,
+};
 
 /** Deliveries shown by GET /v1/tenant/webhooks: the most recent ones. */
 const RECENT_DELIVERIES = 50;
@@ -123,18 +135,7 @@ export class WebhooksRepository {
    * deliveries due again once the lease ends.
    */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = (await this.db.query(
-      `UPDATE aggregation.webhook_deliveries d SET next_attempt_at = now() + $2 * interval '1 millisecond'
-         FROM (SELECT tenant_id, id FROM aggregation.webhook_deliveries
-                WHERE state = 'pending' AND next_attempt_at <= now()
-                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
-        WHERE d.tenant_id = due.tenant_id AND d.id = due.id
-        RETURNING d.id, d.tenant_id, d.url, d.payload::text AS body, d.attempts, d.created_at,
-                  (SELECT e.secret FROM aggregation.webhook_endpoints e
-                    WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id) AS secret`,
-      [limit, leaseMs],
-    )) as [ClaimedRow[], number] | ClaimedRow[];
-    const claimed = (Array.isArray(rows[0]) ? rows[0] : rows) as ClaimedRow[];
+    const claimed = await claimJobs<ClaimedRow>(this.db, DELIVERY_CLAIM, limit, [leaseMs]);
     return claimed.map((r) => ({
       id: r.id,
       tenantId: r.tenant_id,

@@ -2,7 +2,7 @@ import { TRANSACTIONS_STREAM, transactionsChanged } from '@ledgerline/contracts'
 import { DurableConsumer, NatsBus, UnprocessableMessage } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
-import { AGGREGATION_LOGGER } from '../tokens';
+import { LOGGER } from '@ledgerline/runtime';
 import { RollupsService } from './rollups.service';
 
 /** Changes handed to the rollups at once: what piles up for one tenant meanwhile becomes one batch. */
@@ -20,7 +20,7 @@ export class ChangeConsumer implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly bus: NatsBus,
     private readonly rollups: RollupsService,
-    @Inject(AGGREGATION_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { AGGREGATION_LOGGER } from '../tokens';
+import { LOGGER } from '@ledgerline/runtime';
 import { RollupsService } from './rollups.service';
 
 /** After a failed rebuild (ingestion not up yet, a timeout), the next try waits this long. */
@@ -22,7 +22,7 @@ export class MemberRollupsBackfill implements OnApplicationBootstrap, OnModuleDe
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly rollups: RollupsService,
-    @Inject(AGGREGATION_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   onApplicationBootstrap(): void {

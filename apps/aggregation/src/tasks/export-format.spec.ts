@@ -27,6 +27,12 @@ describe('export formats', () => {
     );
   });
 
+  it('quotes a bare carriage return or line feed, not only a full CRLF', () => {
+    expect(EXPORT_FORMATS.csv.rows([row({ label: 'a\rb', subcategory: 'c\nd' })], true)).toBe(
+      '0b6f2f7e-8a4c-4c5e-9a63-2f1f6d0e9b11,,2026-10-03,2026-10,"a\rb",-4.99,Groceries,"c\nd",VARIABLE,m1,false\r\n',
+    );
+  });
+
   it('writes one JSON array across chunks, empty included', () => {
     const { begin, rows, end } = EXPORT_FORMATS.json;
     const text = begin() + rows([row()], true) + rows([row({ amount: '1.00' }), row()], false) + end();

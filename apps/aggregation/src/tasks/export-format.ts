@@ -1,4 +1,5 @@
 import type { Transaction } from '@ledgerline/contracts';
+import { stringify } from 'csv-stringify/sync';
 
 const COLUMNS: (keyof Transaction)[] = [
   'id',
@@ -14,10 +15,16 @@ const COLUMNS: (keyof Transaction)[] = [
   'exclude',
 ];
 
-/** RFC 4180: quote cells holding a comma, quote or line break; double the quotes. */
-const csvCell = (value: string | boolean | null): string => {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * RFC 4180: cells holding a comma, quote or line break quoted, quotes doubled.
+ * csv-stringify quotes a bare \r or \n only when told (it looks for the whole
+ * \r\n), and writes booleans as 1/empty unless cast; null is an empty cell.
+ */
+const CSV = {
+  columns: COLUMNS,
+  record_delimiter: '\r\n',
+  quoted_match: /[\r\n]/,
+  cast: { boolean: (value: boolean) => String(value) },
 };
 
 /**
@@ -36,8 +43,8 @@ export const EXPORT_FORMATS: Record<'csv' | 'json', ExportFormat> = {
   csv: {
     contentType: 'text/csv; charset=utf-8',
     extension: 'csv',
-    begin: () => `${COLUMNS.join(',')}\r\n`,
-    rows: (rows) => rows.map((r) => `${COLUMNS.map((c) => csvCell(r[c])).join(',')}\r\n`).join(''),
+    begin: () => stringify([], { ...CSV, header: true }),
+    rows: (rows) => stringify([...rows], CSV),
     end: () => '',
   },
   json: {

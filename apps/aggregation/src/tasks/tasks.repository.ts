@@ -1,4 +1,5 @@
 import type { Task, TaskType } from '@ledgerline/contracts';
+import { claimJobs, queuedOrStale, type ClaimSpec } from '@ledgerline/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -39,8 +40,14 @@ const toTask = (r: TaskDbRow): Task => ({
   error: r.error,
 });
 
-/** A running task whose worker stopped beating this long ago is picked up again. */
-const STALE_AFTER = '60 seconds';
+/** The oldest queued task, or a running one whose worker stopped beating 60 s ago (picked up again). */
+const TASK_CLAIM: ClaimSpec = {
+  table: 'aggregation.tasks',
+  claimable: queuedOrStale('60 seconds'),
+  orderBy: 'created_at',
+  set: "status = 'running', progress = 0, heartbeat_at = now()",
+  returning: 'job.*',
+};
 
 @Injectable()
 export class TasksRepository {
@@ -80,15 +87,7 @@ export class TasksRepository {
   }
 
   async claimNext(): Promise<ClaimedTask | undefined> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [TaskDbRow[], number] = await this.db.query(
-      `UPDATE aggregation.tasks SET status = 'running', progress = 0, heartbeat_at = now()
-        WHERE (tenant_id, id) = (SELECT tenant_id, id FROM aggregation.tasks
-                     WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}')
-                     ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-        RETURNING *`,
-    );
-    const row = rows[0];
+    const [row] = await claimJobs<TaskDbRow>(this.db, TASK_CLAIM, 1);
     return row && { id: row.id, tenantId: row.tenant_id, type: row.type, params: row.params };
   }
 

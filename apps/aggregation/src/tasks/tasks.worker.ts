@@ -1,9 +1,8 @@
-import { DrainLoop } from '@ledgerline/runtime';
+import { DrainLoop, LOGGER } from '@ledgerline/runtime';
 import { exportBodySchema, monthString } from '@ledgerline/contracts';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
 import { RollupsService } from '../rollups/rollups.service';
-import { AGGREGATION_LOGGER } from '../tokens';
 import { ExportRunner, TaskCancelled } from './export.runner';
 import { TasksRepository, type ClaimedTask } from './tasks.repository';
 
@@ -21,7 +20,7 @@ export class TasksWorker implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly tasks: TasksRepository,
     private readonly rollups: RollupsService,
     private readonly exports: ExportRunner,
-    @Inject(AGGREGATION_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -3,7 +3,8 @@ import { NatsBus } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { timingSafeEqual } from 'node:crypto';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
+import type { GatewayConfig } from '../config';
 import { hashApiKey, looksLikeApiKey } from './api-key';
 import { ApiKeyRepository } from './api-key.repository';
 

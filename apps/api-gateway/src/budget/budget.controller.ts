@@ -41,34 +41,34 @@ export class FixedLinesController {
   constructor(private readonly bus: NatsBus) {}
 
   @Get()
-  list(@Tenant() t: TenantPrincipal): Promise<{ fixedLines: FixedLine[] }> {
-    return this.bus.request(cachedRead(listFixedLines), { tenantId: t.tenantId });
+  list(@Tenant() tenant: TenantPrincipal): Promise<{ fixedLines: FixedLine[] }> {
+    return this.bus.request(cachedRead(listFixedLines), { tenantId: tenant.tenantId });
   }
 
   @Post()
   @HttpCode(201)
-  create(@Tenant() t: TenantPrincipal, @Body(new ZodPipe(fixedLineBodySchema)) body: FixedLineBody): Promise<FixedLine> {
-    return this.bus.request(createFixedLine, { tenantId: t.tenantId, body });
+  create(@Tenant() tenant: TenantPrincipal, @Body(new ZodPipe(fixedLineBodySchema)) body: FixedLineBody): Promise<FixedLine> {
+    return this.bus.request(createFixedLine, { tenantId: tenant.tenantId, body });
   }
 
   @Get(':id')
-  get(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('fixed line id')) id: string): Promise<FixedLine> {
-    return this.bus.request(getFixedLine, { tenantId: t.tenantId, id });
+  get(@Tenant() tenant: TenantPrincipal, @Param('id', IdPipe('fixed line id')) id: string): Promise<FixedLine> {
+    return this.bus.request(getFixedLine, { tenantId: tenant.tenantId, id });
   }
 
   @Patch(':id')
   update(
-    @Tenant() t: TenantPrincipal,
+    @Tenant() tenant: TenantPrincipal,
     @Param('id', IdPipe('fixed line id')) id: string,
     @Body(new ZodPipe(fixedLinePatchSchema)) patch: FixedLinePatch,
   ): Promise<FixedLine> {
-    return this.bus.request(updateFixedLine, { tenantId: t.tenantId, id, patch });
+    return this.bus.request(updateFixedLine, { tenantId: tenant.tenantId, id, patch });
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('fixed line id')) id: string): Promise<void> {
-    await this.bus.request(deleteFixedLine, { tenantId: t.tenantId, id });
+  async remove(@Tenant() tenant: TenantPrincipal, @Param('id', IdPipe('fixed line id')) id: string): Promise<void> {
+    await this.bus.request(deleteFixedLine, { tenantId: tenant.tenantId, id });
   }
 }
 
@@ -81,44 +81,44 @@ export class ProvisionsController {
   ) {}
 
   @Get()
-  list(@Tenant() t: TenantPrincipal): Promise<{ provisions: Provision[] }> {
-    return this.bus.request(cachedRead(listProvisions), { tenantId: t.tenantId });
+  list(@Tenant() tenant: TenantPrincipal): Promise<{ provisions: Provision[] }> {
+    return this.bus.request(cachedRead(listProvisions), { tenantId: tenant.tenantId });
   }
 
   /** Declared before `:id` so "calculate" is never taken for an id. */
   @Get('calculate')
   async calculate(
-    @Tenant() t: TenantPrincipal,
+    @Tenant() tenant: TenantPrincipal,
     @Query(new ZodPipe(monthQuery, 'query')) query: { month: string },
     @Req() req: FastifyRequest,
     @Res() res: FastifyReply,
   ): Promise<void> {
-    await this.reader.answer(req, res, { contract: calculateProvisions, payload: { tenantId: t.tenantId, month: query.month } });
+    await this.reader.answer(req, res, { contract: calculateProvisions, payload: { tenantId: tenant.tenantId, month: query.month } });
   }
 
   @Post()
   @HttpCode(201)
-  create(@Tenant() t: TenantPrincipal, @Body(new ZodPipe(provisionBodySchema)) body: ProvisionBody): Promise<Provision> {
-    return this.bus.request(createProvision, { tenantId: t.tenantId, body });
+  create(@Tenant() tenant: TenantPrincipal, @Body(new ZodPipe(provisionBodySchema)) body: ProvisionBody): Promise<Provision> {
+    return this.bus.request(createProvision, { tenantId: tenant.tenantId, body });
   }
 
   @Get(':id')
-  get(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('provision id')) id: string): Promise<Provision> {
-    return this.bus.request(getProvision, { tenantId: t.tenantId, id });
+  get(@Tenant() tenant: TenantPrincipal, @Param('id', IdPipe('provision id')) id: string): Promise<Provision> {
+    return this.bus.request(getProvision, { tenantId: tenant.tenantId, id });
   }
 
   @Patch(':id')
   update(
-    @Tenant() t: TenantPrincipal,
+    @Tenant() tenant: TenantPrincipal,
     @Param('id', IdPipe('provision id')) id: string,
     @Body(new ZodPipe(provisionPatchSchema)) patch: ProvisionPatch,
   ): Promise<Provision> {
-    return this.bus.request(updateProvision, { tenantId: t.tenantId, id, patch });
+    return this.bus.request(updateProvision, { tenantId: tenant.tenantId, id, patch });
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Tenant() t: TenantPrincipal, @Param('id', IdPipe('provision id')) id: string): Promise<void> {
-    await this.bus.request(deleteProvision, { tenantId: t.tenantId, id });
+  async remove(@Tenant() tenant: TenantPrincipal, @Param('id', IdPipe('provision id')) id: string): Promise<void> {
+    await this.bus.request(deleteProvision, { tenantId: tenant.tenantId, id });
   }
 }

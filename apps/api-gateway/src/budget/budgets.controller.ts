@@ -29,18 +29,18 @@ export class BudgetsController {
 
   /** Through the caches like a dashboard read, with the version it reflects and an ETag. */
   @Get()
-  async list(@Tenant() t: TenantPrincipal, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
-    await this.reader.answer(req, res, { contract: listBudgets, payload: { tenantId: t.tenantId } });
+  async list(@Tenant() tenant: TenantPrincipal, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    await this.reader.answer(req, res, { contract: listBudgets, payload: { tenantId: tenant.tenantId } });
   }
 
   /** A write like any other: it answers with the version it was made at, in the body and the header. */
   @Put()
   async replace(
-    @Tenant() t: TenantPrincipal,
+    @Tenant() tenant: TenantPrincipal,
     @Body(new ZodPipe(budgetsBodySchema)) body: BudgetsBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Budgets & WriteOutcome> {
-    const outcome = await this.bus.request(putBudgets, { tenantId: t.tenantId, body });
+    const outcome = await this.bus.request(putBudgets, { tenantId: tenant.tenantId, body });
     void reply.header(VERSION_HEADER, outcome.version);
     return outcome;
   }
@@ -52,12 +52,15 @@ export class WebhooksController {
   constructor(private readonly bus: NatsBus) {}
 
   @Get()
-  get(@Tenant() t: TenantPrincipal): Promise<Webhooks> {
-    return this.bus.request(getWebhooks, { tenantId: t.tenantId });
+  get(@Tenant() tenant: TenantPrincipal): Promise<Webhooks> {
+    return this.bus.request(getWebhooks, { tenantId: tenant.tenantId });
   }
 
   @Put()
-  replace(@Tenant() t: TenantPrincipal, @Body(new ZodPipe(webhooksBodySchema)) body: WebhooksBody): Promise<Pick<Webhooks, 'webhooks'>> {
-    return this.bus.request(putWebhooks, { tenantId: t.tenantId, body });
+  replace(
+    @Tenant() tenant: TenantPrincipal,
+    @Body(new ZodPipe(webhooksBodySchema)) body: WebhooksBody,
+  ): Promise<Pick<Webhooks, 'webhooks'>> {
+    return this.bus.request(putWebhooks, { tenantId: tenant.tenantId, body });
   }
 }

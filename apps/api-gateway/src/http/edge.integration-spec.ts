@@ -21,7 +21,7 @@ import {
   type OwnInfra,
   type Replica,
   type Reply,
-} from '../gateway.test-helper';
+} from '../../test/gateway.test-helper';
 
 const PROBLEM = 'application/problem+json';
 const ORIGIN = 'https://app.example';

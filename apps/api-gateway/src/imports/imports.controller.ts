@@ -4,8 +4,9 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { GATEWAY_CONFIG } from '../tokens';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import type { GatewayConfig } from '../config';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { RateLimitClass } from '../rate-limit/route-class';
 import { limitBytes } from './limit-bytes';
@@ -25,18 +26,18 @@ export class ImportsController {
   @Post()
   @HttpCode(202)
   @RateLimitClass('imports')
-  async create(@Tenant() t: TenantPrincipal, @Req() request: FastifyRequest): Promise<{ id: string; status: string }> {
+  async create(@Tenant() tenant: TenantPrincipal, @Req() request: FastifyRequest): Promise<{ id: string; status: string }> {
     const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'text/csv' || !(request.body instanceof Readable)) {
       throw new AppError('unsupported-media-type', 'Send the import as a text/csv body.');
     }
     const id = randomUUID();
-    const name = importObjectName(t.tenantId, id);
+    const name = importObjectName(tenant.tenantId, id);
     const store = await openObjectStore(this.bus.connection, IMPORTS_BUCKET);
     const counted = limitBytes(this.config.IMPORT_MAX_BYTES);
     try {
       const info = await store.put({ name }, Readable.toWeb(request.body.pipe(counted.stream)) as ReadableStream<Uint8Array>);
-      const started = await this.bus.request(startImport, { tenantId: t.tenantId, id, bytes: info.size });
+      const started = await this.bus.request(startImport, { tenantId: tenant.tenantId, id, bytes: info.size });
       return { id: started.id, status: started.status };
     } catch (err) {
       await store.delete(name).catch(() => undefined);
@@ -48,7 +49,7 @@ export class ImportsController {
   }
 
   @Get(':id')
-  get(@Tenant() t: TenantPrincipal, @Param('id', new UuidParamPipe('import id')) id: string): Promise<ImportStatus> {
-    return this.bus.request(getImport, { tenantId: t.tenantId, id });
+  get(@Tenant() tenant: TenantPrincipal, @Param('id', new UuidParamPipe('import id')) id: string): Promise<ImportStatus> {
+    return this.bus.request(getImport, { tenantId: tenant.tenantId, id });
   }
 }

@@ -4,17 +4,16 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
+import { LIVE_CONFIG, LIVE_REDIS } from '../tokens';
 import { bearerToken } from '../auth/api-key';
 import { AuthService } from '../auth/auth.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import type { ChargedRequest } from '../rate-limit/refund-server-failures';
-import { LIVE_CONFIG, type LiveConfig } from './live.config';
+import type { LiveConfig } from './live.config';
 import { LiveHub } from './live-hub';
 import { streamsRefused } from './live.metrics';
 import { verifyLiveToken } from './live-token';
 import { StreamLimit } from './stream-limit';
-
-export const LIVE_REDIS = Symbol('LIVE_REDIS');
 
 /** Who opens a stream, on what, and the quota slot it holds until it ends. */
 export interface Admitted {

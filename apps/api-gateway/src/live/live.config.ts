@@ -25,8 +25,6 @@ const schema = z.object({
 
 export type LiveConfig = Omit<z.output<typeof schema>, 'ADMIN_API_KEY' | 'LIVE_TOKEN_SECRET'> & { tokenSecret: Buffer };
 
-export const LIVE_CONFIG = Symbol('LIVE_CONFIG');
-
 export function loadLiveConfig(env: NodeJS.ProcessEnv = process.env): LiveConfig {
   const { ADMIN_API_KEY, LIVE_TOKEN_SECRET, ...rest } = loadConfig(schema, env);
   const tokenSecret = createHash('sha256')

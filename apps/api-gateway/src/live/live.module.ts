@@ -2,9 +2,10 @@ import { createHotPathRedis, shutDownRedis, type Redis } from '@ledgerline/runti
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import type pino from 'pino';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { LIVE_CONFIG, loadLiveConfig } from './live.config';
-import { LIVE_REDIS, LiveAdmission } from './live-admission';
+import { GATEWAY_CONFIG, LIVE_CONFIG, LIVE_REDIS } from '../tokens';
+import type { GatewayConfig } from '../config';
+import { loadLiveConfig } from './live.config';
+import { LiveAdmission } from './live-admission';
 import { LiveHub } from './live-hub';
 import { LiveRoutes } from './live.routes';
 import { LiveTokensController } from './live-tokens.controller';

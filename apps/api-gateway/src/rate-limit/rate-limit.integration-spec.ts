@@ -1,8 +1,9 @@
 import { NatsBus } from '@ledgerline/messaging';
 import { waitFor } from '@ledgerline/testing';
 import { randomUUID } from 'node:crypto';
-import { call, insertTenantKey, startOwnInfra, startReplica, type OwnInfra, type Replica, type Reply } from '../gateway.test-helper';
-import { RATE_LIMIT_REDIS, type Redis } from './rate-limit.redis';
+import { RATE_LIMIT_REDIS } from '../tokens';
+import { call, insertTenantKey, startOwnInfra, startReplica, type OwnInfra, type Replica, type Reply } from '../../test/gateway.test-helper';
+import type { Redis } from './rate-limit.redis';
 import { ReplicaPresence } from './replica-presence';
 
 const PROBLEM = 'application/problem+json';

@@ -1,8 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, RATE_LIMIT_REDIS } from '../tokens';
+import type { GatewayConfig } from '../config';
 import { createHotPathRedis } from '@ledgerline/runtime';
-import { RATE_LIMIT_REDIS } from './rate-limit.redis';
 import { RateLimiter } from './rate-limiter.service';
 import { ReplicaPresence } from './replica-presence';
 

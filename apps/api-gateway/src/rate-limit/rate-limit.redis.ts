@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { GCRA_LUA, GCRA_REFUND_LUA, type GcraOutcome } from './gcra';
 import { WINDOW_LUA, WINDOW_REFUND_LUA, type WindowOutcome } from './sliding-window';
 
-export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 export type { Redis } from '@ledgerline/runtime';
 
 const sha = (script: string) => createHash('sha1').update(script).digest('hex');

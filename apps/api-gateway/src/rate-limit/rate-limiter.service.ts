@@ -2,13 +2,14 @@ import { AppError } from '@ledgerline/contracts';
 import { metricsRegistry, shutDownRedis } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, RATE_LIMIT_REDIS } from '../tokens';
+import type { GatewayConfig } from '../config';
 import { decide, emissionIntervalUs, type RateLimit, type RateLimitDecision } from './gcra';
 import { rateLimitHeaders } from './headers';
 import { randomUUID } from 'node:crypto';
 import { LocalGcraStore, LocalWindowStore } from './local-gcra.store';
 import { decideWindow } from './sliding-window';
-import { RATE_LIMIT_REDIS, RedisGcraStore, type Redis } from './rate-limit.redis';
+import { RedisGcraStore, type Redis } from './rate-limit.redis';
 import { ReplicaPresence } from './replica-presence';
 import { fallbackLimit, type RouteClass } from './route-class';
 

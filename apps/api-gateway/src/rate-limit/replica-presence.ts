@@ -2,7 +2,8 @@ import { gatewayPresence } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
+import type { GatewayConfig } from '../config';
 
 /** A replica unheard for this many announcement intervals is no longer counted (one lost message is tolerated). */
 export const PRESENCE_WINDOW_INTERVALS = 3;

@@ -27,19 +27,19 @@ export class TasksController {
   constructor(private readonly bus: NatsBus) {}
 
   @Get()
-  list(@Tenant() t: TenantPrincipal): Promise<{ tasks: Task[] }> {
-    return this.bus.request(listTasks, { tenantId: t.tenantId });
+  list(@Tenant() tenant: TenantPrincipal): Promise<{ tasks: Task[] }> {
+    return this.bus.request(listTasks, { tenantId: tenant.tenantId });
   }
 
   @Get(':id')
-  get(@Tenant() t: TenantPrincipal, @Param('id', taskId()) id: string): Promise<Task> {
-    return this.bus.request(getTask, { tenantId: t.tenantId, id });
+  get(@Tenant() tenant: TenantPrincipal, @Param('id', taskId()) id: string): Promise<Task> {
+    return this.bus.request(getTask, { tenantId: tenant.tenantId, id });
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  cancel(@Tenant() t: TenantPrincipal, @Param('id', taskId()) id: string): Promise<Task> {
-    return this.bus.request(cancelTask, { tenantId: t.tenantId, id });
+  cancel(@Tenant() tenant: TenantPrincipal, @Param('id', taskId()) id: string): Promise<Task> {
+    return this.bus.request(cancelTask, { tenantId: tenant.tenantId, id });
   }
 }
 
@@ -50,14 +50,14 @@ export class ExportsController {
 
   @Post()
   @HttpCode(202)
-  create(@Tenant() t: TenantPrincipal, @Body(new ZodPipe(exportBodySchema)) body: ExportBody): Promise<{ taskId: string }> {
-    return this.bus.request(startExportTask, { tenantId: t.tenantId, body });
+  create(@Tenant() tenant: TenantPrincipal, @Body(new ZodPipe(exportBodySchema)) body: ExportBody): Promise<{ taskId: string }> {
+    return this.bus.request(startExportTask, { tenantId: tenant.tenantId, body });
   }
 
   /** Streams the finished export out of the object store; never buffered here. */
   @Get(':id/download')
-  async download(@Tenant() t: TenantPrincipal, @Param('id', taskId()) id: string, @Res() reply: FastifyReply): Promise<void> {
-    const file = await this.bus.request(getExportDownload, { tenantId: t.tenantId, id });
+  async download(@Tenant() tenant: TenantPrincipal, @Param('id', taskId()) id: string, @Res() reply: FastifyReply): Promise<void> {
+    const file = await this.bus.request(getExportDownload, { tenantId: tenant.tenantId, id });
     const store = await openObjectStore(this.bus.connection, EXPORTS_BUCKET);
     const object = await store.get(file.object);
     if (!object) throw new AppError('not-found', 'The export file has expired; start a new export.');

@@ -12,8 +12,8 @@ import {
 import { NatsBus, serveFaultSwitch } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type pino from 'pino';
-import { faults, type Redis } from '@ledgerline/runtime';
-import { CACHE_GATEWAY_LOGGER, REDIS } from '../tokens';
+import { faults, LOGGER, type Redis } from '@ledgerline/runtime';
+import { REDIS } from '../tokens';
 import { CacheVersions } from './cache-versions';
 import { CACHED_READS, type CachedRead } from './cached-reads';
 import { ReadThroughCache } from './read-through';
@@ -32,7 +32,7 @@ export class CacheHandlers implements OnModuleInit {
     private readonly cache: ReadThroughCache,
     private readonly versions: CacheVersions,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(CACHE_GATEWAY_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   onModuleInit(): void {

@@ -1,7 +1,6 @@
-import { DrainLoop } from '@ledgerline/runtime';
+import { DrainLoop, LOGGER } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
-import { INGESTION_LOGGER } from '../logger.token';
 import { ImportProcessor } from './import.processor';
 import { ImportsRepository } from './imports.repository';
 
@@ -22,7 +21,7 @@ export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly imports: ImportsRepository,
     private readonly processor: ImportProcessor,
-    @Inject(INGESTION_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   onApplicationBootstrap(): void {

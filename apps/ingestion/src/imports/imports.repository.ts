@@ -1,4 +1,5 @@
 import type { ImportStatus } from '@ledgerline/contracts';
+import { claimJobs, queuedOrStale, type ClaimSpec } from '@ledgerline/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -33,8 +34,14 @@ const toStatus = (r: ImportDbRow): ImportStatus => ({
   finishedAt: r.finished_at?.toISOString() ?? null,
 });
 
-/** A claimed import is considered abandoned (its replica died) after this long without progress. */
-const STALE_AFTER = '60 seconds';
+/** A claimed import is considered abandoned (its replica died) after 60 s without progress. */
+const IMPORT_CLAIM: ClaimSpec = {
+  table: 'ingestion.imports',
+  claimable: queuedOrStale('60 seconds'),
+  orderBy: 'created_at',
+  set: "status = 'running', rows_processed = 0, heartbeat_at = now()",
+  returning: 'job.id, job.tenant_id',
+};
 
 /** Import bookkeeping. The rows themselves are written by the processor's own transaction. */
 @Injectable()
@@ -56,15 +63,7 @@ export class ImportsRepository {
 
   /** The oldest queued import (or one whose worker stopped beating), claimed so no other replica takes it. */
   async claimNext(): Promise<{ id: string; tenantId: string } | undefined> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows]: [{ id: string; tenant_id: string }[], number] = await this.db.query(
-      `UPDATE ingestion.imports SET status = 'running', rows_processed = 0, heartbeat_at = now()
-        WHERE (tenant_id, id) = (SELECT tenant_id, id FROM ingestion.imports
-                     WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - interval '${STALE_AFTER}')
-                     ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-        RETURNING id, tenant_id`,
-    );
-    const row = rows[0];
+    const [row] = await claimJobs<{ id: string; tenant_id: string }>(this.db, IMPORT_CLAIM, 1);
     return row && { id: row.id, tenantId: row.tenant_id };
   }
 

@@ -1,10 +1,9 @@
-import { DrainLoop, type PassResult } from '@ledgerline/runtime';
+import { DrainLoop, LOGGER, type PassResult } from '@ledgerline/runtime';
 import { TRANSACTIONS_STREAM } from '@ledgerline/contracts';
 import { DUPLICATE_WINDOW_NS, ensureStream, NatsBus } from '@ledgerline/messaging';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
-import { INGESTION_LOGGER } from '../logger.token';
 import { OutboxRepository } from './outbox.repository';
 
 const BATCH = 500;
@@ -42,7 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly bus: NatsBus,
-    @Inject(INGESTION_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
   onApplicationBootstrap(): void {

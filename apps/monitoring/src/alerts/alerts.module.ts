@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import type pino from 'pino';
-import { MONITORING_CONFIG, type MonitoringConfig } from '../config';
+import { LOGGER } from '@ledgerline/runtime';
+import { MONITORING_CONFIG } from '../tokens';
+import type { MonitoringConfig } from '../config';
 import { LatencyModule } from '../latency/latency.module';
 import { SloModule } from '../slo/slo.module';
 import { AlertsRepository } from './alerts.repository';
-import { AlertsService, MONITORING_LOGGER } from './alerts.service';
+import { AlertsService } from './alerts.service';
 import { WebhookNotifier } from './webhook-notifier';
 
 @Module({
@@ -14,7 +16,7 @@ import { WebhookNotifier } from './webhook-notifier';
     AlertsService,
     {
       provide: WebhookNotifier,
-      inject: [MONITORING_CONFIG, MONITORING_LOGGER],
+      inject: [MONITORING_CONFIG, LOGGER],
       useFactory: (config: MonitoringConfig, logger: pino.Logger) =>
         new WebhookNotifier({
           urls: config.MONITORING_WEBHOOK_URLS,

@@ -38,11 +38,11 @@ const toAlert = (r: AlertRow): Alert => ({
 /** Alert history in `monitoring.alerts`: the only code that talks SQL for alerts. */
 @Injectable()
 export class AlertsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Inserts or updates by id; the partial unique index rejects a second live alert for a fingerprint. */
   async save(alert: Alert): Promise<void> {
-    await this.ds.query(
+    await this.db.query(
       `INSERT INTO monitoring.alerts (id, fingerprint, rule, severity, state, labels, summary, value, threshold,
                                       starts_at, fired_at, resolved_at, exemplar_trace_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -68,12 +68,12 @@ export class AlertsRepository {
   }
 
   async live(): Promise<Alert[]> {
-    const rows: AlertRow[] = await this.ds.query(`SELECT * FROM monitoring.alerts WHERE state <> 'resolved'`);
+    const rows: AlertRow[] = await this.db.query(`SELECT * FROM monitoring.alerts WHERE state <> 'resolved'`);
     return rows.map(toAlert);
   }
 
   async list(state: AlertState | undefined, limit: number): Promise<Alert[]> {
-    const rows: AlertRow[] = await this.ds.query(
+    const rows: AlertRow[] = await this.db.query(
       `SELECT * FROM monitoring.alerts WHERE ($1::text IS NULL OR state = $1) ORDER BY starts_at DESC, id LIMIT $2`,
       [state ?? null, limit],
     );

@@ -1,8 +1,10 @@
 import { alertChanged, type Alert, type AlertState } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
+import { LOGGER } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type pino from 'pino';
-import { MONITORING_CONFIG, type MonitoringConfig } from '../config';
+import { MONITORING_CONFIG } from '../tokens';
+import type { MonitoringConfig } from '../config';
 import { LatencyHistory } from '../latency/latency-history';
 import { LatencyTracker } from '../latency/latency-tracker';
 import { SloHistory } from '../slo/slo-history';
@@ -12,8 +14,6 @@ import { AlertStateMachine, notifies } from './alert-state';
 import { AlertsRepository } from './alerts.repository';
 import { evaluateRules } from './evaluate';
 import { WebhookNotifier } from './webhook-notifier';
-
-export const MONITORING_LOGGER = Symbol('MONITORING_LOGGER');
 
 /**
  * Evaluates the rules on a timer. Each transition is stored first (history
@@ -28,7 +28,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(MONITORING_CONFIG) private readonly config: MonitoringConfig,
-    @Inject(MONITORING_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
     private readonly tracker: LatencyTracker,
     private readonly history: LatencyHistory,
     private readonly repository: AlertsRepository,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MONITORING_CONFIG, type MonitoringConfig } from '../config';
+import { MONITORING_CONFIG } from '../tokens';
+import type { MonitoringConfig } from '../config';
 import { LatencyHistory } from './latency-history';
 import { LatencyTracker } from './latency-tracker';
 

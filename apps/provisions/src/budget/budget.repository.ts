@@ -12,24 +12,24 @@ const scope = <T extends Line>(tenantId: string, id?: string) =>
 /** Tenant-scoped storage of fixed lines and provisions: every query names the tenant. */
 @Injectable()
 export class BudgetRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   list<T extends Line>(entity: EntityTarget<T>, tenantId: string): Promise<T[]> {
-    return this.ds.getRepository(entity).find({ where: scope<T>(tenantId), order: { createdAt: 'ASC', id: 'ASC' } as FindOptionsOrder<T> });
+    return this.db.getRepository(entity).find({ where: scope<T>(tenantId), order: { createdAt: 'ASC', id: 'ASC' } as FindOptionsOrder<T> });
   }
 
   find<T extends Line>(entity: EntityTarget<T>, tenantId: string, id: string): Promise<T | null> {
-    return this.ds.getRepository(entity).findOneBy(scope<T>(tenantId, id));
+    return this.db.getRepository(entity).findOneBy(scope<T>(tenantId, id));
   }
 
   insert<T extends Line>(entity: EntityTarget<T>, values: Partial<T>): Promise<T> {
-    const repo = this.ds.getRepository(entity);
+    const repo = this.db.getRepository(entity);
     return repo.save(repo.create(values as T));
   }
 
   /** Runs `change` on the row locked FOR UPDATE, so concurrent patches apply one after the other. */
   update<T extends Line>(entity: EntityTarget<T>, tenantId: string, id: string, change: (current: T) => T): Promise<T | null> {
-    return this.ds.transaction(async (em: EntityManager) => {
+    return this.db.transaction(async (em: EntityManager) => {
       const current = await em.findOne(entity, { where: scope<T>(tenantId, id), lock: { mode: 'pessimistic_write' } });
       if (!current) return null;
       return em.save(entity, change(current));
@@ -37,7 +37,7 @@ export class BudgetRepository {
   }
 
   async delete(entity: EntityTarget<Line>, tenantId: string, id: string): Promise<boolean> {
-    const result = await this.ds.getRepository(entity).delete(scope(tenantId, id));
+    const result = await this.db.getRepository(entity).delete(scope(tenantId, id));
     return (result.affected ?? 0) > 0;
   }
 }

@@ -20,14 +20,14 @@ const names = (split: LineSplit | TenantConfig['split'], member: string): boolea
 @Injectable()
 export class MemberReferences {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly bus: NatsBus,
   ) {}
 
   async find(tenantId: string, members: readonly string[], tenantSplit: TenantConfig['split'] | undefined): Promise<FieldError[]> {
     const [fixedLines, provisions, transactions] = await Promise.all([
-      this.ds.getRepository(FixedLineEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }),
-      this.ds.getRepository(ProvisionEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      this.db.getRepository(FixedLineEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      this.db.getRepository(ProvisionEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }),
       this.bus.request(countMemberTransactions, { tenantId, members: [...members] }, { timeoutMs: COUNT_TIMEOUT_MS }),
     ]);
     const references: FieldError[] = [];

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
-import { AppModule } from './app.module';
-import { hashApiKey, keyPrefix, mintApiKey } from './auth/api-key';
-import { ApiKeyRepository } from './auth/api-key.repository';
-import { loadGatewayConfig } from './config';
-import { configureEdge } from './http/edge';
+import { AppModule } from '../src/app.module';
+import { hashApiKey, keyPrefix, mintApiKey } from '../src/auth/api-key';
+import { ApiKeyRepository } from '../src/auth/api-key.repository';
+import { loadGatewayConfig } from '../src/config';
+import { configureEdge } from '../src/http/edge';
 
 export const IT_ADMIN_KEY = 'it-admin-key-0123';
 

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
-import type { AlertmanagerWebhookV4 } from './alerts/alertmanager-payload';
-import { AlertsService } from './alerts/alerts.service';
-import { AppModule } from './app.module';
-import { loadMonitoringConfig } from './config';
-import { registerOtlpParsers } from './traces/otlp-body';
+import type { AlertmanagerWebhookV4 } from '../src/alerts/alertmanager-payload';
+import { AlertsService } from '../src/alerts/alerts.service';
+import { AppModule } from '../src/app.module';
+import { loadMonitoringConfig } from '../src/config';
+import { registerOtlpParsers } from '../src/traces/otlp-body';
 
 const logger = pino({ level: 'silent' });
 

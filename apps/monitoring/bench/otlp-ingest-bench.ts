@@ -4,9 +4,9 @@
  * in-process receiver on 127.0.0.1. Only the ingest path runs (decode,
  * windows, span store); PostgreSQL and NATS are not involved in ingest.
  *
- *   npm run build && node dist/apps/monitoring/src/bench/otlp-ingest-bench.js [requests=300] [spansPerRequest=512] [concurrency=4]
+ *   npm run build && node dist/apps/monitoring/bench/otlp-ingest-bench.js [requests=300] [spansPerRequest=512] [concurrency=4]
  */
-import { createHttpApp } from '@ledgerline/runtime';
+import { createHttpApp, LOGGER } from '@ledgerline/runtime';
 import { Global, Module } from '@nestjs/common';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -15,10 +15,10 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
-import { MONITORING_LOGGER } from '../alerts/alerts.service';
-import { loadMonitoringConfig, MONITORING_CONFIG } from '../config';
-import { registerOtlpParsers } from '../traces/otlp-body';
-import { TracesModule } from '../traces/traces.module';
+import { MONITORING_CONFIG } from '../src/tokens';
+import { loadMonitoringConfig } from '../src/config';
+import { registerOtlpParsers } from '../src/traces/otlp-body';
+import { TracesModule } from '../src/traces/traces.module';
 
 const [requests = 300, spansPerRequest = 512, concurrency = 4] = process.argv.slice(2).map(Number);
 const logger = pino({ level: 'silent' });
@@ -27,9 +27,9 @@ const logger = pino({ level: 'silent' });
 @Module({
   providers: [
     { provide: MONITORING_CONFIG, useValue: loadMonitoringConfig({}) },
-    { provide: MONITORING_LOGGER, useValue: logger },
+    { provide: LOGGER, useValue: logger },
   ],
-  exports: [MONITORING_CONFIG, MONITORING_LOGGER],
+  exports: [MONITORING_CONFIG, LOGGER],
 })
 class BenchConfigModule {}
 
@@ -47,10 +47,15 @@ function batch(seed: number): ReadableSpan[] {
   const t0 = Date.now();
   for (let i = 0; i < spansPerRequest / 4; i++) {
     const route = `/v1/route-${(seed * 7 + i) % 30}`;
-    const server = tracer.startSpan(`GET ${route}`, { kind: SpanKind.SERVER, startTime: t0, attributes: { 'http.route': route, 'http.method': 'GET' } });
+    const server = tracer.startSpan(`GET ${route}`, {
+      kind: SpanKind.SERVER,
+      startTime: t0,
+      attributes: { 'http.route': route, 'http.method': 'GET' },
+    });
     const ctx = trace.setSpan(context.active(), server);
     const ms = 5 + ((i * 37 + seed) % 200);
-    for (let q = 0; q < 2; q++) tracer.startSpan('SELECT rollups', { startTime: t0 + 1, attributes: { 'db.system': 'postgresql' } }, ctx).end(t0 + 1 + ms / 3);
+    for (let q = 0; q < 2; q++)
+      tracer.startSpan('SELECT rollups', { startTime: t0 + 1, attributes: { 'db.system': 'postgresql' } }, ctx).end(t0 + 1 + ms / 3);
     tracer.startSpan('cache get', { startTime: t0, attributes: { 'cache.hit': i % 5 !== 0, 'cache.level': 'l1' } }, ctx).end(t0 + 1);
     server.end(t0 + ms);
   }
@@ -72,20 +77,53 @@ async function run(url: string, label: string, bodies: { body: Uint8Array; heade
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ format: label, requests, spansPerRequest, concurrency, spans, seconds: Number(seconds.toFixed(2)), spansPerSecond: Math.round(spans / seconds) }));
+  console.log(
+    JSON.stringify({
+      format: label,
+      requests,
+      spansPerRequest,
+      concurrency,
+      spans,
+      seconds: Number(seconds.toFixed(2)),
+      spansPerSecond: Math.round(spans / seconds),
+    }),
+  );
 }
 
 async function main(): Promise<void> {
-  const app = await createHttpApp({ module: BenchModule, logger, host: '127.0.0.1', port: 0, bodyLimit: 8 * 1_048_576, configure: registerOtlpParsers });
+  const app = await createHttpApp({
+    module: BenchModule,
+    logger,
+    host: '127.0.0.1',
+    port: 0,
+    bodyLimit: 8 * 1_048_576,
+    configure: registerOtlpParsers,
+  });
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/v1/traces`;
   const batches = Array.from({ length: 16 }, (_, i) => batch(i));
   const proto = batches.map((b) => ProtobufTraceSerializer.serializeRequest(b) as Uint8Array);
   const json = batches.map((b) => JsonTraceSerializer.serializeRequest(b) as Uint8Array);
-  await run(url, 'warm-up', proto.map((body) => ({ body, headers: { 'content-type': 'application/x-protobuf' } })));
-  await run(url, 'protobuf', proto.map((body) => ({ body, headers: { 'content-type': 'application/x-protobuf' } })));
-  await run(url, 'protobuf+gzip', proto.map((body) => ({ body: gzipSync(body), headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } })));
-  await run(url, 'json', json.map((body) => ({ body, headers: { 'content-type': 'application/json' } })));
+  await run(
+    url,
+    'warm-up',
+    proto.map((body) => ({ body, headers: { 'content-type': 'application/x-protobuf' } })),
+  );
+  await run(
+    url,
+    'protobuf',
+    proto.map((body) => ({ body, headers: { 'content-type': 'application/x-protobuf' } })),
+  );
+  await run(
+    url,
+    'protobuf+gzip',
+    proto.map((body) => ({ body: gzipSync(body), headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } })),
+  );
+  await run(
+    url,
+    'json',
+    json.map((body) => ({ body, headers: { 'content-type': 'application/json' } })),
+  );
   await app.close();
 }
 

@@ -1,1 +1,0 @@
-export const INGESTION_LOGGER = Symbol('INGESTION_LOGGER');

@@ -1,0 +1,1 @@
+export const MONITORING_CONFIG = Symbol('MONITORING_CONFIG');
