@@ -97,7 +97,4 @@ const schema = z.object({
 
 export type GatewayConfig = z.output<typeof schema>;
 
-// Re-exported for src/dashboard (changed on another branch): its import moves to ./tokens after that merges.
-export { GATEWAY_CONFIG } from './tokens';
-
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadConfig(schema, env);

@@ -26,9 +26,6 @@ const schema = z.object({
 
 export type MonitoringConfig = z.output<typeof schema> & { rules: Rule[]; windows: string[]; externalUrl: string };
 
-// Re-exported for src/slo (changed on another branch): its import moves to ./tokens after that merges.
-export { MONITORING_CONFIG } from './tokens';
-
 /** Env and the rules file, both validated at boot: a bad rule stops the service with the reason. */
 export function loadMonitoringConfig(env: NodeJS.ProcessEnv = process.env): MonitoringConfig {
   const config = loadConfig(schema, env);

@@ -1,7 +1,8 @@
 import { FreshnessFeed, NatsBus, visibleLagHistogram } from '@ledgerline/messaging';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
 
 export const NEAR = 'near';
 

@@ -5,7 +5,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
 import { NearCacheFreshness } from './near-cache-freshness';
 
 const lookups = new Counter({

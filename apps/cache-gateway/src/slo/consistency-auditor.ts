@@ -9,6 +9,7 @@ import {
   type RequestOf,
 } from '@ledgerline/contracts';
 import { NatsBus, type RawReply } from '@ledgerline/messaging';
+import { LOGGER } from '@ledgerline/runtime';
 import { context, propagation } from '@opentelemetry/api';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,7 +18,7 @@ import type pino from 'pino';
 import type { CacheGatewayConfig } from '../config';
 import { CACHED_READS } from '../cache/cached-reads';
 import { ReadThroughCache } from '../cache/read-through';
-import { CACHE_GATEWAY_CONFIG, CACHE_GATEWAY_LOGGER } from '../tokens';
+import { CACHE_GATEWAY_CONFIG } from '../tokens';
 import { judge } from './audit-judge';
 import { recordAudit } from './slo.metrics';
 import { ServedAnswers, type ServedAnswer } from './served-answers';
@@ -72,7 +73,7 @@ export class ConsistencyAuditor implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     @Inject(CACHE_GATEWAY_CONFIG) private readonly config: CacheGatewayConfig,
-    @Inject(CACHE_GATEWAY_LOGGER) private readonly logger: pino.Logger,
+    @Inject(LOGGER) private readonly logger: pino.Logger,
     private readonly cache: ReadThroughCache,
     private readonly served: ServedAnswers,
     private readonly bus: NatsBus,

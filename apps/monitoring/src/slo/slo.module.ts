@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { freshnessThresholdsOf } from '../alerts/rules';
-import { MONITORING_CONFIG, type MonitoringConfig } from '../config';
+import type { MonitoringConfig } from '../config';
+import { MONITORING_CONFIG } from '../tokens';
 import { SloController } from './slo.controller';
 import { SloHandlers } from './slo.handlers';
 import { SloHistory } from './slo-history';
