@@ -9,4 +9,5 @@ export * from './redis';
 export * from './server-spans';
 export * from './dependency-errors';
 export * from './drain-loop';
+export * from './drain-worker';
 export * from './tokens';

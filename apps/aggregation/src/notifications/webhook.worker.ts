@@ -1,5 +1,5 @@
-import { DrainLoop, LOGGER } from '@ledgerline/runtime';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DrainWorker, LOGGER } from '@ledgerline/runtime';
+import { Inject, Injectable } from '@nestjs/common';
 import type pino from 'pino';
 import type { AggregationConfig } from '../config';
 import { AGGREGATION_CONFIG } from '../tokens';
@@ -22,42 +22,32 @@ const BATCH = 16;
  * queues rows and wakes this worker.
  */
 @Injectable()
-export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookWorker extends DrainWorker {
+  protected readonly pollMs: number;
   private readonly retry: RetryPolicy;
   private readonly policy: TargetPolicy;
-  private readonly loop: DrainLoop;
 
   constructor(
     private readonly repo: WebhooksRepository,
     @Inject(AGGREGATION_CONFIG) private readonly config: AggregationConfig,
     @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {
+    super();
+    this.pollMs = config.WEBHOOK_POLL_MS;
     this.retry = { baseMs: config.WEBHOOK_BACKOFF_MS, maxMs: config.WEBHOOK_BACKOFF_MAX_MS, windowMs: config.WEBHOOK_RETRY_WINDOW_MS };
     this.policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true' };
-    this.loop = new DrainLoop(() => this.drain(), {
-      everyMs: config.WEBHOOK_POLL_MS,
-      onError: (err) => this.logger.warn({ err }, 'webhook worker pass failed'),
-    });
   }
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
+  protected passFailed(err: unknown): void {
+    this.logger.warn({ err }, 'webhook worker pass failed');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  kick(): void {
-    this.loop.kick();
-  }
-
-  private async drain(): Promise<void> {
+  protected async pass(): Promise<void> {
     // The lease outlasts one attempt's bound, so a delivery is never sent by two replicas at once.
     const leaseMs = this.config.WEBHOOK_TIMEOUT_MS * 3;
     for (
       let due = await this.repo.claimDue(BATCH, leaseMs);
-      due.length > 0 && !this.loop.stopped;
+      due.length > 0 && !this.stopped;
       due = await this.repo.claimDue(BATCH, leaseMs)
     ) {
       await Promise.all(due.map((delivery) => this.deliver(delivery)));

@@ -1,6 +1,6 @@
-import { DrainLoop, LOGGER } from '@ledgerline/runtime';
+import { DrainWorker, LOGGER } from '@ledgerline/runtime';
 import { exportBodySchema, monthString } from '@ledgerline/contracts';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type pino from 'pino';
 import { RollupsService } from '../rollups/rollups.service';
 import { ExportRunner, TaskCancelled } from './export.runner';
@@ -10,33 +10,24 @@ const POLL_MS = 1_000;
 
 /** Runs queued tasks one at a time per replica, off the request path. */
 @Injectable()
-export class TasksWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly loop = new DrainLoop(() => this.drain(), {
-    everyMs: POLL_MS,
-    onError: (err) => this.logger.error({ err }, 'task worker failed'),
-  });
+export class TasksWorker extends DrainWorker {
+  protected readonly pollMs = POLL_MS;
 
   constructor(
     private readonly tasks: TasksRepository,
     private readonly rollups: RollupsService,
     private readonly exports: ExportRunner,
     @Inject(LOGGER) private readonly logger: pino.Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.loop.start();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+  protected passFailed(err: unknown): void {
+    this.logger.error({ err }, 'task worker failed');
   }
 
-  kick(): void {
-    this.loop.kick();
-  }
-
-  private async drain(): Promise<void> {
-    for (let task = await this.tasks.claimNext(); task && !this.loop.stopped; task = await this.tasks.claimNext()) {
+  protected async pass(): Promise<void> {
+    for (let task = await this.tasks.claimNext(); task && !this.stopped; task = await this.tasks.claimNext()) {
       await this.execute(task);
     }
   }

@@ -1,5 +1,5 @@
-import { DrainLoop, LOGGER } from '@ledgerline/runtime';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DrainWorker, LOGGER } from '@ledgerline/runtime';
+import { Inject, Injectable } from '@nestjs/common';
 import type pino from 'pino';
 import { ImportProcessor } from './import.processor';
 import { ImportsRepository } from './imports.repository';
@@ -12,32 +12,23 @@ const POLL_MS = 2_000;
  * mid-way (their transaction rolled back, so they simply run again).
  */
 @Injectable()
-export class ImportWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly loop = new DrainLoop(() => this.drain(), {
-    everyMs: POLL_MS,
-    onError: (err) => this.logger.error({ err }, 'import worker failed'),
-  });
+export class ImportWorker extends DrainWorker {
+  protected readonly pollMs = POLL_MS;
 
   constructor(
     private readonly imports: ImportsRepository,
     private readonly processor: ImportProcessor,
     @Inject(LOGGER) private readonly logger: pino.Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.loop.start();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+  protected passFailed(err: unknown): void {
+    this.logger.error({ err }, 'import worker failed');
   }
 
-  kick(): void {
-    this.loop.kick();
-  }
-
-  private async drain(): Promise<void> {
-    for (let job = await this.imports.claimNext(); job && !this.loop.stopped; job = await this.imports.claimNext()) {
+  protected async pass(): Promise<void> {
+    for (let job = await this.imports.claimNext(); job && !this.stopped; job = await this.imports.claimNext()) {
       try {
         const outcome = await this.processor.run(job.id, job.tenantId);
         this.logger.info({ importId: job.id, ...outcome }, 'import finished');

@@ -1,8 +1,8 @@
-import { DrainLoop, LOGGER, type PassResult } from '@ledgerline/runtime';
+import { DrainWorker, LOGGER, type PassResult } from '@ledgerline/runtime';
 import { TRANSACTIONS_STREAM } from '@ledgerline/contracts';
 import { DUPLICATE_WINDOW_NS, ensureStream, NatsBus } from '@ledgerline/messaging';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type pino from 'pino';
 import { OutboxRepository } from './outbox.repository';
 
@@ -29,36 +29,26 @@ const PRUNE_EVERY_MS = 60_000;
  * writes still commit; the relay catches up on return.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay extends DrainWorker {
+  protected readonly pollMs = POLL_MS;
   private js: JetStreamClient | undefined;
   private lastPrune = 0;
   private busyRetryMs = BUSY_RETRY_MS;
-  private readonly loop = new DrainLoop(() => this.relay(), {
-    everyMs: POLL_MS,
-    onError: (err) => this.logger.warn({ err: (err as Error).message }, 'outbox relay paused'),
-  });
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly bus: NatsBus,
     @Inject(LOGGER) private readonly logger: pino.Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.loop.start();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  /** Relay now (after a commit) — coalesced with a run already in progress. */
-  kick(): void {
-    this.loop.kick();
+  protected passFailed(err: unknown): void {
+    this.logger.warn({ err: (err as Error).message }, 'outbox relay paused');
   }
 
   /** One pass; while another replica holds the relay, again after 2 ms, doubling up to 128 ms. */
-  private async relay(): Promise<PassResult> {
+  protected async pass(): Promise<PassResult> {
     if (!(await this.drain())) {
       this.busyRetryMs = BUSY_RETRY_MS;
       return;
@@ -72,7 +62,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async flush(): Promise<void> {
     while ((await this.outbox.pendingCount()) > 0) {
       this.kick();
-      await this.loop.idle();
+      await this.idle();
       await new Promise((r) => setTimeout(r, 20));
     }
   }
