@@ -1,27 +1,11 @@
 import { cachedRead, getBreakdown, getSummary, invalidateCache, rollupsChanged, type Summary } from '@ledgerline/contracts';
-import { NatsBus, rawReplyJson } from '@ledgerline/messaging';
-import { createHttpApp, type Redis } from '@ledgerline/runtime';
-import {
-  ensureBinaries,
-  freePort,
-  startNats,
-  startRedis,
-  stopChild,
-  waitFor,
-  type RunningNats,
-  type RunningRedis,
-} from '@ledgerline/testing';
-import type { INestApplication } from '@nestjs/common';
+import { type NatsBus, rawReplyJson } from '@ledgerline/messaging';
+import type { Redis } from '@ledgerline/runtime';
+import { stopChild, waitFor } from '@ledgerline/testing';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { AppModule } from '../app.module';
-import { loadCacheGatewayConfig } from '../config';
+import { CacheGatewayFixture } from '../../test/cache-gateway.fixture';
 import { REDIS } from '../tokens';
 
-const logger = pino({ level: 'silent' });
 const MONTH = '2026-03';
 
 /**
@@ -30,10 +14,7 @@ const MONTH = '2026-03';
  * stand-in aggregation service that counts how often it is asked.
  */
 describe('cache-gateway with real Redis and NATS', () => {
-  let dir: string;
-  let nats: RunningNats;
-  let redis: RunningRedis;
-  let replicas: INestApplication[];
+  let fixture: CacheGatewayFixture;
   let client: NatsBus;
   let upstream: NatsBus;
   /** Upstream computations per tenant; the figure changes with every computation. */
@@ -45,7 +26,7 @@ describe('cache-gateway with real Redis and NATS', () => {
     ({ month: MONTH, currency: 'EUR', expenses: { total: `${n}.00` }, note: padding, tenantId }) as unknown as Summary;
 
   const startUpstream = async () => {
-    upstream = await NatsBus.connect({ url: nats.url, name: 'aggregation', requestTimeoutMs: 2_000, logger });
+    upstream = await fixture.connect('aggregation');
     upstream.serve(getSummary, async ({ tenantId }) => {
       const n = (computed.get(tenantId) ?? 0) + 1;
       computed.set(tenantId, n);
@@ -58,43 +39,18 @@ describe('cache-gateway with real Redis and NATS', () => {
     });
   };
 
-  const startRedisOnce = async (port?: number) =>
-    startRedis(ensureBinaries(() => undefined).redisServer, port ?? (await freePort()), join(dir, 'redis'), dir);
-
   const read = async (tenantId: string) =>
     (await client.request(cachedRead(getSummary), { tenantId, month: MONTH })) as unknown as { expenses: { total: string } };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cache-it-'));
-    const bins = ensureBinaries(() => undefined);
-    nats = await startNats(bins.natsServer, await freePort(), join(dir, 'nats'), dir);
-    redis = await startRedisOnce();
     // No auditor: its recomputations would count as upstream computations here (auditor.integration-spec covers it).
-    const config = loadCacheGatewayConfig({
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      PORT: '0',
-      CACHE_LEASE_WAIT_MS: '3000',
-      CACHE_AUDIT_PER_SECOND: '0',
-    });
-    replicas = [];
-    for (let i = 0; i < 2; i++) {
-      const app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0 });
-      await app.init();
-      replicas.push(app);
-    }
-    await waitFor('replicas connected to redis', async () => replicas.every((a) => a.get<Redis>(REDIS).isReady));
-    client = await NatsBus.connect({ url: nats.url, name: 'it-client', requestTimeoutMs: 5_000, logger });
+    fixture = await CacheGatewayFixture.start('cache-it', 2, { CACHE_LEASE_WAIT_MS: '3000', CACHE_AUDIT_PER_SECOND: '0' });
+    client = fixture.client;
     await startUpstream();
   }, 60_000);
 
   afterAll(async () => {
-    await client?.close();
-    await upstream?.close();
-    for (const app of replicas ?? []) await app.close();
-    if (redis) await stopChild(redis.child);
-    if (nats) await stopChild(nats.child);
-    rmSync(dir, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   beforeEach(() => {
@@ -125,7 +81,7 @@ describe('cache-gateway with real Redis and NATS', () => {
 
   it("releases only its own lease: one that expired and was taken over meanwhile stays the new holder's", async () => {
     const tenantId = randomUUID();
-    const redisClient = replicas[0]?.get<Redis>(REDIS) as Redis;
+    const redisClient = fixture.replicas[0]?.get<Redis>(REDIS) as Redis;
     upstreamDelayMs = 400;
     const reading = read(tenantId);
     let leases: string[] = [];
@@ -217,20 +173,19 @@ describe('cache-gateway with real Redis and NATS', () => {
   it('keeps serving and invalidating with Redis killed, and resumes shared caching when it returns', async () => {
     const tenantId = randomUUID();
     await read(tenantId);
-    const port = redis.port;
-    await stopChild(redis.child);
+    await stopChild(fixture.redis.child);
 
     // Degraded: each replica caches in L1 on its own counters; invalidation reaches it through the fan-out.
     const outage = computed.get(tenantId) ?? 0;
     for (let i = 0; i < 10; i++) await read(tenantId);
-    expect(computed.get(tenantId)).toBeLessThanOrEqual(outage + replicas.length);
+    expect(computed.get(tenantId)).toBeLessThanOrEqual(outage + fixture.replicas.length);
     const beforeInvalidation = computed.get(tenantId) ?? 0;
     // Not confirmed (the shared versions did not move), yet every replica dropped its local view.
     await expect(client.request(invalidateCache, { tenantId, months: [MONTH] })).rejects.toMatchObject({ code: 'service-unavailable' });
     expect(Number((await read(tenantId)).expenses.total)).toBeGreaterThan(beforeInvalidation);
 
-    redis = await startRedisOnce(port);
-    await waitFor('replicas reconnected to redis', async () => replicas.every((a) => a.get<Redis>(REDIS).isReady), 15_000);
+    await fixture.restartRedis();
+    await fixture.redisReady(15_000);
     const before = computed.get(tenantId) ?? 0;
     const resumed = await read(tenantId);
     for (let i = 0; i < 5; i++) expect(await read(tenantId)).toEqual(resumed);

@@ -1,29 +1,12 @@
 import { cachedRead, getSummary, invalidateCache, nearCacheEntryAt, setFaultsOf, type NearCacheEntry, type Summary } from '@ledgerline/contracts';
-import { NatsBus, rawJsonReply } from '@ledgerline/messaging';
-import { createHttpApp, faults, type Redis } from '@ledgerline/runtime';
-import {
-  ensureBinaries,
-  freePort,
-  startNats,
-  startRedis,
-  stopChild,
-  waitFor,
-  type RunningNats,
-  type RunningRedis,
-} from '@ledgerline/testing';
+import { type NatsBus, rawJsonReply } from '@ledgerline/messaging';
+import { faults } from '@ledgerline/runtime';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { AppModule } from '../app.module';
-import { loadCacheGatewayConfig } from '../config';
-import { REDIS } from '../tokens';
+import { CacheGatewayFixture } from '../../test/cache-gateway.fixture';
 import { ConsistencyAuditor } from './consistency-auditor';
 import { ServedAnswers } from './served-answers';
 
-const logger = pino({ level: 'silent' });
 const MONTH = '2026-03';
 
 /**
@@ -32,9 +15,7 @@ const MONTH = '2026-03';
  * timer's budget is one per 1000 s here) so each outcome is the one expected.
  */
 describe('consistency auditor with real Redis and NATS', () => {
-  let dir: string;
-  let nats: RunningNats;
-  let redis: RunningRedis;
+  let fixture: CacheGatewayFixture;
   let app: INestApplication;
   let client: NatsBus;
   let upstream: NatsBus;
@@ -45,40 +26,22 @@ describe('consistency auditor with real Redis and NATS', () => {
   const source = new Map<string, { total: string; version: string }>();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'auditor-it-'));
-    const bins = ensureBinaries(() => undefined);
-    nats = await startNats(bins.natsServer, await freePort(), join(dir, 'nats'), dir);
-    redis = await startRedis(bins.redisServer, await freePort(), join(dir, 'redis'), dir);
-    const config = loadCacheGatewayConfig({
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      PORT: '0',
-      CACHE_AUDIT_PER_SECOND: '0.001',
-      CACHE_AUDIT_GRACE_MS: '50',
-    });
-    app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0 });
-    await app.init();
-    await waitFor('cache-gateway connected to redis', async () => app.get<Redis>(REDIS).isReady);
-    client = await NatsBus.connect({ url: nats.url, name: 'it-client', requestTimeoutMs: 5_000, logger });
-    upstream = await NatsBus.connect({ url: nats.url, name: 'aggregation', requestTimeoutMs: 2_000, logger });
+    fixture = await CacheGatewayFixture.start('auditor-it', 1, { CACHE_AUDIT_PER_SECOND: '0.001', CACHE_AUDIT_GRACE_MS: '50' });
+    app = fixture.replicas[0] as INestApplication;
+    client = fixture.client;
+    upstream = await fixture.connect('aggregation');
     upstream.serveRaw(getSummary, async ({ tenantId }) => {
       const figures = source.get(tenantId) ?? { total: '0.00', version: '0' };
       return rawJsonReply({ month: MONTH, expenses: { total: figures.total } } as unknown as Summary, figures.version);
     });
     // A stand-in api-gateway replica: answers the auditor's re-ask with what its near-cache holds under a key.
-    gateway = await NatsBus.connect({ url: nats.url, name: 'api-gateway', requestTimeoutMs: 2_000, logger });
+    gateway = await fixture.connect('api-gateway');
     gateway.serve(nearCacheEntryAt('gw-1'), async ({ key }) => ({ entry: (key !== undefined && near.get(key)) || null }));
   }, 60_000);
 
   afterAll(async () => {
     faults.set([]);
-    await client?.close();
-    await upstream?.close();
-    await gateway?.close();
-    await app?.close();
-    if (redis) await stopChild(redis.child);
-    if (nats) await stopChild(nats.child);
-    rmSync(dir, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   afterEach(() => faults.set([]));
