@@ -1,11 +1,9 @@
 import { cachedRead, getSummary, invalidateCache, setFaultsOf, VERSION_HEADER, type Alert, type SloSnapshot } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
-import { api, createTenant, e2e, killService, restartService, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { api, createTenant, e2e, eventually, killService, renderedDom, restartService, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pino from 'pino';
 
 const MONTH = '2026-05';
@@ -33,37 +31,6 @@ rules:
 /** A fast auditor: tens of audits a second and a short grace, so a lost invalidation is found in a second. */
 const AUDITOR_ENV = { CACHE_AUDIT_PER_SECOND: '20', CACHE_AUDIT_GRACE_MS: '200', FRESHNESS_FLUSH_MS: '200' };
 const SKIP_INVALIDATIONS = [{ target: invalidateCache.subject, delayMs: 0, errorRate: 0, skip: true }];
-
-/** Debian's package (`apt-get install chromium`); CHROMIUM_BIN overrides. */
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-
-async function renderedDom(url: string): Promise<string> {
-  const profile = mkdtempSync(join(tmpdir(), 'chromium-consistency-'));
-  try {
-    const { stdout } = await promisify(execFile)(
-      CHROMIUM,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--dump-dom', url],
-      { timeout: 60_000, maxBuffer: 16 * 1_048_576 },
-    );
-    return stdout;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  tick: () => Promise<unknown> = async () => undefined,
-): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await tick();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('consistency drill: one cache-gateway skips invalidations, the auditor finds the stale entries and pages', () => {
   let reader: NatsBus;
@@ -140,10 +107,10 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     expect((await readCached()).version).toBe(first);
     expect((await readHttp()).version).toBe(first);
 
-    const miss = await until(
+    const miss = await eventually(
       'the auditor to report the stale entry',
       async () => (await slo()).lastMisses.find((m) => m.key.includes(tenantId) && m.service === 'cache-gateway'),
-      readBoth,
+      { tick: readBoth },
     );
     expect(miss).toMatchObject({
       service: 'cache-gateway',
@@ -153,24 +120,30 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
       route: 'dashboard.summary',
     });
     expect(miss.ageMs).toBeGreaterThan(0);
-    const nearMiss = await until(
+    const nearMiss = await eventually(
       'the auditor to report the stale near-cache entry',
       async () => (await slo()).lastMisses.find((m) => m.key.includes(tenantId) && m.service === 'api-gateway'),
-      readBoth,
+      { tick: readBoth },
     );
-    expect(nearMiss).toMatchObject({ level: 'near', outcome: 'stale', entryVersion: first, sourceVersion: second, route: 'dashboard.summary' });
+    expect(nearMiss).toMatchObject({
+      level: 'near',
+      outcome: 'stale',
+      entryVersion: first,
+      sourceVersion: second,
+      route: 'dashboard.summary',
+    });
     expect(nearMiss.ageMs).toBeGreaterThan(0);
     const consistency = (await slo()).consistency.find((c) => c.service === 'cache-gateway');
     expect(consistency?.misses).toBeGreaterThan(0);
     expect(consistency?.ratio).toBeLessThan(1);
 
-    const [firing] = await until(
+    const [firing] = await eventually(
       'a firing consistency alert',
       async () => {
         const list = (await consistencyAlerts('firing')).filter((a) => a.summary.includes(miss.key));
         return list.length > 0 ? list : undefined;
       },
-      readBoth,
+      { tick: readBoth },
     );
     if (!firing) throw new Error('unreachable');
     expect(firing.severity).toBe('critical');
@@ -188,18 +161,18 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     // Fault off, at runtime: the next write invalidates, and readers of both caches get fresh figures.
     expect(await setCacheGatewayFaults([])).toMatchObject({ faults: [] });
     const third = await write(3);
-    const fresh = await until('fresh figures from the cache', async () => {
+    const fresh = await eventually('fresh figures from the cache', async () => {
       const reply = await readCached();
       return reply.version === third ? reply : undefined;
     });
     expect(fresh.version).toBe(third);
-    await until('fresh figures through the api-gateway', async () => ((await readHttp()).version === third ? true : undefined));
+    await eventually('fresh figures through the api-gateway', async () => ((await readHttp()).version === third ? true : undefined));
     expect((await readHttp()).version).toBe(third); // from the near-cache: its first serve there is measured
 
-    await until(
+    await eventually(
       'the consistency alert to resolve',
       async () => ((await consistencyAlerts('resolved')).some((a) => a.id === firing.id) ? true : undefined),
-      readBoth,
+      { tick: readBoth },
     );
     expect((await consistencyAlerts('firing')).filter((a) => a.id === firing.id)).toEqual([]);
   }, 300_000);
@@ -208,17 +181,17 @@ describe('consistency drill: one cache-gateway skips invalidations, the auditor 
     const freshness = (await slo()).freshness.find((f) => f.service === 'cache-gateway' && f.level === 'any');
     expect(freshness?.count).toBeGreaterThan(0);
     // Exposure is reported once a change settled (5 s after its commit).
-    const exposure = await until('exposure samples', async () =>
+    const exposure = await eventually('exposure samples', async () =>
       (await slo()).freshness.find((f) => f.service === 'cache-gateway' && f.level === 'exposure'),
     );
     expect(exposure.count).toBeGreaterThan(0);
     expect(exposure.thresholdMs).toBe(100);
     // The other stages beside it: commit → applied (aggregation), commit → first served from the near-cache.
-    const applied = await until('apply lag samples', async () =>
+    const applied = await eventually('apply lag samples', async () =>
       (await slo()).freshness.find((f) => f.service === 'aggregation' && f.level === 'applied'),
     );
     expect(applied.count).toBeGreaterThan(0);
-    const near = await until('near-cache freshness samples', async () =>
+    const near = await eventually('near-cache freshness samples', async () =>
       (await slo()).freshness.find((f) => f.service === 'api-gateway' && f.level === 'near'),
     );
     expect(near.count).toBeGreaterThan(0);

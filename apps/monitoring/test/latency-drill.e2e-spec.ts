@@ -1,4 +1,4 @@
-import { api, createTenant, e2e, killService, restartService, SPEC_TENANT } from '@ledgerline/testing';
+import { api, createTenant, e2e, eventually, killService, restartService, SPEC_TENANT } from '@ledgerline/testing';
 import type { Alert, PerformanceReport } from '@ledgerline/contracts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -29,20 +29,6 @@ interface TraceSpan {
   attributes: Record<string, unknown>;
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  tick: () => Promise<unknown> = async () => undefined,
-): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await tick();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 /** Ends the drill monitoring process this spec started (by its PID) and waits for it to exit. */
 async function stopPid(pid: number): Promise<void> {
   try {
@@ -50,7 +36,7 @@ async function stopPid(pid: number): Promise<void> {
   } catch {
     return;
   }
-  await until(`pid ${pid} to exit`, async () => {
+  await eventually(`pid ${pid} to exit`, async () => {
     try {
       process.kill(pid, 0);
       return undefined;
@@ -114,20 +100,20 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
     const set = await api('PUT', '/v1/monitoring/faults', { key: e2e.adminKey(), body: { faults: [{ target: REFRESH, delayMs: 700 }] } });
     expect(set.status).toBe(200);
 
-    const [firing] = await until(
+    const [firing] = await eventually(
       'a firing critical refresh alert',
       async () => {
         const list = (await alertsIn('firing')).filter((a) => a.severity === 'critical');
         return list.length > 0 ? list : undefined;
       },
-      refresh,
+      { tick: refresh },
     );
     if (!firing) throw new Error('unreachable');
     expect(firing.exemplarTraceIds.length).toBeGreaterThan(0);
 
     // The exemplar's spans: the gateway's refresh span with the injected delay as its child.
     const traceId = firing.exemplarTraceIds[0] as string;
-    const stored = await until('the exemplar trace spans', async () => {
+    const stored = await eventually('the exemplar trace spans', async () => {
       const res = await fetch(`${e2e.monitoringUrl()}/v1/traces/${traceId}`);
       if (!res.ok) return undefined;
       const body = (await res.json()) as { spans: TraceSpan[] };
@@ -144,7 +130,7 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
     expect(row?.exemplar?.slowestSpans[0]?.name).toBe('fault.injected');
     expect(report.recommendations.some((r) => r.subject.endsWith(REFRESH) && r.message.includes('injected fault'))).toBe(true);
 
-    const hook = await until('the firing webhook', async () =>
+    const hook = await eventually('the firing webhook', async () =>
       hooks.find((h) => h.status === 'firing' && h.alerts[0]?.labels['severity'] === 'critical'),
     );
     expect(hook.alerts[0]?.annotations['exemplar_trace_ids']).toContain(traceId);
@@ -154,12 +140,12 @@ describe('latency drill: inject a 700 ms delay on dashboard refresh, see the ale
     expect(await (await fetch(`${e2e.monitoringUrl()}/status/traces/${traceId}`)).text()).toContain('fault.injected');
 
     expect((await api('DELETE', '/v1/monitoring/faults', { key: e2e.adminKey() })).status).toBe(204);
-    await until(
+    await eventually(
       'the alert to resolve',
       async () => ((await alertsIn('resolved')).some((a) => a.id === firing.id) ? true : undefined),
-      refresh,
+      { tick: refresh },
     );
-    await until('the resolved webhook', async () => hooks.find((h) => h.status === 'resolved'));
+    await eventually('the resolved webhook', async () => hooks.find((h) => h.status === 'resolved'));
     expect(await alertsIn('firing')).toEqual([]);
   }, 300_000);
 });

@@ -1,6 +1,7 @@
 import { alertChanged, getPerformance, getReport, listAlerts, type EventOf } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { createHttpApp } from '@ledgerline/runtime';
+import { eventually } from '@ledgerline/testing';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -36,7 +37,10 @@ rules:
 /** Real SDK spans: a slow refresh whose time goes into one query, and a fast summary read. */
 function makeSpans(service: string): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   const tracer = provider.getTracer('it');
   const t0 = Date.now() - 5_000;
   for (let i = 0; i < 4; i++) {
@@ -59,7 +63,11 @@ function makeSpans(service: string): ReadableSpan[] {
       startTime: t0 + i,
       attributes: { 'http.route': '/v1/dashboard/summary', 'http.method': 'GET' },
     });
-    const cache = tracer.startSpan('cache get', { startTime: t0 + i, attributes: { 'cache.hit': i < 9, 'cache.level': 'l1' } }, trace.setSpan(context.active(), s));
+    const cache = tracer.startSpan(
+      'cache get',
+      { startTime: t0 + i, attributes: { 'cache.hit': i < 9, 'cache.level': 'l1' } },
+      trace.setSpan(context.active(), s),
+    );
     cache.end(t0 + i + 1);
     s.end(t0 + i + 12);
   }
@@ -82,15 +90,6 @@ async function exportAs(format: 'protobuf' | 'json', url: string, spans: Readabl
   });
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 describe('monitoring with real PostgreSQL, NATS, OTLP exporters and a webhook receiver', () => {
   const received: AlertmanagerWebhookV4[] = [];
   let webhookCalls = 0;
@@ -111,7 +110,13 @@ describe('monitoring with real PostgreSQL, NATS, OTLP exporters and a webhook re
       MONITORING_WEBHOOK_BACKOFF_MS: '20',
       MONITORING_EXTERNAL_URL: 'http://127.0.0.1:3005',
     });
-    const app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0, configure: registerOtlpParsers });
+    const app = await createHttpApp({
+      module: AppModule.forRoot(config, logger),
+      logger,
+      host: '127.0.0.1',
+      port: 0,
+      configure: registerOtlpParsers,
+    });
     await app.listen(0, '127.0.0.1');
     return app;
   };
@@ -134,7 +139,12 @@ describe('monitoring with real PostgreSQL, NATS, OTLP exporters and a webhook re
       });
     });
     await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-    client = await NatsBus.connect({ url: process.env.IT_NATS_URL as string, name: 'it-monitoring-client', requestTimeoutMs: 2_000, logger });
+    client = await NatsBus.connect({
+      url: process.env.IT_NATS_URL as string,
+      name: 'it-monitoring-client',
+      requestTimeoutMs: 2_000,
+      logger,
+    });
     client.subscribe(alertChanged, (e) => {
       events.push(e);
     });
@@ -172,20 +182,25 @@ describe('monitoring with real PostgreSQL, NATS, OTLP exporters and a webhook re
       expect(await alerts.evaluate(now)).toEqual([expect.objectContaining({ rule: 'RefreshLatency', state: 'pending' })]);
       expect(await alerts.evaluate(now + 500)).toEqual([]);
       const [firing] = await alerts.evaluate(now + 1_000);
-      expect(firing).toMatchObject({ state: 'firing', labels: { route: 'POST /v1/dashboard/refresh', service: 'api-gateway', severity: 'warning' } });
+      expect(firing).toMatchObject({
+        state: 'firing',
+        labels: { route: 'POST /v1/dashboard/refresh', service: 'api-gateway', severity: 'warning' },
+      });
       // The slowest traces of the window, slowest first (three kept per time slot).
       expect(firing?.exemplarTraceIds).toEqual([slowTraceIds[3], slowTraceIds[2], slowTraceIds[1]]);
 
-      const hook = await until('the firing webhook', () => received.find((p) => p.status === 'firing'));
+      const hook = await eventually('the firing webhook', () => received.find((p) => p.status === 'firing'));
       expect(webhookCalls).toBeGreaterThanOrEqual(2);
       expect(hook).toMatchObject({
         version: '4',
         status: 'firing',
         groupLabels: { alertname: 'RefreshLatency' },
-        alerts: [{ status: 'firing', endsAt: '0001-01-01T00:00:00Z', fingerprint: firing?.fingerprint, labels: { alertname: 'RefreshLatency' } }],
+        alerts: [
+          { status: 'firing', endsAt: '0001-01-01T00:00:00Z', fingerprint: firing?.fingerprint, labels: { alertname: 'RefreshLatency' } },
+        ],
       });
       expect(hook.alerts[0]?.annotations['exemplar_trace_ids']).toContain(slowTraceIds[3]);
-      await until('NATS events', () => (events.filter((e) => e.id === firing?.id).length >= 2 ? true : undefined));
+      await eventually('NATS events', () => (events.filter((e) => e.id === firing?.id).length >= 2 ? true : undefined));
 
       // The exemplar trace is stored and drawable; the report names the query that dominates it.
       const page = await fetch(`${await app.getUrl()}/status/traces/${slowTraceIds[3]}`);
@@ -202,8 +217,11 @@ describe('monitoring with real PostgreSQL, NATS, OTLP exporters and a webhook re
       const [resolved] = await app.get(AlertsService).evaluate(now + 10 * 60_000);
       expect(resolved).toMatchObject({ id: firing?.id, state: 'resolved' });
       const stored = await client.request(listAlerts, { state: 'resolved', limit: 10 });
-      expect(stored.alerts.find((a) => a.id === firing?.id)).toMatchObject({ firedAt: firing?.firedAt, exemplarTraceIds: firing?.exemplarTraceIds });
-      await until('the resolved webhook', () => received.find((p) => p.status === 'resolved'));
+      expect(stored.alerts.find((a) => a.id === firing?.id)).toMatchObject({
+        firedAt: firing?.firedAt,
+        exemplarTraceIds: firing?.exemplarTraceIds,
+      });
+      await eventually('the resolved webhook', () => received.find((p) => p.status === 'resolved'));
       expect((await client.request(listAlerts, { state: 'firing', limit: 10 })).alerts).toEqual([]);
     } finally {
       await app.close();
@@ -218,19 +236,47 @@ describe('monitoring with real PostgreSQL, NATS, OTLP exporters and a webhook re
         resourceSpans: [
           {
             resource: { attributes: [{ key: 'service.name', value: { stringValue: 'ingestion' } }] },
-            scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'ingestion.transactions.ingest.v1', kind: 2, startTimeUnixNano: '1000', endTimeUnixNano: '5001000', attributes: [{ key: 'messaging.destination.name', value: { stringValue: 'ingestion.transactions.ingest.v1' } }] }] }],
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: 'ab'.repeat(16),
+                    spanId: 'cd'.repeat(8),
+                    name: 'ingestion.transactions.ingest.v1',
+                    kind: 2,
+                    startTimeUnixNano: '1000',
+                    endTimeUnixNano: '5001000',
+                    attributes: [{ key: 'messaging.destination.name', value: { stringValue: 'ingestion.transactions.ingest.v1' } }],
+                  },
+                ],
+              },
+            ],
           },
         ],
       };
-      const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(body)) });
+      const ok = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(JSON.stringify(body)),
+      });
       expect(ok.status).toBe(200);
       const traceRes = await fetch(`${url}/${'ab'.repeat(16)}`);
-      expect(await traceRes.json()).toMatchObject({ spans: [{ service: 'ingestion', route: 'ingestion.transactions.ingest.v1', durationMs: 5 }] });
+      expect(await traceRes.json()).toMatchObject({
+        spans: [{ service: 'ingestion', route: 'ingestion.transactions.ingest.v1', durationMs: 5 }],
+      });
 
-      const badGzip = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' });
+      const badGzip = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: 'not gzip',
+      });
       expect(badGzip.status).toBe(400);
       expect(badGzip.headers.get('content-type')).toContain('application/problem+json');
-      const badProto = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from([0x0a, 0xff, 0xff]) });
+      const badProto = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: Buffer.from([0x0a, 0xff, 0xff]),
+      });
       expect(badProto.status).toBe(400);
       const text = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
       expect(text.status).toBe(415);

@@ -1,29 +1,5 @@
-import { e2e } from '@ledgerline/testing';
-import { execFile } from 'node:child_process';
+import { e2e, renderedDom } from '@ledgerline/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-/** Debian's package (`apt-get install chromium`); CHROMIUM_BIN overrides. */
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-
-/** The DOM after a real browser parsed and laid out the page (SVG elements land in the SVG namespace). */
-async function renderedDom(url: string): Promise<string> {
-  const profile = mkdtempSync(join(tmpdir(), 'chromium-status-'));
-  try {
-    const { stdout } = await run(
-      CHROMIUM,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--dump-dom', url],
-      { timeout: 60_000, maxBuffer: 16 * 1_048_576 },
-    );
-    return stdout;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
 
 const nanos = (ms: number) => String(BigInt(Date.now() - 1_000) * 1_000_000n + BigInt(ms * 1_000_000));
 
@@ -49,7 +25,10 @@ describe('status page in headless Chromium', () => {
           scopeSpans: [
             {
               spans: [
-                span('0000000000000001', '', 'GET /v1/probe/{id}', 0, 120, 2, [attr('http.route', '/v1/probe/{id}'), attr('http.method', 'GET')]),
+                span('0000000000000001', '', 'GET /v1/probe/{id}', 0, 120, 2, [
+                  attr('http.route', '/v1/probe/{id}'),
+                  attr('http.method', 'GET'),
+                ]),
                 span('0000000000000002', '0000000000000001', 'SELECT <probe>', 10, 90, 3, [attr('db.system', 'postgresql')]),
                 span('0000000000000003', '0000000000000002', 'pg.connect', 10, 20, 3, []),
               ],
@@ -58,7 +37,11 @@ describe('status page in headless Chromium', () => {
         },
       ],
     };
-    const res = await fetch(`${e2e.monitoringUrl()}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${e2e.monitoringUrl()}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`ingest failed: ${res.status}`);
   }, 30_000);
 

@@ -14,3 +14,4 @@ export * from './seed/copy-seed';
 export * from './seed/seed';
 export * from './seed/demo-data';
 export * from './config/env-example';
+export * from './browser/rendered-dom';

@@ -44,6 +44,29 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/**
+ * Polls `probe` until it returns a value (not undefined) and returns it; `tick`
+ * runs between tries (e.g. a request that keeps traffic flowing).
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  {
+    tick = async () => undefined,
+    timeoutMs = 30_000,
+    everyMs = 100,
+  }: { tick?: () => Promise<unknown>; timeoutMs?: number; everyMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await tick();
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
