@@ -1,19 +1,7 @@
-import type { Transaction } from '@ledgerline/contracts';
+import { TRANSACTION_INPUT_FIELDS, type Transaction } from '@ledgerline/contracts';
 import { stringify } from 'csv-stringify/sync';
 
-const COLUMNS: (keyof Transaction)[] = [
-  'id',
-  'externalId',
-  'date',
-  'month',
-  'label',
-  'amount',
-  'category',
-  'subcategory',
-  'expenseType',
-  'member',
-  'exclude',
-];
+const COLUMNS: readonly (keyof Transaction)[] = ['id', ...TRANSACTION_INPUT_FIELDS];
 
 /**
  * RFC 4180: cells holding a comma, quote or line break quoted, quotes doubled.

@@ -1,19 +1,8 @@
 import { parse } from 'csv-parse';
-import { transactionInputSchema, type TransactionInput } from '@ledgerline/contracts';
+import { TRANSACTION_INPUT_FIELDS, transactionInputSchema, type TransactionInput } from '@ledgerline/contracts';
 
 /** CSV columns: SPEC.md's transaction fields, in any order. */
-export const CSV_FIELDS = [
-  'externalId',
-  'date',
-  'month',
-  'label',
-  'amount',
-  'category',
-  'subcategory',
-  'expenseType',
-  'member',
-  'exclude',
-] as const;
+const CSV_FIELDS: readonly string[] = TRANSACTION_INPUT_FIELDS;
 const REQUIRED = ['date', 'amount', 'category'] as const;
 
 export interface LineError {
@@ -28,7 +17,7 @@ export function readHeader(cells: readonly string[], line: number): { columns: s
   const errors: LineError[] = [];
   const seen = new Set<string>();
   columns.forEach((column) => {
-    if (!(CSV_FIELDS as readonly string[]).includes(column)) {
+    if (!CSV_FIELDS.includes(column)) {
       errors.push({ line, field: column || '(empty)', message: `unknown column; expected some of ${CSV_FIELDS.join(', ')}` });
     } else if (seen.has(column)) {
       errors.push({ line, field: column, message: 'column appears twice' });

@@ -27,6 +27,9 @@ export const transactionInputSchema = z.strictObject({
 
 export type TransactionInput = z.output<typeof transactionInputSchema>;
 
+/** A transaction's client-given fields in SPEC.md's order: the CSV import's columns, the export's after `id`. */
+export const TRANSACTION_INPUT_FIELDS = Object.keys(transactionInputSchema.shape) as readonly (keyof TransactionInput)[];
+
 export const transactionBatchSchema = z.strictObject({
   transactions: z
     .array(transactionInputSchema, { error: 'must be a list of transactions' })
