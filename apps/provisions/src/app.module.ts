@@ -1,6 +1,6 @@
 import { databaseTimeouts, DatabaseModule, postgresReadiness } from '@ledgerline/database';
 import { MessagingModule, NatsBus, natsReadiness } from '@ledgerline/messaging';
-import { HealthModule } from '@ledgerline/runtime';
+import { HealthModule, LOGGER } from '@ledgerline/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type pino from 'pino';
 import { DataSource } from 'typeorm';
@@ -11,12 +11,20 @@ import { BudgetModule } from './budget/budget.module';
 import { PlanningModule } from './planning/planning.module';
 import { TenantConfigEntity } from './tenant-config/tenant-config.entity';
 import { TenantConfigModule } from './tenant-config/tenant-config.module';
+import { PROVISIONS_CONFIG } from './tokens';
 
+/** provisions: owns tenant configuration (members, categories), fixed lines and provisions, and the plans built from them. */
 @Module({})
 export class AppModule {
   static forRoot(config: ProvisionsConfig, logger: pino.Logger): DynamicModule {
     return {
       module: AppModule,
+      global: true,
+      providers: [
+        { provide: LOGGER, useValue: logger },
+        { provide: PROVISIONS_CONFIG, useValue: config },
+      ],
+      exports: [LOGGER, PROVISIONS_CONFIG],
       imports: [
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
