@@ -4,8 +4,8 @@ import { monthString } from '../common/primitives';
 import { textField } from '../common/text';
 import { whenValid } from '../common/validation';
 import { memberIdSchema } from '../tenant/tenant-config.schema';
-import { EXPENSE_TYPES } from '../transactions/transaction.schema';
 import type { BudgetStatus } from '../budget/budget-limits.schema';
+import { EXPENSE_TYPES, type Transaction } from '../transactions/transaction.schema';
 
 /** Query strings of the dashboard routes (validated at the gateway and again on receipt). */
 
@@ -104,18 +104,8 @@ export interface SubcategoryDrillDown {
   subcategories: (AmountStats & { subcategory: string })[];
 }
 
-export interface DrillDownItem {
-  id: string;
-  externalId: string | null;
-  date: string;
-  month: string;
-  label: string | null;
-  amount: string;
-  category: string;
-  subcategory: string;
-  expenseType: 'FIXED' | 'VARIABLE';
-  member: string | null;
-}
+/** A transaction in a drill-down: as the API shows it, without the exclusion flag (excluded rows are not listed). */
+export type DrillDownItem = Omit<Transaction, 'exclude'>;
 
 export interface TransactionDrillDown {
   month: string;

@@ -1,5 +1,6 @@
 import { SPEC_TENANT } from '../e2e/api-client';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { prng } from './generator';
 
 /**
  * The demo household `npm start` loads once per data directory: SPEC.md's
@@ -36,18 +37,6 @@ export interface DemoData {
   fixedLines: Record<string, unknown>[];
   provisions: Record<string, unknown>[];
   budgets: { category: string; limit: string }[];
-}
-
-/** mulberry32: tiny, seeded, good enough to make shopping look random. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const cents = (value: number) =>
@@ -111,7 +100,7 @@ const MONTHLY_FIXED = [
 export function demoTransactions(lastMonth: string, today?: string): DemoTransaction[] {
   const rows: DemoTransaction[] = [];
   for (const [monthIndex, month] of monthsEndingAt(lastMonth, 12).entries()) {
-    const random = seeded(Number(month.replace('-', '')));
+    const random = prng(Number(month.replace('-', '')));
     const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
     const lastDay = month === today?.slice(0, 7) ? Math.min(28, Number(today.slice(8, 10))) : 28;
     const day = (d: number) => `${month}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
