@@ -11,6 +11,7 @@ import {
   type RefreshResult,
   type transactionsChanged,
 } from '@ledgerline/contracts';
+import { transactionAt } from '@ledgerline/database';
 import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -266,7 +267,7 @@ export class RollupsService implements OnModuleDestroy {
   private async inSnapshot<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction('REPEATABLE READ', work);
+        return await transactionAt(this.db, 'REPEATABLE READ', work);
       } catch (err) {
         const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
         if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw err;

@@ -1,5 +1,5 @@
 import type { DrillDownItem, MonthSource, Stats, Transaction } from '@ledgerline/contracts';
-import { withLongStatements } from '@ledgerline/database';
+import { transactionAt, withLongStatements } from '@ledgerline/database';
 import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -27,7 +27,7 @@ export class RowsRepository {
    * with the tenant's version: exactly the changes up to that version are in it.
    */
   monthSource(tenantId: string, month: string): Promise<MonthSource> {
-    return this.db.transaction('REPEATABLE READ', (em) =>
+    return transactionAt(this.db, 'REPEATABLE READ', (em) =>
       withLongStatements(em, MONTH_SOURCE_TIMEOUT_MS, async () => {
         const [position] = (await em.query('SELECT version::text FROM ingestion.tenant_versions WHERE tenant_id = $1', [tenantId])) as {
           version: string;

@@ -42,8 +42,12 @@ export const fromDb = (r: DbRow): TransactionRow => ({
 export class TransactionsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /**
+   * READ COMMITTED, PostgreSQL's default: not named, since TypeORM would send it as a second statement
+   * (SET TRANSACTION ISOLATION LEVEL) after START TRANSACTION, a round trip on every write.
+   */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction('READ COMMITTED', work);
+    return this.db.transaction(work);
   }
 
   /** Transactions naming each member (members named by none are absent). */
