@@ -77,9 +77,12 @@ export interface ManagedProcess {
 export function startProcess(name: string, command: string, args: string[], logFile: string, options: SpawnOptions = {}): ManagedProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Both streams feed one file, so neither may end it: whichever closed first would leave the other writing
+  // after the end, an unhandled error that killed the caller and orphaned everything it had started.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
   child.on('error', (error) => log.write(`spawn error: ${error.message}\n`));
+  child.on('close', () => log.end());
   return {
     name,
     child,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ensureBinaries } from '../infra/binaries';
 import { startNats, type RunningNats } from '../infra/nats';
 import { startPostgres, type RunningPostgres } from '../infra/postgres';
-import { startProcess, waitFor, type ManagedProcess } from '../infra/process';
+import { startProcess, type ManagedProcess } from '../infra/process';
 import { startRedis, type RunningRedis } from '../infra/redis';
 import { repoRoot } from './repo-root';
 import { SERVICES, type ServiceName } from './services';
@@ -169,11 +169,27 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   return { processes, specs, urls, start, stop, stopAll: stopAllServices };
 }
 
+const READY_TIMEOUT_MS = 120_000;
+
 /** Starts one service from its spec and waits until its /readyz answers 200. */
 export async function spawnService(spec: ServiceSpawnSpec): Promise<ManagedProcess> {
   const proc = startProcess(spec.name, spec.command, spec.args, spec.logFile, { env: spec.env, cwd: spec.cwd });
   try {
-    await waitFor(`${spec.name} /readyz`, async () => (await fetch(spec.readyUrl)).ok, 120_000, 200);
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      // A service that exited (a bad flag, a crash at boot) will never answer: say so now, not after the timeout.
+      const { exitCode, signalCode } = proc.child;
+      if (exitCode !== null || signalCode !== null) throw new Error(`${spec.name} exited (${exitCode ?? signalCode}) before it was ready`);
+      if (
+        await fetch(spec.readyUrl).then(
+          (res) => res.ok,
+          () => false,
+        )
+      )
+        break;
+      if (Date.now() > deadline) throw new Error(`Timed out after ${READY_TIMEOUT_MS} ms waiting for ${spec.name} /readyz`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   } catch (error) {
     await proc.stop();
     throw new Error(`${(error as Error).message} (see ${spec.logFile})`);
