@@ -405,8 +405,11 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
       expect(queue?.metadata).toMatchObject({ connectionFromEnv: 'DATABASE_URL', targetQueryValue: expect.stringMatching(/^[1-9]\d*$/) });
       expect(queue?.metadata.query).toMatch(/FROM ingestion\.imports WHERE status IN \('queued', 'running'\)/);
       expect(envValue(appContainer('ingestion'), 'DATABASE_URL')).toBeDefined();
+      // The scaler counts what the workers may claim: the imports' claim is queued-or-stale (libs/database claim.ts).
       const repository = readFileSync(join(root, 'apps/ingestion/src/imports/imports.repository.ts'), 'utf8');
-      expect(repository).toContain("status = 'queued' OR (status = 'running'");
+      const claim = readFileSync(join(root, 'libs/database/src/claim.ts'), 'utf8');
+      expect(repository).toContain('claimable: queuedOrStale(');
+      expect(claim).toContain("status = 'queued' OR (status = 'running'");
     } else {
       expect(scaledObjects).toEqual([]);
     }
