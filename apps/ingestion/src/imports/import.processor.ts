@@ -7,7 +7,7 @@ import {
   type TransactionDelta,
 } from '@ledgerline/contracts';
 import { withLongStatements } from '@ledgerline/database';
-import { NatsBus, openObjectStore, TenantMembers } from '@ledgerline/messaging';
+import { NatsBus, openObjectStore, readObject, TenantMembers } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -73,12 +73,12 @@ export class ImportProcessor {
     try {
       const members = await this.members.of(tenantId);
       for (const mode of ['direct', 'staged'] as const) {
-        const object = await store.get(name);
-        if (!object) {
+        const data = await readObject(this.bus.connection, store, name);
+        if (!data) {
           await this.imports.fail(tenantId, id, 0, [{ line: 0, field: '(file)', message: 'the upload is gone; send the file again' }], 1);
           return { mode, ms: performance.now() - started };
         }
-        if (await this.attempt(mode, id, tenantId, object.data, members)) return { mode, ms: Math.round(performance.now() - started) };
+        if (await this.attempt(mode, id, tenantId, data, members)) return { mode, ms: Math.round(performance.now() - started) };
       }
       throw new Error('a staged import cannot conflict');
     } finally {
@@ -119,7 +119,13 @@ export class ImportProcessor {
         await runner.commitTransaction();
         const applied = await this.changes.applied(tenantId, version);
         const accepted = deltas.reduce((n, d) => n + d.addedCount, 0);
-        await this.imports.succeed(tenantId, id, { rowsProcessed: staged.rows, accepted, duplicates: staged.rows - accepted, applied, version });
+        await this.imports.succeed(tenantId, id, {
+          rowsProcessed: staged.rows,
+          accepted,
+          duplicates: staged.rows - accepted,
+          applied,
+          version,
+        });
         return true;
       });
     } catch (err) {
