@@ -26,6 +26,23 @@ describe('CSV records', () => {
     });
   });
 
+  it('cancels its input when the reader stops early, so an upload left unread is not held open forever', async () => {
+    let cancelled = false;
+    const endless = (async function* () {
+      try {
+        for (;;) yield Buffer.from('2026-10-01,1.00,Home\n'.repeat(1_000));
+      } finally {
+        cancelled = true;
+      }
+    })();
+    for await (const record of csvRecords(endless)) {
+      expect(record.line).toBe(1);
+      break;
+    }
+    for (let i = 0; i < 100 && !cancelled; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(cancelled).toBe(true);
+  });
+
   it('accepts the columns in any order and rejects unknown, duplicate and missing ones', () => {
     expect(readHeader(['category', 'amount', 'date', 'exclude'], 1)).toEqual({ columns: ['category', 'amount', 'date', 'exclude'] });
     expect(readHeader(['date', 'date', 'colour'], 1)).toEqual({

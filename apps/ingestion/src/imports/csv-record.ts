@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse';
+import { once } from 'node:events';
 import { TRANSACTION_INPUT_FIELDS, transactionInputSchema, type TransactionInput } from '@ledgerline/contracts';
 
 /** CSV columns: SPEC.md's transaction fields, in any order. */
@@ -75,19 +76,26 @@ export async function* csvRecords(input: AsyncIterable<Uint8Array | string>): As
   const feeding = (async () => {
     try {
       for await (const chunk of input) {
-        if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve));
+        // The reader stopped early (a bad header, too many errors, a conflict): leaving the loop cancels the input,
+        // which ends the upload's stream instead of leaving it (and its consumer) waiting forever.
+        if (parser.destroyed) break;
+        if (!parser.write(chunk) && !parser.destroyed) await Promise.race([once(parser, 'drain'), once(parser, 'close')]);
       }
-      parser.end();
+      if (!parser.destroyed) parser.end();
     } catch (err) {
       parser.destroy(err as Error);
     }
   })();
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    const start = line;
-    line += 1;
-    for (const cell of cells) if (cell.includes('\n')) line += count(cell, '\n');
-    if (cells.length === 1 && cells[0] === '') continue;
-    yield { cells, line: start };
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      const start = line;
+      line += 1;
+      for (const cell of cells) if (cell.includes('\n')) line += count(cell, '\n');
+      if (cells.length === 1 && cells[0] === '') continue;
+      yield { cells, line: start };
+    }
+  } finally {
+    parser.destroy();
   }
   await feeding;
 }
