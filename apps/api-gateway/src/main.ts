@@ -3,7 +3,7 @@ import { bootstrapService } from '@ledgerline/runtime';
 import { createLogger } from '@ledgerline/telemetry';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
-import { configureEdge } from './http/edge';
+import { configureEdge, edgeFastReads } from './http/edge';
 
 const config = loadGatewayConfig();
 const logger = createLogger('api-gateway', config.LOG_LEVEL);
@@ -17,4 +17,5 @@ void bootstrapService({
   // A 100-character category percent-encoded is up to 900 characters (3-byte UTF-8 each); beyond that is a 414.
   maxParamLength: 1_000,
   configure: (app) => configureEdge(app, config),
+  preDispatch: (app) => edgeFastReads(app, config),
 });

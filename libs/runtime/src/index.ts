@@ -11,3 +11,4 @@ export * from './dependency-errors';
 export * from './drain-loop';
 export * from './drain-worker';
 export * from './tokens';
+export * from './pre-dispatch';

@@ -1,5 +1,6 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** Infrastructure endpoints that would only add noise (and, for the OTLP receiver, a feedback loop). */
 const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics', '/v1/traces', '/favicon.ico']);
@@ -28,37 +29,50 @@ export function traceRequests(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
     const path = pathOf(request.url);
     if (UNTRACED_PATHS.has(path)) return done();
-    const route = request.routeOptions.url;
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(
-      route ? `${request.method} ${route}` : request.method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': request.method,
-          'url.path': path,
-          ...(route ? { 'http.route': route } : {}),
-        },
-      },
-      parent,
-    );
+    const { span, context: spanContext } = startServerSpan(request.method, path, request.routeOptions.url, request.headers);
     (request as TracedRequest)[SERVER_SPAN] = span;
-    context.with(trace.setSpan(parent, span), done);
+    context.with(spanContext, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    end(request as TracedRequest, reply.statusCode);
+    endOf(request as TracedRequest, reply.statusCode);
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    end(request as TracedRequest, undefined);
+    endOf(request as TracedRequest, undefined);
     done();
   });
 }
 
-function end(request: TracedRequest, statusCode: number | undefined): void {
-  const span = request[SERVER_SPAN];
-  if (!span) return;
-  request[SERVER_SPAN] = undefined;
+/**
+ * The SERVER span of one request, parented on the caller's `traceparent`;
+ * `context` is the one to run the request's work in. Shared by the Fastify
+ * hooks above and the raw pre-dispatch path (pre-dispatch.ts), so a request
+ * gets the same span whichever path answers it.
+ */
+export function startServerSpan(
+  method: string,
+  path: string,
+  route: string | undefined,
+  headers: IncomingHttpHeaders,
+): { span: Span; context: Context } {
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const span = tracer.startSpan(
+    route ? `${method} ${route}` : method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': method,
+        'url.path': path,
+        ...(route ? { 'http.route': route } : {}),
+      },
+    },
+    parent,
+  );
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/** Ends a server span with the response status (`undefined`: the client went away first). */
+export function endServerSpan(span: Span, statusCode: number | undefined): void {
   if (statusCode === undefined) {
     span.setAttribute('http.aborted', true);
   } else {
@@ -67,4 +81,11 @@ function end(request: TracedRequest, statusCode: number | undefined): void {
     if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   }
   span.end();
+}
+
+function endOf(request: TracedRequest, statusCode: number | undefined): void {
+  const span = request[SERVER_SPAN];
+  if (!span) return;
+  request[SERVER_SPAN] = undefined;
+  endServerSpan(span, statusCode);
 }

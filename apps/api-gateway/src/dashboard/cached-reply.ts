@@ -2,6 +2,7 @@ import { VERSION_HEADER } from '@ledgerline/contracts';
 import { rawReplyJson, type RawReply } from '@ledgerline/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 /** gzip is acceptable unless the client did not list it or gave it q=0. */
@@ -18,6 +19,7 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
 /** Per reply object, computed on first use: cached replies are shared, so each is hashed or inflated once. */
 const etags = new WeakMap<RawReply, string>();
 const inflated = new WeakMap<RawReply, Buffer>();
+const stored = new WeakMap<RawReply, Buffer>();
 
 /**
  * A weak validator: the version the figures reflect, plus a digest of the
@@ -47,37 +49,59 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
   });
 }
 
+/** The reply's JSON (inflated once per reply when the cache stored it gzipped). */
 function identityBody(raw: RawReply): Buffer {
-  if (raw.encoding === 'identity') return Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
   let body = inflated.get(raw);
   if (body === undefined) {
-    body = gunzipSync(raw.body);
+    body = raw.encoding === 'identity' ? storedBody(raw) : gunzipSync(raw.body);
     inflated.set(raw, body);
   }
   return body;
 }
 
+/** The bytes as stored, as one Buffer per reply (a sender may cache per Buffer what it derives from it). */
+function storedBody(raw: RawReply): Buffer {
+  let body = stored.get(raw);
+  if (body === undefined) {
+    body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
+    stored.set(raw, body);
+  }
+  return body;
+}
+
+/** What a cached reply becomes for one request: status, headers (lowercase names) and body. */
+export interface CachedAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+const VERSION_HEADER_LOWER = VERSION_HEADER.toLowerCase();
+
 /**
- * Sends a reply the cache-gateway serialized, as is: gzipped bytes go out
- * gzipped to clients that accept it (no JSON, no compression work here) and
- * inflated (once per reply) for the others. Every answer names the version it
- * reflects and carries an ETag; a current `If-None-Match` is a 304.
+ * A reply the cache-gateway serialized, as is: gzipped bytes go out gzipped
+ * to clients that accept it (no JSON, no compression work here) and inflated
+ * (once per reply) for the others. Every answer names the version it reflects
+ * and carries an ETag; a current `If-None-Match` is a 304.
  */
-export function sendCachedJson(request: FastifyRequest, reply: FastifyReply, raw: RawReply): void {
+export function cachedAnswer(raw: RawReply, requestHeaders: IncomingHttpHeaders): CachedAnswer {
   const etag = etagOf(raw);
   // Dashboards change with every write: a browser may keep the figures, but must revalidate them (cheap, with the ETag).
-  void reply.header('vary', 'accept-encoding').header('cache-control', 'private, no-cache').header('etag', etag);
-  if (raw.version !== undefined) void reply.header(VERSION_HEADER, raw.version);
-  if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) {
-    void reply.code(304).send();
-    return;
+  const headers: Record<string, string> = { vary: 'accept-encoding', 'cache-control': 'private, no-cache', etag };
+  if (raw.version !== undefined) headers[VERSION_HEADER_LOWER] = raw.version;
+  if (matchesIfNoneMatch(requestHeaders['if-none-match'], etag)) return { status: 304, headers };
+  headers['content-type'] = 'application/json; charset=utf-8';
+  if (raw.encoding === 'gzip' && acceptsGzip(requestHeaders['accept-encoding'])) {
+    headers['content-encoding'] = 'gzip';
+    return { status: 200, headers, body: storedBody(raw) };
   }
-  void reply.header('content-type', 'application/json; charset=utf-8');
-  if (raw.encoding === 'gzip' && acceptsGzip(request.headers['accept-encoding'])) {
-    void reply.header('content-encoding', 'gzip').send(Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength));
-    return;
-  }
-  void reply.send(identityBody(raw));
+  return { status: 200, headers, body: identityBody(raw) };
+}
+
+/** Sends a cached reply through Fastify (whose compression may still encode an identity body the client wants otherwise). */
+export function sendCachedJson(request: FastifyRequest, reply: FastifyReply, raw: RawReply): void {
+  const answer = cachedAnswer(raw, request.headers);
+  void reply.code(answer.status).headers(answer.headers).send(answer.body);
 }
 
 /** The JSON text of a cached reply (for answers composed of several). */

@@ -2,6 +2,7 @@ import { AppError, cachedRead, MIN_VERSION_HEADER, versionAtLeast, versionString
 import { NatsBus, Watermarks, type RawReply } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { etagOf, matchesIfNoneMatch, sendCachedJson } from './cached-reply';
 import type { DashboardRequest } from './dashboard-reads';
 import { NearCache } from './near-cache';
@@ -27,9 +28,9 @@ export class DashboardReader {
    * (any `Ledgerline-Min-Version` already reflected). For the fast path, which
    * must decide before it charges the caller.
    */
-  warmReply(req: FastifyRequest, request: DashboardRequest): RawReply | undefined {
-    const hit = wantsNoCache(req) ? this.revalidated(req, request) : this.nearHit(request);
-    const min = req.headers[MIN_VERSION_HEADER_LOWER];
+  warmReply(headers: IncomingHttpHeaders, request: DashboardRequest): RawReply | undefined {
+    const hit = wantsNoCache(headers) ? this.revalidated(headers, request) : this.nearHit(request);
+    const min = headers[MIN_VERSION_HEADER_LOWER];
     if (!hit || min === undefined) return hit;
     const parsed = versionString.safeParse(min);
     return parsed.success && reflects(hit, parsed.data) ? hit : undefined;
@@ -42,9 +43,9 @@ export class DashboardReader {
    * that would change it. Fetch adds `no-cache` to every conditional request,
    * so without this no browser revalidation could skip the recomputation.
    */
-  private revalidated(req: FastifyRequest, request: DashboardRequest): RawReply | undefined {
+  private revalidated(headers: IncomingHttpHeaders, request: DashboardRequest): RawReply | undefined {
     const hit = this.nearHit(request);
-    return hit && matchesIfNoneMatch(req.headers['if-none-match'], etagOf(hit)) ? hit : undefined;
+    return hit && matchesIfNoneMatch(headers['if-none-match'], etagOf(hit)) ? hit : undefined;
   }
 
   private nearHit(request: DashboardRequest): RawReply | undefined {
@@ -64,7 +65,9 @@ export class DashboardReader {
 
   async reply(req: FastifyRequest, request: DashboardRequest): Promise<RawReply> {
     const min = minVersionOf(req);
-    let reply = wantsNoCache(req) ? (this.revalidated(req, request) ?? (await this.source(request))) : await this.read(request);
+    let reply = wantsNoCache(req.headers)
+      ? (this.revalidated(req.headers, request) ?? (await this.source(request)))
+      : await this.read(request);
     if (min !== undefined && !reflects(reply, min)) {
       // Applied is enough: the source has it even when a cache did not confirm its invalidation.
       if ((await this.watermarks.wait(request.payload.tenantId, min, MIN_VERSION_WAIT_MS)) === 'pending') {
@@ -102,8 +105,8 @@ const MIN_VERSION_HEADER_LOWER = MIN_VERSION_HEADER.toLowerCase();
 
 const keyOf = (request: DashboardRequest): string => `${request.contract.subject} ${JSON.stringify(request.payload)}`;
 
-const wantsNoCache = (req: FastifyRequest): boolean => {
-  const header = req.headers['cache-control'];
+const wantsNoCache = (headers: IncomingHttpHeaders): boolean => {
+  const header = headers['cache-control'];
   return header !== undefined && /\bno-cache\b/i.test(header);
 };
 

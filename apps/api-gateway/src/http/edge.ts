@@ -7,13 +7,14 @@ import { constants as zlib } from 'node:zlib';
 import { AuthService } from '../auth/auth.service';
 import type { GatewayConfig } from '../config';
 import { DashboardReader } from '../dashboard/dashboard-reader';
-import { registerFastReads } from '../dashboard/fast-read';
+import { fastReads } from '../dashboard/fast-read';
 import { registerDocs } from '../openapi/docs';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { refundServerFailures } from '../rate-limit/refund-server-failures';
 import { acceptJsonOnly } from './json-body';
 import { requestId } from './request-id';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
+import type { PreDispatch } from '@ledgerline/runtime';
 
 /** Headers a browser client may read: rate-limit state, retry hints, the request id. */
 const EXPOSED_HEADERS = [
@@ -26,6 +27,28 @@ const EXPOSED_HEADERS = [
   'X-Request-Id',
   'Ledgerline-Version',
 ];
+
+/** Smaller bodies are sent as they are: compressing them costs more than the bytes saved. */
+const COMPRESSION_THRESHOLD_BYTES = 1_024;
+
+const edgeSecurityHeaders = (config: GatewayConfig) =>
+  securityHeaders({
+    // A JSON API serves no HTML except the docs page, which sets its own policy.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: config.CORS_ORIGINS.length > 0 ? 'cross-origin' : 'same-origin' },
+  });
+
+/**
+ * Warm dashboard reads answered ahead of Fastify (see fast-read.ts), with
+ * the edge's own headers and compression rule.
+ */
+export function edgeFastReads(app: NestFastifyApplication, config: GatewayConfig): PreDispatch {
+  return fastReads(app.get(AuthService), app.get(RateLimiter), app.get(DashboardReader), {
+    securityHeaders: edgeSecurityHeaders(config),
+    cors: config.CORS_ORIGINS.length > 0,
+    compressionThresholdBytes: COMPRESSION_THRESHOLD_BYTES,
+  });
+}
 
 /**
  * The gateway's HTTP edge, set up before Nest registers its routes: per-route
@@ -48,7 +71,6 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
   });
 
   refundServerFailures(fastify, app.get(RateLimiter));
-  registerFastReads(fastify, app.get(AuthService), app.get(RateLimiter), app.get(DashboardReader));
 
   // JSON is the only body the API takes besides CSV imports; anything else is a 415, not a 422.
   fastify.removeContentTypeParser('text/plain');
@@ -61,20 +83,13 @@ export async function configureEdge(app: NestFastifyApplication, config: Gateway
   });
 
   await app.register(fastifyCompress, {
-    threshold: 1_024,
+    threshold: COMPRESSION_THRESHOLD_BYTES,
     encodings: ['br', 'gzip'],
     // Brotli's default quality (11) costs more CPU per response than the whole request; 4 compresses about as well as gzip, faster.
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
 
-  addSecurityHeaders(
-    fastify,
-    securityHeaders({
-      // A JSON API serves no HTML except the docs page, which sets its own policy.
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      crossOriginResourcePolicy: { policy: config.CORS_ORIGINS.length > 0 ? 'cross-origin' : 'same-origin' },
-    }),
-  );
+  addSecurityHeaders(fastify, edgeSecurityHeaders(config));
 
   await registerDocs(app);
 
