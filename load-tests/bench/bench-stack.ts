@@ -28,8 +28,8 @@ export interface BenchStack {
    * with `body` (a hello-world without one); returns its URL.
    */
   startHelloServer(body?: Buffer): Promise<string>;
-  /** CPU time a service has used so far (user + system), in milliseconds. */
-  cpuMs(name: ServiceName): number;
+  /** CPU time a service (or the hello-world server) has used so far (user + system), in milliseconds. */
+  cpuMs(name: ServiceName | 'hello'): number;
   /** Peak resident memory of a service so far (VmHWM), in MiB. */
   peakRssMiB(name: ServiceName): number;
   stop(): Promise<void>;
@@ -105,7 +105,7 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
       return `http://127.0.0.1:${port}/hello`;
     },
     cpuMs: (name) => {
-      const pid = services.processes.get(name)?.child.pid;
+      const pid = name === 'hello' ? extra.find((p) => p.name === 'hello')?.child.pid : services.processes.get(name)?.child.pid;
       // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime and stime in clock ticks.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       return ((Number(fields[11]) + Number(fields[12])) * 1_000) / CLOCK_TICKS_PER_SECOND;

@@ -46,11 +46,16 @@ async function seed(gatewayUrl: string, apiKey: string): Promise<void> {
   if (res.status !== 201) throw new Error(`seed: ${res.status} ${await res.text()}`);
 }
 
-/** wrk against the gateway, with the gateway's CPU over the run. */
-function measureGateway(stack: BenchStack, url: string, headers: Record<string, string>): ThroughputResult & { cpuUsPerRequest: number } {
-  const before = stack.cpuMs('api-gateway');
+/** wrk against a server, with that server's CPU over the run. */
+function measure(
+  stack: BenchStack,
+  server: 'api-gateway' | 'hello',
+  url: string,
+  headers: Record<string, string> = {},
+): ThroughputResult & { cpuUsPerRequest: number } {
+  const before = stack.cpuMs(server);
   const result = wrk(url, { connections: CONNECTIONS, durationS: DURATION_S, headers });
-  const cpuMs = stack.cpuMs('api-gateway') - before;
+  const cpuMs = stack.cpuMs(server) - before;
   return { ...result, cpuUsPerRequest: round((cpuMs * 1_000) / Math.max(1, result.requests), 1) };
 }
 
@@ -79,16 +84,16 @@ async function main(): Promise<void> {
     wrk(bareUrl, { connections: CONNECTIONS, durationS: 3 });
     wrk(url, { connections: CONNECTIONS, durationS: 3, headers: auth });
     const loadBefore = loadavg()[0] as number;
-    const bare: ThroughputResult[] = [];
-    const warm: ReturnType<typeof measureGateway>[] = [];
-    const conditional: ReturnType<typeof measureGateway>[] = [];
+    const bare: ReturnType<typeof measure>[] = [];
+    const warm: ReturnType<typeof measure>[] = [];
+    const conditional: ReturnType<typeof measure>[] = [];
     for (let i = 1; i <= ROUNDS; i++) {
       log(
         `round ${i}/${ROUNDS}: bare Fastify, warm summary, summary with If-None-Match (wrk, ${CONNECTIONS} connections, ${DURATION_S} s each)`,
       );
-      bare.push(wrk(bareUrl, { connections: CONNECTIONS, durationS: DURATION_S }));
-      warm.push(measureGateway(stack, url, auth));
-      conditional.push(measureGateway(stack, url, { ...auth, 'if-none-match': etag }));
+      bare.push(measure(stack, 'hello', bareUrl));
+      warm.push(measure(stack, 'api-gateway', url, auth));
+      conditional.push(measure(stack, 'api-gateway', url, { ...auth, 'if-none-match': etag }));
     }
     log(`fixed rate: ${FIXED_RATE} req/s (hey, 10 workers, ${DURATION_S} s each)`);
     const bareFixed = hey(bareUrl, { rate: FIXED_RATE, workers: 10, durationS: DURATION_S });
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
       warmRatio: ratio,
       fixedRate: { bareFastify: bareFixed, warmSummary: warmFixed },
       gatewayCpuUsPerWarmHit: cpuUsPerHit,
+      bareFastifyCpuUsPerRequest: Math.min(...bare.map((r) => r.cpuUsPerRequest)),
       peakRssMiB,
       machine: { cpus: cpus().length, loadAverage1mBefore: round(loadBefore, 2), loadAverage1mAfter: round(loadavg()[0] as number, 2) },
       targets: TARGETS,

@@ -69,14 +69,18 @@ function storedBody(raw: RawReply): Buffer {
   return body;
 }
 
-/** What a cached reply becomes for one request: status, headers (lowercase names) and body. */
+/** What a cached reply becomes for one request: status, headers (lowercase names) and body. Shared: never modify one. */
 export interface CachedAnswer {
-  status: 200 | 304;
-  headers: Record<string, string>;
-  body?: Buffer;
+  readonly status: 200 | 304;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
 }
 
 const VERSION_HEADER_LOWER = VERSION_HEADER.toLowerCase();
+
+type Variant = 'notModified' | 'gzip' | 'identity';
+/** A reply is answered in at most three ways, each built once: warm hits allocate nothing for it. */
+const answers = new WeakMap<RawReply, Partial<Record<Variant, CachedAnswer>>>();
 
 /**
  * A reply the cache-gateway serialized, as is: gzipped bytes go out gzipped
@@ -86,16 +90,25 @@ const VERSION_HEADER_LOWER = VERSION_HEADER.toLowerCase();
  */
 export function cachedAnswer(raw: RawReply, requestHeaders: IncomingHttpHeaders): CachedAnswer {
   const etag = etagOf(raw);
+  const variant: Variant = matchesIfNoneMatch(requestHeaders['if-none-match'], etag)
+    ? 'notModified'
+    : raw.encoding === 'gzip' && acceptsGzip(requestHeaders['accept-encoding'])
+      ? 'gzip'
+      : 'identity';
+  let byVariant = answers.get(raw);
+  if (byVariant === undefined) answers.set(raw, (byVariant = {}));
+  return (byVariant[variant] ??= answerOf(raw, etag, variant));
+}
+
+function answerOf(raw: RawReply, etag: string, variant: Variant): CachedAnswer {
   // Dashboards change with every write: a browser may keep the figures, but must revalidate them (cheap, with the ETag).
   const headers: Record<string, string> = { vary: 'accept-encoding', 'cache-control': 'private, no-cache', etag };
   if (raw.version !== undefined) headers[VERSION_HEADER_LOWER] = raw.version;
-  if (matchesIfNoneMatch(requestHeaders['if-none-match'], etag)) return { status: 304, headers };
+  if (variant === 'notModified') return Object.freeze({ status: 304, headers: Object.freeze(headers) });
   headers['content-type'] = 'application/json; charset=utf-8';
-  if (raw.encoding === 'gzip' && acceptsGzip(requestHeaders['accept-encoding'])) {
-    headers['content-encoding'] = 'gzip';
-    return { status: 200, headers, body: storedBody(raw) };
-  }
-  return { status: 200, headers, body: identityBody(raw) };
+  if (variant === 'gzip') headers['content-encoding'] = 'gzip';
+  const body = variant === 'gzip' ? storedBody(raw) : identityBody(raw);
+  return Object.freeze({ status: 200, headers: Object.freeze(headers), body });
 }
 
 /** Sends a cached reply through Fastify (whose compression may still encode an identity body the client wants otherwise). */

@@ -74,11 +74,10 @@ export function fastReads(auth: AuthService, limiter: RateLimiter, reader: Dashb
     const id = requestId(req.headers['x-request-id']);
     limiter.admit('reads', `key:${answer.keyId}`, answer.tenantId).then(
       (admission) => {
-        const headers = [...security, 'x-request-id', id];
+        const headers = security.concat('x-request-id', id);
         pushLowercase(headers, admission.headers);
         if (admission.decision.allowed) {
-          pushLowercase(headers, answer.reply.headers);
-          exchange.send(answer.reply.status, headers, answer.reply.body);
+          exchange.send(answer.reply.status, headers.concat(flatHeadersOf(answer.reply)), answer.reply.body);
         } else {
           sendRejection(exchange, headers, admission);
         }
@@ -143,6 +142,13 @@ function targetOf(url: string): Target | undefined {
     return undefined;
   }
 }
+
+const flatHeaders = new WeakMap<CachedAnswer, string[]>();
+const flatHeadersOf = (answer: CachedAnswer): string[] => {
+  let flat = flatHeaders.get(answer);
+  if (flat === undefined) flatHeaders.set(answer, (flat = Object.entries(answer.headers).flat()));
+  return flat;
+};
 
 const lowercase = new Map<string, string>();
 function pushLowercase(flat: string[], headers: Readonly<Record<string, string>>): void {
