@@ -55,7 +55,8 @@ export async function createHttpApp(options: BootstrapOptions): Promise<NestFast
     ...(options.preDispatch ? { serverFactory: serverWithPreDispatch(preDispatch) } : {}),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     trustProxy: false,
-    maxParamLength: options.maxParamLength ?? 100,
+    // Router options go under routerOptions (the top-level form is deprecated, FSTDEP022).
+    routerOptions: { maxParamLength: options.maxParamLength ?? 100 },
     frameworkErrors,
     clientErrorHandler,
   });
