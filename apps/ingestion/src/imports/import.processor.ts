@@ -66,11 +66,16 @@ export class ImportProcessor {
   ) {}
 
   /** Returns how it went, for the worker's log line. */
-  async run(id: string, tenantId: string): Promise<{ mode: Mode; ms: number }> {
+  async run(id: string, tenantId: string, committedVersion?: string): Promise<{ mode: Mode | 'committed'; ms: number }> {
     const started = performance.now();
     const store = await openObjectStore(this.bus.connection, IMPORTS_BUCKET);
     const name = importObjectName(tenantId, id);
     try {
+      if (committedVersion !== undefined) {
+        // Its rows were committed by a run that stopped before saying so: only that is left to do.
+        await this.succeed(tenantId, id, committedVersion);
+        return { mode: 'committed', ms: Math.round(performance.now() - started) };
+      }
       const members = await this.members.of(tenantId);
       for (const mode of ['direct', 'staged'] as const) {
         const data = await readObject(this.bus.connection, store, name);
@@ -84,6 +89,11 @@ export class ImportProcessor {
     } finally {
       await store.delete(name).catch(() => undefined);
     }
+  }
+
+  /** Marks a committed import succeeded once the aggregates reflect it (bounded wait). */
+  private async succeed(tenantId: string, id: string, version: string): Promise<void> {
+    await this.imports.succeed(tenantId, id, await this.changes.applied(tenantId, version));
   }
 
   /** false when the direct attempt met an existing externalId (nothing was written). */
@@ -117,16 +127,15 @@ export class ImportProcessor {
         }
         const deltas = mode === 'direct' ? staged.deltas.deltas() : await this.insertStaged(runner.manager, tenantId);
         const version = await this.changes.record(runner.manager, tenantId, 'imported', deltas);
-        await runner.commitTransaction();
-        const applied = await this.changes.applied(tenantId, version);
         const accepted = deltas.reduce((n, d) => n + d.addedCount, 0);
-        await this.imports.succeed(tenantId, id, {
+        await this.imports.recordOutcome(runner.manager, tenantId, id, {
           rowsProcessed: staged.rows,
           accepted,
           duplicates: staged.rows - accepted,
-          applied,
           version,
         });
+        await runner.commitTransaction();
+        await this.succeed(tenantId, id, version);
         return true;
       });
     } catch (err) {

@@ -30,7 +30,7 @@ export class ImportWorker extends DrainWorker {
   protected async pass(): Promise<void> {
     for (let job = await this.imports.claimNext(); job && !this.stopped; job = await this.imports.claimNext()) {
       try {
-        const outcome = await this.processor.run(job.id, job.tenantId);
+        const outcome = await this.processor.run(job.id, job.tenantId, job.committedVersion);
         this.logger.info({ importId: job.id, ...outcome }, 'import finished');
       } catch (err) {
         // Infrastructure trouble (database, NATS): leave it claimed; it is retried once its heartbeat is stale.
