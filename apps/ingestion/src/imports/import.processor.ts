@@ -39,6 +39,7 @@ const DATA_EXCEPTION_CLASS = '22';
  * used when the direct attempt hit one.
  */
 type Mode = 'direct' | 'staged';
+type ObjectStore = Awaited<ReturnType<typeof openObjectStore>>;
 
 interface Staged {
   rows: number;
@@ -65,30 +66,42 @@ export class ImportProcessor {
     private readonly changes: ChangeLog,
   ) {}
 
-  /** Returns how it went, for the worker's log line. */
+  /**
+   * Returns how it went, for the worker's log line. The upload is deleted
+   * once the import has an outcome; a run interrupted by infrastructure
+   * trouble (it throws) leaves it for the retry.
+   */
   async run(id: string, tenantId: string, committedVersion?: string): Promise<{ mode: Mode | 'committed'; ms: number }> {
     const started = performance.now();
     const store = await openObjectStore(this.bus.connection, IMPORTS_BUCKET);
     const name = importObjectName(tenantId, id);
-    try {
-      if (committedVersion !== undefined) {
-        // Its rows were committed by a run that stopped before saying so: only that is left to do.
-        await this.succeed(tenantId, id, committedVersion);
-        return { mode: 'committed', ms: Math.round(performance.now() - started) };
-      }
-      const members = await this.members.of(tenantId);
-      for (const mode of ['direct', 'staged'] as const) {
-        const data = await readObject(this.bus.connection, store, name);
-        if (!data) {
-          await this.imports.fail(tenantId, id, 0, [{ line: 0, field: '(file)', message: 'the upload is gone; send the file again' }], 1);
-          return { mode, ms: performance.now() - started };
-        }
-        if (await this.attempt(mode, id, tenantId, data, members)) return { mode, ms: Math.round(performance.now() - started) };
-      }
-      throw new Error('a staged import cannot conflict');
-    } finally {
-      await store.delete(name).catch(() => undefined);
+    const mode = await this.finish(id, tenantId, committedVersion, store, name);
+    await store.delete(name).catch(() => undefined);
+    return { mode, ms: Math.round(performance.now() - started) };
+  }
+
+  private async finish(
+    id: string,
+    tenantId: string,
+    committedVersion: string | undefined,
+    store: ObjectStore,
+    name: string,
+  ): Promise<Mode | 'committed'> {
+    if (committedVersion !== undefined) {
+      // Its rows were committed by a run that stopped before saying so: only that is left to do.
+      await this.succeed(tenantId, id, committedVersion);
+      return 'committed';
     }
+    const members = await this.members.of(tenantId);
+    for (const mode of ['direct', 'staged'] as const) {
+      const data = await readObject(this.bus.connection, store, name);
+      if (!data) {
+        await this.imports.fail(tenantId, id, 0, [{ line: 0, field: '(file)', message: 'the upload is gone; send the file again' }], 1);
+        return mode;
+      }
+      if (await this.attempt(mode, id, tenantId, data, members)) return mode;
+    }
+    throw new Error('a staged import cannot conflict');
   }
 
   /** Marks a committed import succeeded once the aggregates reflect it (bounded wait). */
