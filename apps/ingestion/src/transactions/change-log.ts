@@ -6,7 +6,8 @@ import type { EntityManager } from 'typeorm';
 import { INGESTION_CONFIG } from '../tokens';
 import type { IngestionConfig } from '../config';
 import { OutboxRelay } from '../outbox/outbox.relay';
-import { monthsOf } from './deltas';
+import { computeDeltas, monthsOf } from './deltas';
+import type { TransactionRow } from './transaction-row';
 import { TransactionsRepository } from './transactions.repository';
 
 export type ChangeEvent = EventOf<typeof transactionsChanged>;
@@ -36,17 +37,24 @@ export class ChangeLog {
     if (deltas.length === 0) return this.repo.currentVersion(em, tenantId);
     let version = '0';
     for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
-      const chunk = deltas.slice(i, i + DELTAS_PER_EVENT);
-      version = await this.repo.enqueue(em, transactionsChanged.subject, {
-        eventId: randomUUID(),
-        tenantId,
-        occurredAt: new Date().toISOString(),
-        cause,
-        months: monthsOf(chunk),
-        deltas: chunk,
-      });
+      version = await this.repo.enqueue(em, transactionsChanged.subject, this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT)));
     }
     return version;
+  }
+
+  /**
+   * New rows that cannot conflict (no externalId) whose change fits one event: stored with their change in
+   * one statement, no transaction around it; `undefined` when they do not qualify (use `record` in a transaction).
+   */
+  async insertRows(tenantId: string, rows: readonly TransactionRow[]): Promise<Version | undefined> {
+    if (rows.length === 0 || rows.some((r) => r.externalId !== null)) return undefined;
+    const deltas = computeDeltas(rows);
+    if (deltas.length > DELTAS_PER_EVENT) return undefined;
+    return this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, this.event(tenantId, 'ingested', deltas));
+  }
+
+  private event(tenantId: string, cause: ChangeCause, deltas: readonly TransactionDelta[]): Omit<ChangeEvent, 'version'> {
+    return { eventId: randomUUID(), tenantId, occurredAt: new Date().toISOString(), cause, months: monthsOf(deltas), deltas: [...deltas] };
   }
 
   /**

@@ -35,6 +35,8 @@ export class TransactionsService {
     if (errors.length > 0) throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', errors);
 
     const rows = inputs.map((input) => toRow(randomUUID(), input));
+    const inserted = await this.changes.insertRows(tenantId, rows);
+    if (inserted !== undefined) return { accepted: rows.length, duplicates: 0, ...(await this.outcome(tenantId, inserted)) };
     const { accepted, version } = await this.repo.transaction(async (em) => {
       const inserted = await this.repo.insertBatch(em, tenantId, rows);
       const added = rows.filter((r) => inserted.has(r.id));
