@@ -50,7 +50,11 @@ export class ChangeLog {
     if (rows.length === 0 || rows.some((r) => r.externalId !== null)) return undefined;
     const deltas = computeDeltas(rows);
     if (deltas.length > DELTAS_PER_EVENT) return undefined;
-    return this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, this.event(tenantId, 'ingested', deltas));
+    const event = this.event(tenantId, 'ingested', deltas);
+    const { version, outboxId } = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
+    // Committed: published from here at once, with the payload the outbox holds (the relay stays the fallback).
+    this.relay.publishCommitted({ id: outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } });
+    return version;
   }
 
   private event(tenantId: string, cause: ChangeCause, deltas: readonly TransactionDelta[]): Omit<ChangeEvent, 'version'> {
@@ -58,12 +62,12 @@ export class ChangeLog {
   }
 
   /**
-   * After the commit: true once the rollups reflect `version` and no cache
+   * After the commit (the relay kicked unless the writer is `publishing` the change itself): true once the rollups reflect `version` and no cache
    * holds older figures; false when that takes longer than the bound, or the
    * caches could not confirm (the writer's next read might meet them).
    */
-  async applied(tenantId: string, version: Version): Promise<boolean> {
-    this.relay.kick();
+  async applied(tenantId: string, version: Version, publishing = false): Promise<boolean> {
+    if (!publishing) this.relay.kick();
     return (await this.watermarks.wait(tenantId, version, this.config.APPLY_TIMEOUT_MS)) === 'fresh';
   }
 }

@@ -113,15 +113,20 @@ export class TransactionsRepository {
    * For rows that cannot conflict (none has an externalId, every id is new): the rows, the tenant's next
    * version and the outbox entry in one statement, committed on its own. A statement is atomic, so this is
    * the transaction `insertBatch` + `enqueue` make, without its START TRANSACTION and COMMIT round trips.
-   * Returns the version.
+   * Returns the version and the outbox entry's id.
    */
-  async insertWithChange(tenantId: string, rows: readonly TransactionRow[], subject: string, event: Omit<ChangeEvent, 'version'>): Promise<string> {
+  async insertWithChange(
+    tenantId: string,
+    rows: readonly TransactionRow[],
+    subject: string,
+    event: Omit<ChangeEvent, 'version'>,
+  ): Promise<{ version: string; outboxId: string }> {
     const [row] = (await this.db.query(
       `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
-       ${insertOutbox(13)}`,
+       ${insertOutbox(13)}, id::text AS "outboxId"`,
       [tenantId, ...rowColumns(rows), event.eventId, event.months, subject, JSON.stringify(event)],
-    )) as { version: string }[];
-    return (row as { version: string }).version;
+    )) as { version: string; outboxId: string }[];
+    return row as { version: string; outboxId: string };
   }
 
   async findForUpdate(em: EntityManager, tenantId: string, id: string): Promise<TransactionRow | undefined> {

@@ -36,7 +36,7 @@ export class TransactionsService {
 
     const rows = inputs.map((input) => toRow(randomUUID(), input));
     const inserted = await this.changes.insertRows(tenantId, rows);
-    if (inserted !== undefined) return { accepted: rows.length, duplicates: 0, ...(await this.outcome(tenantId, inserted)) };
+    if (inserted !== undefined) return { accepted: rows.length, duplicates: 0, ...(await this.outcome(tenantId, inserted, true)) };
     const { accepted, version } = await this.repo.transaction(async (em) => {
       const inserted = await this.repo.insertBatch(em, tenantId, rows);
       const added = rows.filter((r) => inserted.has(r.id));
@@ -82,7 +82,7 @@ export class TransactionsService {
     return { deleted: true, ...(await this.outcome(tenantId, version)) };
   }
 
-  private async outcome(tenantId: string, version: string): Promise<WriteOutcome> {
-    return { applied: await this.changes.applied(tenantId, version), version };
+  private async outcome(tenantId: string, version: string, published = false): Promise<WriteOutcome> {
+    return { applied: await this.changes.applied(tenantId, version, published), version };
   }
 }
