@@ -126,26 +126,30 @@ export class RollupsRepository {
   }
 
   /**
-   * `lockWatermark` and, in the same statement (one round trip), the versions up to which rebuilt `months`
-   * already hold the raw rows (months never rebuilt are absent).
+   * `lockWatermark` and, in the same statement (one round trip, the transaction's snapshot): the versions up
+   * to which rebuilt `months` already hold the raw rows (months never rebuilt are absent), and which of
+   * `categories` have a budget (only those can raise a budget state).
    */
-  async lockWatermarkAndRebuilt(
+  async lockWatermarkAndRead(
     em: EntityManager,
     tenantId: string,
     months: readonly string[],
-  ): Promise<{ watermark: bigint; rebuilt: Map<string, bigint> }> {
+    categories: readonly string[],
+  ): Promise<{ watermark: bigint; rebuilt: Map<string, bigint>; budgeted: Set<string> }> {
     const [row] = (await em.query(
       `WITH w AS (
          INSERT INTO aggregation.watermarks AS w (tenant_id, version) VALUES ($1, 0)
          ON CONFLICT (tenant_id) DO UPDATE SET version = w.version RETURNING version::text)
        SELECT w.version,
               (SELECT coalesce(json_object_agg(m.month, m.version::text), '{}'::json) FROM aggregation.month_watermarks m
-                WHERE m.tenant_id = $1 AND m.month = ANY($2::text[])) AS rebuilt
+                WHERE m.tenant_id = $1 AND m.month = ANY($2::text[])) AS rebuilt,
+              (SELECT coalesce(array_agg(b.category), '{}') FROM aggregation.budgets b
+                WHERE b.tenant_id = $1 AND b.category = ANY($3::text[])) AS budgeted
          FROM w`,
-      [tenantId, months],
-    )) as { version: string; rebuilt: Record<string, string> }[];
+      [tenantId, months, categories],
+    )) as { version: string; rebuilt: Record<string, string>; budgeted: string[] }[];
     const rebuilt = new Map(Object.entries(row?.rebuilt ?? {}).map(([month, version]) => [month, BigInt(version)]));
-    return { watermark: BigInt(row?.version ?? '0'), rebuilt };
+    return { watermark: BigInt(row?.version ?? '0'), rebuilt, budgeted: new Set(row?.budgeted) };
   }
 
   /**

@@ -176,9 +176,13 @@ export class RollupsService implements OnModuleDestroy {
 
   /** Takes the changes that continue the tenant's watermark, folds them into one upsert per rollup row, and moves the watermark. */
   private async applyNow(em: EntityManager, tenantId: string, events: readonly ChangeEvent[]): Promise<Applied> {
-    // Rebuilt months read with the lock, for every month the batch names: one round trip, whichever changes are taken.
-    const named = [...new Set(events.flatMap((event) => event.months))];
-    const locked = await this.repo.lockWatermarkAndRebuilt(em, tenantId, named);
+    // Read with the lock for every month and category the batch names: one round trip, whichever changes are taken.
+    const locked = await this.repo.lockWatermarkAndRead(
+      em,
+      tenantId,
+      [...new Set(events.flatMap((event) => event.months))],
+      [...new Set(events.flatMap((event) => event.deltas.map((d) => d.category)))],
+    );
     let watermark = locked.watermark;
     const outcomes = new Map<ChangeEvent, ApplyOutcome | Error>();
     const taken: ChangeEvent[] = [];
@@ -215,7 +219,7 @@ export class RollupsService implements OnModuleDestroy {
               });
         await this.repo.apply(em, tenantId, folded, extremes, memberExtremes, watermark);
         // In this transaction: a budget state these changes raised is recorded (and its webhooks queued) exactly once.
-        thresholds = await this.budgetThresholds.afterApply(em, tenantId, folded, watermark);
+        thresholds = await this.budgetThresholds.afterApply(em, tenantId, folded, watermark, locked.budgeted);
       } else {
         await this.repo.setWatermark(em, tenantId, watermark);
       }
