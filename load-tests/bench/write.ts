@@ -40,7 +40,9 @@ function stackTicks(stack: BenchStack): Map<string, number> {
   // Found by PID: redis-server rewrites its command line, so it never names the data directory.
   roots.set(stack.infra.redis.child.pid as number, 'redis-server');
   const ticks = new Map<string, number>();
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)) {
+  for (const pid of readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)) {
     const stat = statOf(pid);
     if (!stat) continue;
     // stat[1] is the parent pid; [11], [12] user and system time; [13], [14] those of waited-for children.

@@ -166,7 +166,10 @@ export class RollupsService implements OnModuleDestroy {
     const advanced = applied.outcomes.some((outcome) => outcome === 'applied');
     if (advanced) {
       await this.announce(tenantId, applied.months, applied.watermark.toString());
-      this.applyLag.applied(tenantId, events.filter((_, i) => applied.outcomes[i] === 'applied'));
+      this.applyLag.applied(
+        tenantId,
+        events.filter((_, i) => applied.outcomes[i] === 'applied'),
+      );
     }
     this.budgetThresholds.announce(applied.thresholds);
     return applied.outcomes.map((outcome) =>

@@ -28,9 +28,11 @@ const MARK_AFTER_MS = 100;
  * Moves committed outbox entries to JetStream: a single-statement write's
  * entry is published by its writer right after the commit (and marked here a
  * moment later, with others); other writes kick a pass right after their
- * commit; a poll catches what neither reached. One relay at a time across replicas (a
- * transaction-scoped advisory lock), publishing in outbox order, so a
- * tenant's changes reach the stream in version order. Publishing uses the
+ * commit; a poll catches what neither reached. One pass at a time across
+ * replicas (a transaction-scoped advisory lock), publishing in outbox order,
+ * so a tenant's changes reach the stream in version order; the rare change a
+ * writer's own publish puts ahead of its predecessor is refused by
+ * aggregation and comes back after it. Publishing uses the
  * event id as Nats-Msg-Id: a crash between publish and "mark published"
  * re-sends a message the stream drops as a duplicate. While NATS is down
  * writes still commit; the relay catches up on return.

@@ -37,7 +37,11 @@ export class ChangeLog {
     if (deltas.length === 0) return this.repo.currentVersion(em, tenantId);
     let version = '0';
     for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
-      version = await this.repo.enqueue(em, transactionsChanged.subject, this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT)));
+      version = await this.repo.enqueue(
+        em,
+        transactionsChanged.subject,
+        this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT)),
+      );
     }
     return version;
   }
@@ -53,7 +57,13 @@ export class ChangeLog {
     const event = this.event(tenantId, 'ingested', deltas);
     const { version, outboxId } = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
     // Committed: published from here at once, with the payload the outbox holds (the relay stays the fallback).
-    this.relay.publishCommitted({ id: outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } });
+    this.relay.publishCommitted({
+      id: outboxId,
+      tenantId,
+      eventId: event.eventId,
+      subject: transactionsChanged.subject,
+      payload: { ...event, version },
+    });
     return version;
   }
 
