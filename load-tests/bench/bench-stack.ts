@@ -65,10 +65,9 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
         RATE_LIMIT_WRITES: '1000000/1s,1000000',
         RATE_LIMIT_IMPORTS: '1000/1s,1000',
       },
-      // BENCH_CPU_PROFILE=<dir>: the api-gateway writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-      ...(process.env.BENCH_CPU_PROFILE
-        ? { envOf: { 'api-gateway': { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` } } }
-        : {}),
+      // BENCH_CPU_PROFILE=<dir>: each service writes a V8 CPU profile there when it stops, <service>.cpuprofile
+      // (open it in Chrome DevTools); BENCH_CPU_PROFILE_SERVICES=a,b profiles only those.
+      ...(process.env.BENCH_CPU_PROFILE ? { envOf: cpuProfileEnv(process.env.BENCH_CPU_PROFILE) } : {}),
     });
   } catch (error) {
     await infra.stop();
@@ -118,6 +117,16 @@ export async function startBenchStack(log: (line: string) => void, only?: Servic
     },
     stop,
   };
+}
+
+function cpuProfileEnv(dir: string): Partial<Record<ServiceName, Record<string, string>>> {
+  const only = process.env.BENCH_CPU_PROFILE_SERVICES?.split(',');
+  return Object.fromEntries(
+    SERVICES.filter((s) => !only || only.includes(s.name)).map((s) => [
+      s.name,
+      { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-name=${s.name}.cpuprofile` },
+    ]),
+  );
 }
 
 export async function createBenchTenant(gatewayUrl: string): Promise<{ id: string; apiKey: string }> {

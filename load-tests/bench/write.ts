@@ -5,13 +5,16 @@ import { createBenchTenant, round, startBenchStack, type BenchStack } from './be
  * npm run bench:write — what one single-row write costs the whole stack:
  * CPU summed over every process (six services, PostgreSQL with its
  * backends, NATS, Redis) from /proc, per acknowledged write, for one writer
- * at a time and for 20 concurrent writers, with the writes/s achieved.
+ * at a time and for 20 concurrent writers, with the writes/s achieved; and
+ * what the stack burns idle.
  */
 const SEQUENTIAL_WRITES = Number(process.env.BENCH_WRITE_SEQUENTIAL ?? 300);
 const CONCURRENT_WRITERS = Number(process.env.BENCH_WRITE_WRITERS ?? 20);
 const WRITES_PER_WRITER = Number(process.env.BENCH_WRITE_PER_WRITER ?? 30);
 /** Linux clock ticks per second for /proc/<pid>/stat times (CLK_TCK, 100 on every common kernel). */
 const TICKS_PER_S = 100;
+/** The stack left idle this long after the warm-up: what it burns doing nothing is charged to a lone writer's writes. */
+const IDLE_SECONDS = Number(process.env.BENCH_WRITE_IDLE_SECONDS ?? 20);
 const MONTH = '2026-03';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -25,30 +28,21 @@ const statOf = (pid: number): string[] | undefined => {
   }
 };
 
-const cmdlineOf = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-};
-
 /**
- * CPU ticks used so far by the stack: the services, every process started
- * with the stack's data directory (postmaster, NATS, Redis), their children
- * (PostgreSQL backends) and what exited children left in their parents.
+ * CPU ticks used so far by the stack: the services, the postmaster, NATS and
+ * Redis, their children (PostgreSQL backends) and what exited children left
+ * in their parents.
  */
 function stackTicks(stack: BenchStack): Map<string, number> {
   const roots = new Map<number, string>([...stack.services.processes].map(([name, p]) => [p.child.pid as number, name]));
-  const all = readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number);
-  for (const pid of all) {
-    const cmdline = cmdlineOf(pid);
-    if (cmdline.includes(stack.dataDir)) roots.set(pid, /nats-server|redis-server|postgres/.exec(cmdline)?.[0] ?? 'other');
-  }
+  roots.set(stack.infra.postgres.pid(), 'postgres');
+  roots.set(stack.infra.nats.child.pid as number, 'nats-server');
+  // Found by PID: redis-server rewrites its command line, so it never names the data directory.
+  roots.set(stack.infra.redis.child.pid as number, 'redis-server');
   const ticks = new Map<string, number>();
-  for (const pid of all) {
+  for (const pid of readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)) {
     const stat = statOf(pid);
     if (!stat) continue;
     // stat[1] is the parent pid; [11], [12] user and system time; [13], [14] those of waited-for children.
@@ -101,6 +95,19 @@ async function measure(stack: BenchStack, keys: string[], writers: number, each:
   };
 }
 
+/** CPU the stack uses while nobody calls it: polls, timers, heartbeats, scrapes. */
+async function measureIdle(stack: BenchStack, seconds: number) {
+  const before = stackTicks(stack);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const after = stackTicks(stack);
+  const msPerSecond = (ticks: number) => round(((ticks / TICKS_PER_S) * 1000) / seconds, 1);
+  return {
+    seconds,
+    coresBusy: round((total(after) - total(before)) / TICKS_PER_S / seconds, 3),
+    cpuMsPerSecondByProcess: Object.fromEntries([...after].map(([name, t]) => [name, msPerSecond(t - (before.get(name) ?? 0))])),
+  };
+}
+
 async function main(): Promise<void> {
   const stack = await startBenchStack(log);
   try {
@@ -108,12 +115,15 @@ async function main(): Promise<void> {
     const keys = await Promise.all(Array.from({ length: 4 }, async () => (await createBenchTenant(stack.gatewayUrl)).apiKey));
     log('warming up');
     await measure(stack, keys, 4, 25);
+    log(`idle for ${IDLE_SECONDS} s`);
+    const idle = await measureIdle(stack, IDLE_SECONDS);
     log(`one writer, ${SEQUENTIAL_WRITES} writes one after another`);
     const sequential = await measure(stack, keys, 1, SEQUENTIAL_WRITES);
     log(`${CONCURRENT_WRITERS} writers × ${WRITES_PER_WRITER}`);
     const concurrent = await measure(stack, keys, CONCURRENT_WRITERS, WRITES_PER_WRITER);
     const report = {
       note: 'CPU summed over every process of the stack (services, PostgreSQL and its backends, NATS, Redis) from /proc, per acknowledged single-row write',
+      idle,
       oneWriter: { ...sequential, targetCpuMsPerWrite: 6 },
       concurrentWriters: { ...concurrent, targetCpuMsPerWrite: 4 },
     };

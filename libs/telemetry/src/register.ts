@@ -57,7 +57,9 @@ export function startTelemetry(serviceName: string): void {
       new UndiciInstrumentation(),
       // Database and Redis spans only inside a traced operation: the pollers (outbox relay, job queues) would
       // otherwise start a trace of their own every second, spending the trace budget and CPU on idle loops.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // No span for taking a pooled connection: one per statement or transaction, nearly always instant, and as
+      // many as the queries themselves on the write path (each span is built, exported and stored by monitoring).
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new RedisInstrumentation({ requireParentSpan: true }),
     ],
   });

@@ -40,10 +40,19 @@ export class BudgetThresholds {
     @Inject(LOGGER) private readonly logger: pino.Logger,
   ) {}
 
-  /** After a change was applied to the rollups, in its transaction; `version` is the watermark it moves to. */
-  async afterApply(em: EntityManager, tenantId: string, change: FoldedChange, version: bigint): Promise<BudgetThreshold[]> {
-    // Only a total that grew can move a state up.
-    const moved = [...movedTotals(change).values()].filter((m) => m.cents > 0n);
+  /**
+   * After a change was applied to the rollups, in its transaction; `version` is the watermark it moves to,
+   * `budgeted` the change's categories that have a budget (read with the watermark's lock).
+   */
+  async afterApply(
+    em: EntityManager,
+    tenantId: string,
+    change: FoldedChange,
+    version: bigint,
+    budgeted: ReadonlySet<string>,
+  ): Promise<BudgetThreshold[]> {
+    // Only a total that grew, of a budgeted category, can move a state up.
+    const moved = [...movedTotals(change).values()].filter((m) => m.cents > 0n && budgeted.has(m.category));
     if (moved.length === 0) return [];
     const limits = await this.repo.limits(em, tenantId, [...new Set(moved.map((m) => m.category))]);
     if (limits.length === 0) return [];

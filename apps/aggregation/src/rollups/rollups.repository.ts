@@ -41,6 +41,47 @@ interface AmountRow {
 }
 type ExtremesRow = Pick<AmountRow, 'key' | 'min' | 'max'>;
 
+/**
+ * One statement assembled from several writes, each a data-modifying CTE but the last: $1 is the tenant,
+ * `param` numbers the rest. Writes to different tables only (a statement's CTEs do not see each other's rows).
+ */
+class Statement {
+  private readonly params: unknown[];
+
+  constructor(tenantId: string) {
+    this.params = [tenantId];
+  }
+
+  param(value: unknown): string {
+    return `$${this.params.push(value)}`;
+  }
+
+  async run(em: EntityManager, writes: readonly string[]): Promise<void> {
+    const last = writes.length - 1;
+    const ctes = writes.slice(0, last).map((write, i) => `w${i} AS (${write})`);
+    await em.query(`${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${writes[last] as string}`, this.params);
+  }
+}
+
+/** The upsert adding `rows` to a grain's keys (a key not there yet starts at them); none without rows. */
+function addAmounts(sql: Statement, grain: AmountGrain, rows: readonly AmountRow[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  const columns = [
+    ...grain.keys.map((_, k) => `${sql.param(rows.map((row) => row.key[k] as string))}::text[]`),
+    `${sql.param(rows.map((r) => r.count))}::int[]`,
+    `${sql.param(rows.map((r) => r.cents))}::bigint[]`,
+    `${sql.param(rows.map((r) => r.min))}::bigint[]`,
+    `${sql.param(rows.map((r) => r.max))}::bigint[]`,
+  ];
+  return `INSERT INTO ${grain.table} AS r (tenant_id, ${grain.keys.join(', ')}, count, total_cents, min_cents, max_cents)
+     SELECT $1, * FROM unnest(${columns.join(', ')})
+     ON CONFLICT (tenant_id, ${grain.keys.join(', ')}) DO UPDATE SET
+       count = r.count + EXCLUDED.count,
+       total_cents = r.total_cents + EXCLUDED.total_cents,
+       min_cents = LEAST(r.min_cents, EXCLUDED.min_cents),
+       max_cents = GREATEST(r.max_cents, EXCLUDED.max_cents)`;
+}
+
 /** `$2::text[], $3::text[], …` for the key columns, then `types` for the rest. */
 const unnestArgs = (grain: AmountGrain, types: readonly string[]): string =>
   [...grain.keys.map(() => 'text'), ...types].map((type, i) => `$${i + 2}::${type}[]`).join(', ');
@@ -84,21 +125,45 @@ export class RollupsRepository {
     return rows.map((r) => r.month);
   }
 
-  /** Versions up to which rebuilt months already hold the raw rows (months never rebuilt are absent). */
-  async rebuiltMonths(em: EntityManager, tenantId: string, months: readonly string[]): Promise<Map<string, bigint>> {
-    const rows = (await em.query(
-      'SELECT month, version::text FROM aggregation.month_watermarks WHERE tenant_id = $1 AND month = ANY($2::text[])',
-      [tenantId, months],
-    )) as { month: string; version: string }[];
-    return new Map(rows.map((r) => [r.month, BigInt(r.version)]));
+  /**
+   * `lockWatermark` and, in the same statement (one round trip, the transaction's snapshot): the versions up
+   * to which rebuilt `months` already hold the raw rows (months never rebuilt are absent), and which of
+   * `categories` have a budget (only those can raise a budget state).
+   */
+  async lockWatermarkAndRead(
+    em: EntityManager,
+    tenantId: string,
+    months: readonly string[],
+    categories: readonly string[],
+  ): Promise<{ watermark: bigint; rebuilt: Map<string, bigint>; budgeted: Set<string> }> {
+    const [row] = (await em.query(
+      `WITH w AS (
+         INSERT INTO aggregation.watermarks AS w (tenant_id, version) VALUES ($1, 0)
+         ON CONFLICT (tenant_id) DO UPDATE SET version = w.version RETURNING version::text)
+       SELECT w.version,
+              (SELECT coalesce(json_object_agg(m.month, m.version::text), '{}'::json) FROM aggregation.month_watermarks m
+                WHERE m.tenant_id = $1 AND m.month = ANY($2::text[])) AS rebuilt,
+              (SELECT coalesce(array_agg(b.category), '{}') FROM aggregation.budgets b
+                WHERE b.tenant_id = $1 AND b.category = ANY($3::text[])) AS budgeted
+         FROM w`,
+      [tenantId, months, categories],
+    )) as { version: string; rebuilt: Record<string, string>; budgeted: string[] }[];
+    const rebuilt = new Map(Object.entries(row?.rebuilt ?? {}).map(([month, version]) => [month, BigInt(version)]));
+    return { watermark: BigInt(row?.version ?? '0'), rebuilt, budgeted: new Set(row?.budgeted) };
   }
 
+  /**
+   * Adds a folded change to every rollup and moves the watermark to `watermark`, in one statement (one
+   * round trip: each table is written by its own CTE); then sets the extremes of keys that lost rows and
+   * drops rows that fell to zero, when there are any.
+   */
   async apply(
     em: EntityManager,
     tenantId: string,
     change: FoldedChange,
     extremes: readonly KeyExtremes[],
-    memberExtremes: readonly MemberKeyExtremes[] = [],
+    memberExtremes: readonly MemberKeyExtremes[],
+    watermark: bigint,
   ): Promise<void> {
     const { categories, memberCategories, members, months } = change;
     const added = (c: FoldedChange['categories'][number], key: string[]): AmountRow => ({
@@ -108,23 +173,46 @@ export class RollupsRepository {
       min: c.addedMin?.toString() ?? null,
       max: c.addedMax?.toString() ?? null,
     });
-    await this.addAmounts(
-      em,
-      HOUSEHOLD,
-      tenantId,
-      categories.map((c) => added(c, householdKey(c))),
-    );
+    const sql = new Statement(tenantId);
+    const writes = [
+      `UPDATE aggregation.watermarks SET version = ${sql.param(watermark.toString())}, updated_at = now() WHERE tenant_id = $1`,
+      addAmounts(
+        sql,
+        HOUSEHOLD,
+        categories.map((c) => added(c, householdKey(c))),
+      ),
+      addAmounts(
+        sql,
+        PER_MEMBER,
+        memberCategories.map((c) => added(c, memberKey(c))),
+      ),
+      members.length === 0
+        ? undefined
+        : `INSERT INTO aggregation.member_rollups AS r (tenant_id, month, member, count, total_cents)
+           SELECT $1, * FROM unnest(${sql.param(members.map((m) => m.month))}::text[], ${sql.param(members.map((m) => m.member))}::text[],
+                                    ${sql.param(members.map((m) => m.count))}::int[], ${sql.param(members.map((m) => m.cents.toString()))}::bigint[])
+           ON CONFLICT (tenant_id, month, member) DO UPDATE SET
+             count = r.count + EXCLUDED.count, total_cents = r.total_cents + EXCLUDED.total_cents`,
+      months.length === 0
+        ? undefined
+        : `INSERT INTO aggregation.month_rollups AS r (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
+           SELECT $1, * FROM unnest(${sql.param(months.map((m) => m.month))}::text[], ${sql.param(months.map((m) => m.count))}::int[],
+                                    ${sql.param(months.map((m) => m.cents.toString()))}::bigint[],
+                                    ${sql.param(months.map((m) => m.fixedCents.toString()))}::bigint[],
+                                    ${sql.param(months.map((m) => m.excludedCount))}::int[])
+           ON CONFLICT (tenant_id, month) DO UPDATE SET
+             count = r.count + EXCLUDED.count,
+             total_cents = r.total_cents + EXCLUDED.total_cents,
+             fixed_cents = r.fixed_cents + EXCLUDED.fixed_cents,
+             excluded_count = r.excluded_count + EXCLUDED.excluded_count`,
+    ].filter((w) => w !== undefined);
+    await sql.run(em, writes);
+    // After the adds (a statement's CTEs do not see each other's writes): keys that lost rows, then rows at zero.
     await this.setExtremes(
       em,
       HOUSEHOLD,
       tenantId,
       extremes.map((k) => ({ key: householdKey(k), min: k.minCents, max: k.maxCents })),
-    );
-    await this.addAmounts(
-      em,
-      PER_MEMBER,
-      tenantId,
-      memberCategories.map((c) => added(c, memberKey(c))),
     );
     await this.setExtremes(
       em,
@@ -132,69 +220,20 @@ export class RollupsRepository {
       tenantId,
       memberExtremes.map((k) => ({ key: memberKey(k), min: k.minCents, max: k.maxCents })),
     );
-    if (members.length > 0) {
-      await em.query(
-        `INSERT INTO aggregation.member_rollups AS r (tenant_id, month, member, count, total_cents)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[])
-         ON CONFLICT (tenant_id, month, member) DO UPDATE SET
-           count = r.count + EXCLUDED.count, total_cents = r.total_cents + EXCLUDED.total_cents`,
-        [
-          tenantId,
-          members.map((m) => m.month),
-          members.map((m) => m.member),
-          members.map((m) => m.count),
-          members.map((m) => m.cents.toString()),
-        ],
-      );
-    }
-    if (months.length > 0) {
-      await em.query(
-        `INSERT INTO aggregation.month_rollups AS r (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
-         SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::int[])
-         ON CONFLICT (tenant_id, month) DO UPDATE SET
-           count = r.count + EXCLUDED.count,
-           total_cents = r.total_cents + EXCLUDED.total_cents,
-           fixed_cents = r.fixed_cents + EXCLUDED.fixed_cents,
-           excluded_count = r.excluded_count + EXCLUDED.excluded_count`,
-        [
-          tenantId,
-          months.map((m) => m.month),
-          months.map((m) => m.count),
-          months.map((m) => m.cents.toString()),
-          months.map((m) => m.fixedCents.toString()),
-          months.map((m) => m.excludedCount),
-        ],
-      );
-      // Only rows that lost something can have dropped to zero: a change that only adds skips the deletes.
-      const shrunk = new Set(
-        [...categories, ...memberCategories, ...members, ...months]
-          .filter((c) => c.count < 0 || ('excludedCount' in c && c.excludedCount < 0))
-          .map((c) => c.month),
-      );
-      if (shrunk.size > 0) await this.dropEmpty(em, tenantId, [...shrunk]);
-    }
+    // Only rows that lost something can have dropped to zero: a change that only adds skips the deletes.
+    const shrunk = new Set(
+      [...categories, ...memberCategories, ...members, ...months]
+        .filter((c) => c.count < 0 || ('excludedCount' in c && c.excludedCount < 0))
+        .map((c) => c.month),
+    );
+    if (shrunk.size > 0) await this.dropEmpty(em, tenantId, [...shrunk]);
   }
 
   /** Adds amounts to a grain's keys (a key not there yet starts at them). */
   private async addAmounts(em: EntityManager, grain: AmountGrain, tenantId: string, rows: readonly AmountRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await em.query(
-      `INSERT INTO ${grain.table} AS r (tenant_id, ${grain.keys.join(', ')}, count, total_cents, min_cents, max_cents)
-       SELECT $1, * FROM unnest(${unnestArgs(grain, ['int', 'bigint', 'bigint', 'bigint'])})
-       ON CONFLICT (tenant_id, ${grain.keys.join(', ')}) DO UPDATE SET
-         count = r.count + EXCLUDED.count,
-         total_cents = r.total_cents + EXCLUDED.total_cents,
-         min_cents = LEAST(r.min_cents, EXCLUDED.min_cents),
-         max_cents = GREATEST(r.max_cents, EXCLUDED.max_cents)`,
-      [
-        tenantId,
-        ...keyColumns(grain, rows),
-        rows.map((r) => r.count),
-        rows.map((r) => r.cents),
-        rows.map((r) => r.min),
-        rows.map((r) => r.max),
-      ],
-    );
+    const sql = new Statement(tenantId);
+    const write = addAmounts(sql, grain, rows);
+    if (write) await sql.run(em, [write]);
   }
 
   /** Min/max can't be un-added: keys that lost rows take the extremes ingestion reports for their current rows. */
@@ -209,13 +248,12 @@ export class RollupsRepository {
   }
 
   private async dropEmpty(em: EntityManager, tenantId: string, months: readonly string[]): Promise<void> {
-    const args = [tenantId, months];
-    await em.query('DELETE FROM aggregation.category_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
-    await em.query('DELETE FROM aggregation.member_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
-    await em.query('DELETE FROM aggregation.member_category_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0', args);
     await em.query(
-      'DELETE FROM aggregation.month_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0 AND excluded_count = 0',
-      args,
+      `WITH c AS (DELETE FROM aggregation.category_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0),
+            m AS (DELETE FROM aggregation.member_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0),
+            mc AS (DELETE FROM aggregation.member_category_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0)
+       DELETE FROM aggregation.month_rollups WHERE tenant_id = $1 AND month = ANY($2) AND count = 0 AND excluded_count = 0`,
+      [tenantId, months],
     );
   }
 

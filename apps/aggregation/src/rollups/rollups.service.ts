@@ -166,7 +166,10 @@ export class RollupsService implements OnModuleDestroy {
     const advanced = applied.outcomes.some((outcome) => outcome === 'applied');
     if (advanced) {
       await this.announce(tenantId, applied.months, applied.watermark.toString());
-      this.applyLag.applied(tenantId, events.filter((_, i) => applied.outcomes[i] === 'applied'));
+      this.applyLag.applied(
+        tenantId,
+        events.filter((_, i) => applied.outcomes[i] === 'applied'),
+      );
     }
     this.budgetThresholds.announce(applied.thresholds);
     return applied.outcomes.map((outcome) =>
@@ -176,7 +179,14 @@ export class RollupsService implements OnModuleDestroy {
 
   /** Takes the changes that continue the tenant's watermark, folds them into one upsert per rollup row, and moves the watermark. */
   private async applyNow(em: EntityManager, tenantId: string, events: readonly ChangeEvent[]): Promise<Applied> {
-    let watermark = await this.repo.lockWatermark(em, tenantId);
+    // Read with the lock for every month and category the batch names: one round trip, whichever changes are taken.
+    const locked = await this.repo.lockWatermarkAndRead(
+      em,
+      tenantId,
+      [...new Set(events.flatMap((event) => event.months))],
+      [...new Set(events.flatMap((event) => event.deltas.map((d) => d.category)))],
+    );
+    let watermark = locked.watermark;
     const outcomes = new Map<ChangeEvent, ApplyOutcome | Error>();
     const taken: ChangeEvent[] = [];
     for (const event of [...events].sort(byVersion)) {
@@ -195,7 +205,7 @@ export class RollupsService implements OnModuleDestroy {
     let thresholds: BudgetThreshold[] = [];
     if (taken.length > 0) {
       // A month rebuilt from the raw rows already holds the changes up to the version its snapshot saw.
-      const rebuilt = await this.repo.rebuiltMonths(em, tenantId, months);
+      const { rebuilt } = locked;
       const deltas = taken.flatMap((event) => event.deltas.filter((d) => BigInt(event.version) > (rebuilt.get(d.month) ?? 0n)));
       if (deltas.length > 0) {
         const folded = foldDeltas(deltas, new Set(deltas.map((d) => d.month)));
@@ -210,11 +220,12 @@ export class RollupsService implements OnModuleDestroy {
                 tenantId,
                 keys: memberLost.map((c) => ({ ...rollupKeyOf(c), member: c.member })),
               });
-        await this.repo.apply(em, tenantId, folded, extremes, memberExtremes);
+        await this.repo.apply(em, tenantId, folded, extremes, memberExtremes, watermark);
         // In this transaction: a budget state these changes raised is recorded (and its webhooks queued) exactly once.
-        thresholds = await this.budgetThresholds.afterApply(em, tenantId, folded, watermark);
+        thresholds = await this.budgetThresholds.afterApply(em, tenantId, folded, watermark, locked.budgeted);
+      } else {
+        await this.repo.setWatermark(em, tenantId, watermark);
       }
-      await this.repo.setWatermark(em, tenantId, watermark);
     }
     return { outcomes: events.map((event) => outcomes.get(event) as ApplyOutcome | Error), watermark, months, thresholds };
   }

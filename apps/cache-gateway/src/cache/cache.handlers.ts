@@ -47,10 +47,10 @@ export class CacheHandlers implements OnModuleInit {
         return { invalidated: true as const };
       }
       const shared = await this.invalidate(tenantId, months);
-      // Every replica (and every api-gateway near-cache) drops its local view;
-      // flushed so the fan-out is on the server before the writer is answered.
+      // Every replica (and every api-gateway near-cache) drops its local view. Not flushed: the reply leaves
+      // on the same connection after it, and NATS handles a connection's messages in order, so the fan-out
+      // is on the server (and queued to every subscriber) before the writer is answered.
       this.bus.publish(cacheInvalidated, { tenantId, ...(months ? { months } : {}) });
-      await this.bus.connection.flush();
       // Not confirmed: the writer's change event then makes every replica try the shared bump again.
       if (!shared) throw new AppError('service-unavailable', 'The shared cache versions could not be moved (Redis unreachable or slow).');
       return { invalidated: true as const };

@@ -4,7 +4,7 @@ import { DUPLICATE_WINDOW_NS, ensureStream, NatsBus } from '@ledgerline/messagin
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Inject, Injectable } from '@nestjs/common';
 import type pino from 'pino';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, type OutboxEntry } from './outbox.repository';
 
 const BATCH = 500;
 /** The fallback for entries no kick reached (a crash between commit and publish, another replica's entries). */
@@ -18,12 +18,21 @@ const BUSY_RETRY_MAX_MS = 128;
 /** Published entries are kept as long as JetStream would drop their re-publication, then pruned. */
 const KEEP_PUBLISHED_MS = DUPLICATE_WINDOW_NS / 1e6;
 const PRUNE_EVERY_MS = 60_000;
+/**
+ * Entries their writer published are marked published by a pass this much later, many in one UPDATE:
+ * a lone writer's change costs its publish, not a relay transaction of its own.
+ */
+const MARK_AFTER_MS = 100;
 
 /**
- * Moves committed outbox entries to JetStream, right after each commit (the
- * writer kicks it) and on a poll. One relay at a time across replicas (a
- * transaction-scoped advisory lock), publishing in outbox order, so a
- * tenant's changes reach the stream in version order. Publishing uses the
+ * Moves committed outbox entries to JetStream: a single-statement write's
+ * entry is published by its writer right after the commit (and marked here a
+ * moment later, with others); other writes kick a pass right after their
+ * commit; a poll catches what neither reached. One pass at a time across
+ * replicas (a transaction-scoped advisory lock), publishing in outbox order,
+ * so a tenant's changes reach the stream in version order; the rare change a
+ * writer's own publish puts ahead of its predecessor is refused by
+ * aggregation and comes back after it. Publishing uses the
  * event id as Nats-Msg-Id: a crash between publish and "mark published"
  * re-sends a message the stream drops as a duplicate. While NATS is down
  * writes still commit; the relay catches up on return.
@@ -34,6 +43,13 @@ export class OutboxRelay extends DrainWorker {
   private js: JetStreamClient | undefined;
   private lastPrune = 0;
   private busyRetryMs = BUSY_RETRY_MS;
+  /** Entries their writer is publishing (a pass leaves them alone), by outbox id. */
+  private readonly publishing = new Set<string>();
+  /** Entries their writer published, to be marked by the next pass (tenant by outbox id). */
+  private readonly published = new Map<string, string>();
+  private markTimer: NodeJS.Timeout | undefined;
+  /** False from a pass that left entries behind (NATS down, a backlog) until one finds none left. */
+  private caughtUp = false;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -58,6 +74,36 @@ export class OutboxRelay extends DrainWorker {
     return { retryInMs };
   }
 
+  /**
+   * Publishes a committed entry now, from its writer, instead of waiting for a pass to read it back: the
+   * common case of a write path, one publish and no relay transaction. Only while the relay has no backlog,
+   * so the entry does not overtake earlier ones of its tenant (one that still does — two replicas' writes
+   * racing — is refused by aggregation and delivered again after its predecessor). A failed publish
+   * leaves the entry to the relay.
+   */
+  publishCommitted(entry: OutboxEntry): void {
+    if (!this.caughtUp || !this.js || !this.bus.isConnected) {
+      this.kick();
+      return;
+    }
+    this.publishing.add(entry.id);
+    this.js
+      .publish(entry.subject, JSON.stringify(entry.payload), { msgID: entry.eventId })
+      .then(() => {
+        this.published.set(entry.id, entry.tenantId);
+        // Unref'd: an entry left unmarked at exit is published again later, and JetStream drops the duplicate.
+        this.markTimer ??= setTimeout(() => {
+          this.markTimer = undefined;
+          this.kick();
+        }, MARK_AFTER_MS).unref();
+      })
+      .catch((err: unknown) => {
+        this.logger.warn({ err: (err as Error).message }, 'outbox: publish after commit failed; left to the relay');
+        this.kick();
+      })
+      .finally(() => this.publishing.delete(entry.id));
+  }
+
   /** Resolves once everything committed so far is on the stream (used by tests and shutdown). */
   async flush(): Promise<void> {
     while ((await this.outbox.pendingCount()) > 0) {
@@ -69,18 +115,24 @@ export class OutboxRelay extends DrainWorker {
 
   /** Publishes what is pending; true when another replica was relaying (try again shortly). */
   private async drain(): Promise<boolean> {
+    this.caughtUp = false;
     if (!this.bus.isConnected) return false;
     const js = await this.jetstream();
     for (;;) {
-      const relayed = await this.outbox.withPending(BATCH, async (entries, em) => {
+      // What writers published is marked with what this pass relays; it is not read back meanwhile.
+      const marking = [...this.published].map(([id, tenantId]) => ({ id, tenantId }));
+      const relayed = await this.outbox.withPending(BATCH, [...this.publishing, ...this.published.keys()], async (entries, em) => {
         // Sent back to back and confirmed together: one connection keeps their order on the stream.
         await Promise.all(entries.map((entry) => js.publish(entry.subject, JSON.stringify(entry.payload), { msgID: entry.eventId })));
-        await this.outbox.markPublished(em, entries);
+        await this.outbox.markPublished(em, [...marking, ...entries]);
         return entries.length;
       });
       if (relayed === 'busy') return true;
+      for (const { id } of marking) this.published.delete(id);
       if (relayed < BATCH) break;
     }
+    // Everything this pass saw is on the stream: writers may publish their own entries again.
+    this.caughtUp = true;
     await this.prune();
     return false;
   }

@@ -18,12 +18,16 @@ export class OutboxRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Hands the oldest unpublished entries to `work` inside a transaction that
+   * Hands the oldest unpublished entries (but those in `skip`) to `work` inside a transaction that
    * holds the relay lock, or answers 'busy' when another replica holds it.
    * The lock is transaction-scoped, so it works through a transaction-pooling
    * PgBouncer and is released by a crash.
    */
-  async withPending<T>(limit: number, work: (entries: OutboxEntry[], em: EntityManager) => Promise<T>): Promise<T | 'busy'> {
+  async withPending<T>(
+    limit: number,
+    skip: readonly string[],
+    work: (entries: OutboxEntry[], em: EntityManager) => Promise<T>,
+  ): Promise<T | 'busy'> {
     return this.db.transaction(async (em) => {
       // The lock and the entries in one round trip: no entries come back unless the lock is held.
       const rows = (await em.query(
@@ -31,8 +35,8 @@ export class OutboxRepository {
          SELECT relay.held, o.tenant_id AS "tenantId", o.id, o.event_id AS "eventId", o.subject, o.payload
            FROM relay LEFT JOIN LATERAL (
              SELECT tenant_id, id, event_id, subject, payload FROM ingestion.outbox
-              WHERE relay.held AND published_at IS NULL ORDER BY id LIMIT $2) o ON true`,
-        [RELAY_LOCK, limit],
+              WHERE relay.held AND published_at IS NULL AND id <> ALL($3::bigint[]) ORDER BY id LIMIT $2) o ON true`,
+        [RELAY_LOCK, limit, skip],
       )) as (OutboxEntry & { held: boolean })[];
       if (!rows[0]?.held) return 'busy' as const;
       return work(

@@ -6,7 +6,8 @@ import type { EntityManager } from 'typeorm';
 import { INGESTION_CONFIG } from '../tokens';
 import type { IngestionConfig } from '../config';
 import { OutboxRelay } from '../outbox/outbox.relay';
-import { monthsOf } from './deltas';
+import { computeDeltas, monthsOf } from './deltas';
+import type { TransactionRow } from './transaction-row';
 import { TransactionsRepository } from './transactions.repository';
 
 export type ChangeEvent = EventOf<typeof transactionsChanged>;
@@ -36,26 +37,47 @@ export class ChangeLog {
     if (deltas.length === 0) return this.repo.currentVersion(em, tenantId);
     let version = '0';
     for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
-      const chunk = deltas.slice(i, i + DELTAS_PER_EVENT);
-      version = await this.repo.enqueue(em, transactionsChanged.subject, {
-        eventId: randomUUID(),
-        tenantId,
-        occurredAt: new Date().toISOString(),
-        cause,
-        months: monthsOf(chunk),
-        deltas: chunk,
-      });
+      version = await this.repo.enqueue(
+        em,
+        transactionsChanged.subject,
+        this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT)),
+      );
     }
     return version;
   }
 
   /**
-   * After the commit: true once the rollups reflect `version` and no cache
+   * New rows that cannot conflict (no externalId) whose change fits one event: stored with their change in
+   * one statement, no transaction around it; `undefined` when they do not qualify (use `record` in a transaction).
+   */
+  async insertRows(tenantId: string, rows: readonly TransactionRow[]): Promise<Version | undefined> {
+    if (rows.length === 0 || rows.some((r) => r.externalId !== null)) return undefined;
+    const deltas = computeDeltas(rows);
+    if (deltas.length > DELTAS_PER_EVENT) return undefined;
+    const event = this.event(tenantId, 'ingested', deltas);
+    const { version, outboxId } = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
+    // Committed: published from here at once, with the payload the outbox holds (the relay stays the fallback).
+    this.relay.publishCommitted({
+      id: outboxId,
+      tenantId,
+      eventId: event.eventId,
+      subject: transactionsChanged.subject,
+      payload: { ...event, version },
+    });
+    return version;
+  }
+
+  private event(tenantId: string, cause: ChangeCause, deltas: readonly TransactionDelta[]): Omit<ChangeEvent, 'version'> {
+    return { eventId: randomUUID(), tenantId, occurredAt: new Date().toISOString(), cause, months: monthsOf(deltas), deltas: [...deltas] };
+  }
+
+  /**
+   * After the commit (the relay kicked unless the writer is `publishing` the change itself): true once the rollups reflect `version` and no cache
    * holds older figures; false when that takes longer than the bound, or the
    * caches could not confirm (the writer's next read might meet them).
    */
-  async applied(tenantId: string, version: Version): Promise<boolean> {
-    this.relay.kick();
+  async applied(tenantId: string, version: Version, publishing = false): Promise<boolean> {
+    if (!publishing) this.relay.kick();
     return (await this.watermarks.wait(tenantId, version, this.config.APPLY_TIMEOUT_MS)) === 'fresh';
   }
 }

@@ -37,6 +37,45 @@ export const fromDb = (r: DbRow): TransactionRow => ({
   exclude: r.exclude,
 });
 
+/** $1 is the tenant, $2..$12 the columns `rowColumns` gives. */
+const INSERT_ROWS = `INSERT INTO ingestion.transactions
+    (id, tenant_id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)
+  SELECT u.id, $1::uuid, u.external_id, u.date, u.month, u.label, u.amount_cents, u.category, u.subcategory, u.expense_type, u.member, u.exclude
+    FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[])
+      AS u(id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)`;
+
+const rowColumns = (rows: readonly TransactionRow[]): unknown[] => [
+  rows.map((r) => r.id),
+  rows.map((r) => r.externalId),
+  rows.map((r) => r.date),
+  rows.map((r) => r.month),
+  rows.map((r) => r.label),
+  rows.map((r) => r.amountCents.toString()),
+  rows.map((r) => r.category),
+  rows.map((r) => r.subcategory),
+  rows.map((r) => r.expenseType),
+  rows.map((r) => r.member),
+  rows.map((r) => r.exclude),
+];
+
+/**
+ * The tenant's next version, as the CTE `next`. The version row stays locked until the write commits, so a
+ * tenant's writers commit in version order (and the outbox holds their events in that order); other
+ * tenants are not held up. $1 is the tenant.
+ */
+const NEXT_VERSION = `next AS (
+    INSERT INTO ingestion.tenant_versions AS v (tenant_id, version) VALUES ($1, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1
+    RETURNING version)`;
+
+/** The event carrying `next`'s version, into the outbox; its event id, months, subject and payload are $first to $first+3. */
+const insertOutbox = (first: number): string => {
+  const [eventId, months, subject, payload] = [0, 1, 2, 3].map((i) => `$${first + i}`);
+  return `INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload)
+  SELECT ${eventId}, $1, ${months}, next.version, ${subject}, jsonb_set(${payload}::jsonb, '{version}', to_jsonb(next.version::text)) FROM next
+  RETURNING version::text`;
+};
+
 /** The only code that talks SQL to ingestion.transactions and ingestion.outbox. */
 @Injectable()
 export class TransactionsRepository {
@@ -62,29 +101,32 @@ export class TransactionsRepository {
   /** One statement for the whole batch; rows whose externalId exists are skipped. Returns the ids inserted. */
   async insertBatch(em: EntityManager, tenantId: string, rows: readonly TransactionRow[]): Promise<Set<string>> {
     const inserted = (await em.query(
-      `INSERT INTO ingestion.transactions
-         (id, tenant_id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)
-       SELECT u.id, $1::uuid, u.external_id, u.date, u.month, u.label, u.amount_cents, u.category, u.subcategory, u.expense_type, u.member, u.exclude
-         FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[])
-           AS u(id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)
+      `${INSERT_ROWS}
        ON CONFLICT (tenant_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
        RETURNING id`,
-      [
-        tenantId,
-        rows.map((r) => r.id),
-        rows.map((r) => r.externalId),
-        rows.map((r) => r.date),
-        rows.map((r) => r.month),
-        rows.map((r) => r.label),
-        rows.map((r) => r.amountCents.toString()),
-        rows.map((r) => r.category),
-        rows.map((r) => r.subcategory),
-        rows.map((r) => r.expenseType),
-        rows.map((r) => r.member),
-        rows.map((r) => r.exclude),
-      ],
+      [tenantId, ...rowColumns(rows)],
     )) as { id: string }[];
     return new Set(inserted.map((r) => r.id));
+  }
+
+  /**
+   * For rows that cannot conflict (none has an externalId, every id is new): the rows, the tenant's next
+   * version and the outbox entry in one statement, committed on its own. A statement is atomic, so this is
+   * the transaction `insertBatch` + `enqueue` make, without its START TRANSACTION and COMMIT round trips.
+   * Returns the version and the outbox entry's id.
+   */
+  async insertWithChange(
+    tenantId: string,
+    rows: readonly TransactionRow[],
+    subject: string,
+    event: Omit<ChangeEvent, 'version'>,
+  ): Promise<{ version: string; outboxId: string }> {
+    const [row] = (await this.db.query(
+      `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
+       ${insertOutbox(13)}, id::text AS "outboxId"`,
+      [tenantId, ...rowColumns(rows), event.eventId, event.months, subject, JSON.stringify(event)],
+    )) as { version: string; outboxId: string }[];
+    return row as { version: string; outboxId: string };
   }
 
   async findForUpdate(em: EntityManager, tenantId: string, id: string): Promise<TransactionRow | undefined> {
@@ -118,22 +160,16 @@ export class TransactionsRepository {
 
   /**
    * Takes the tenant's next version and commits the event carrying it with
-   * the rows it describes (transactional outbox), in one statement. The
-   * tenant's version row stays locked until the write commits, so a tenant's
-   * writers commit in version order (and the outbox holds their events in
-   * that order); other tenants are not held up. Returns the version.
+   * the rows it describes (transactional outbox), in one statement. Returns the version.
    */
   async enqueue(em: EntityManager, subject: string, event: Omit<ChangeEvent, 'version'>): Promise<string> {
-    const [row] = (await em.query(
-      `WITH next AS (
-         INSERT INTO ingestion.tenant_versions AS v (tenant_id, version) VALUES ($2, 1)
-         ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1
-         RETURNING version)
-       INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload)
-       SELECT $1, $2, $3, next.version, $4, jsonb_set($5::jsonb, '{version}', to_jsonb(next.version::text)) FROM next
-       RETURNING version::text`,
-      [event.eventId, event.tenantId, event.months, subject, JSON.stringify(event)],
-    )) as { version: string }[];
+    const [row] = (await em.query(`WITH ${NEXT_VERSION} ${insertOutbox(2)}`, [
+      event.tenantId,
+      event.eventId,
+      event.months,
+      subject,
+      JSON.stringify(event),
+    ])) as { version: string }[];
     return (row as { version: string }).version;
   }
 }

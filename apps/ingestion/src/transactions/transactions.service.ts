@@ -35,6 +35,8 @@ export class TransactionsService {
     if (errors.length > 0) throw new AppError('validation-failed', 'Some transactions are invalid; none were stored.', errors);
 
     const rows = inputs.map((input) => toRow(randomUUID(), input));
+    const inserted = await this.changes.insertRows(tenantId, rows);
+    if (inserted !== undefined) return { accepted: rows.length, duplicates: 0, ...(await this.outcome(tenantId, inserted, true)) };
     const { accepted, version } = await this.repo.transaction(async (em) => {
       const inserted = await this.repo.insertBatch(em, tenantId, rows);
       const added = rows.filter((r) => inserted.has(r.id));
@@ -80,7 +82,7 @@ export class TransactionsService {
     return { deleted: true, ...(await this.outcome(tenantId, version)) };
   }
 
-  private async outcome(tenantId: string, version: string): Promise<WriteOutcome> {
-    return { applied: await this.changes.applied(tenantId, version), version };
+  private async outcome(tenantId: string, version: string, published = false): Promise<WriteOutcome> {
+    return { applied: await this.changes.applied(tenantId, version, published), version };
   }
 }
