@@ -1,6 +1,6 @@
 import { getTenantConfig, tenantConfigChanged } from '@ledgerline/contracts';
+import { growingLru } from '@ledgerline/runtime';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import { NatsBus } from './nats-bus';
 
 /**
@@ -10,7 +10,7 @@ import { NatsBus } from './nats-bus';
  */
 @Injectable()
 export class TenantMembers implements OnModuleInit {
-  private readonly cache = new LRUCache<string, Set<string>>({ max: 50_000, ttl: 60_000 });
+  private readonly cache = growingLru<string, Set<string>>(50_000, { ttl: 60_000 });
 
   constructor(private readonly bus: NatsBus) {}
 

@@ -1,6 +1,6 @@
 import { getWatermark, rollupsChanged, type Version } from '@ledgerline/contracts';
+import { growingLru } from '@ledgerline/runtime';
 import { Injectable } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import { NatsBus } from './nats-bus';
 
 /** Asking aggregation is the cold path (a tenant this process has not heard of yet): short, or the wait's own bound decides. */
@@ -34,7 +34,7 @@ interface Known {
  */
 @Injectable()
 export class Watermarks {
-  private readonly known = new LRUCache<string, Known>({ max: 100_000 });
+  private readonly known = growingLru<string, Known>(100_000);
   private readonly waiting = new Map<string, Set<Waiter>>();
 
   constructor(private readonly bus: NatsBus) {

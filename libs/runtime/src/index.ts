@@ -10,5 +10,6 @@ export * from './server-spans';
 export * from './dependency-errors';
 export * from './drain-loop';
 export * from './drain-worker';
+export * from './growing-lru';
 export * from './tokens';
 export * from './pre-dispatch';

@@ -1,8 +1,8 @@
 import { AppError, liveQuerySchema, parseOrThrow, versionString, type LiveQuery } from '@ledgerline/contracts';
-import { RedisDeadline, type Redis } from '@ledgerline/runtime';
+import { growingLru, RedisDeadline, type Redis } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import { LIVE_CONFIG, LIVE_REDIS } from '../tokens';
 import { bearerToken } from '../auth/api-key';
@@ -50,7 +50,7 @@ export class LiveAdmission implements OnModuleDestroy {
   ) {
     this.limit = new StreamLimit(redis, config.LIVE_MAX_STREAMS_PER_KEY);
     this.tokenUses = new RedisDeadline(redis, 200);
-    this.usedHere = new LRUCache({ max: 100_000, ttl: config.LIVE_TOKEN_TTL_MS });
+    this.usedHere = growingLru(100_000, { ttl: config.LIVE_TOKEN_TTL_MS });
   }
 
   async admit(request: FastifyRequest, reply: FastifyReply): Promise<Admitted> {

@@ -10,9 +10,10 @@ import {
   type LiveView,
 } from '@ledgerline/contracts';
 import { extractTraceContext, NatsBus } from '@ledgerline/messaging';
+import { growingLru } from '@ledgerline/runtime';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import { LIVE_CONFIG } from '../tokens';
 import { Feed, type Change } from './feed';
 import type { LiveConfig } from './live.config';
@@ -44,7 +45,7 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     private readonly views: LiveViews,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
   ) {
-    this.revoked = new LRUCache({ max: 100_000, ttl: config.LIVE_TOKEN_TTL_MS * 2 });
+    this.revoked = growingLru(100_000, { ttl: config.LIVE_TOKEN_TTL_MS * 2 });
   }
 
   onModuleInit(): void {
