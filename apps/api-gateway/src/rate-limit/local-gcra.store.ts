@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { growingLru } from '@ledgerline/runtime';
 import { gcraRefund, gcraStep, type GcraOutcome } from './gcra';
 import { windowStep, type WindowOutcome } from './sliding-window';
 
@@ -7,7 +7,8 @@ export const nowUs = (): number => Number(process.hrtime.bigint() / 1_000n);
 
 /** In-process GCRA buckets: the per-replica fallback while Redis is unreachable. */
 export class LocalGcraStore {
-  private readonly tats = new LRUCache<string, number>({ max: 100_000 });
+  // Used only while Redis is unreachable: no arrays for 100 000 entries held from boot.
+  private readonly tats = growingLru<string, number>(100_000);
 
   step(key: string, intervalUs: number, burst: number, now = nowUs()): GcraOutcome {
     const outcome = gcraStep(this.tats.get(key), now, intervalUs, burst);
@@ -27,7 +28,7 @@ export class LocalGcraStore {
 
 /** In-process sliding-window logs: the per-replica fallback for the windowed class. */
 export class LocalWindowStore {
-  private readonly logs = new LRUCache<string, number[]>({ max: 100_000 });
+  private readonly logs = growingLru<string, number[]>(100_000);
 
   step(key: string, windowUs: number, limit: number, now = nowUs()): WindowOutcome & { admittedAtUs: number } {
     const log = this.logs.get(key) ?? [];
