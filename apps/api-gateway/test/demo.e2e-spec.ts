@@ -1,4 +1,4 @@
-import { api, createTenant, e2e } from '@ledgerline/testing';
+import { api, createTenant, e2e, eventually } from '@ledgerline/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,8 +51,12 @@ class Browser {
     );
     try {
       const portFile = join(profile, 'DevToolsActivePort');
-      for (let i = 0; i < 300 && !existsSync(portFile); i++) await sleep(100);
-      const port = readFileSync(portFile, 'utf8').split('\n')[0];
+      // Chromium creates the file before it writes the port into it: wait for the number, not the file.
+      const port = await eventually(
+        'Chromium to write its DevTools port',
+        () => (existsSync(portFile) ? /^(\d+)\n/.exec(readFileSync(portFile, 'utf8'))?.[1] : undefined),
+        { timeoutMs: 30_000, everyMs: 100 },
+      );
       let pageUrl: string | undefined;
       for (let i = 0; i < 100 && !pageUrl; i++) {
         const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
