@@ -37,26 +37,34 @@ export const fromDb = (r: DbRow): TransactionRow => ({
   exclude: r.exclude,
 });
 
-/** $1 is the tenant, $2..$12 the columns `rowColumns` gives. */
+/**
+ * $1 is the tenant, $2 the rows as one JSON array (`rowsJson`). PostgreSQL parses a 1,000-row JSON text in
+ * well under a millisecond, where node-postgres escaped eleven 1,000-element arrays element by element in
+ * JavaScript (a tenth of ingestion's CPU per batch, issue 14). Amounts travel as JSON strings: exact cents.
+ */
 const INSERT_ROWS = `INSERT INTO ingestion.transactions
     (id, tenant_id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)
   SELECT u.id, $1::uuid, u.external_id, u.date, u.month, u.label, u.amount_cents, u.category, u.subcategory, u.expense_type, u.member, u.exclude
-    FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[])
-      AS u(id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)`;
+    FROM json_to_recordset($2::json)
+      AS u(id uuid, external_id text, date date, month text, label text, amount_cents bigint, category text, subcategory text,
+           expense_type text, member text, exclude boolean)`;
 
-const rowColumns = (rows: readonly TransactionRow[]): unknown[] => [
-  rows.map((r) => r.id),
-  rows.map((r) => r.externalId),
-  rows.map((r) => r.date),
-  rows.map((r) => r.month),
-  rows.map((r) => r.label),
-  rows.map((r) => r.amountCents.toString()),
-  rows.map((r) => r.category),
-  rows.map((r) => r.subcategory),
-  rows.map((r) => r.expenseType),
-  rows.map((r) => r.member),
-  rows.map((r) => r.exclude),
-];
+const rowsJson = (rows: readonly TransactionRow[]): string =>
+  JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      external_id: r.externalId,
+      date: r.date,
+      month: r.month,
+      label: r.label,
+      amount_cents: r.amountCents.toString(),
+      category: r.category,
+      subcategory: r.subcategory,
+      expense_type: r.expenseType,
+      member: r.member,
+      exclude: r.exclude,
+    })),
+  );
 
 /**
  * The tenant's next version, as the CTE `next`. The version row stays locked until the write commits, so a
@@ -104,7 +112,7 @@ export class TransactionsRepository {
       `${INSERT_ROWS}
        ON CONFLICT (tenant_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
        RETURNING id`,
-      [tenantId, ...rowColumns(rows)],
+      [tenantId, rowsJson(rows)],
     )) as { id: string }[];
     return new Set(inserted.map((r) => r.id));
   }
@@ -123,8 +131,8 @@ export class TransactionsRepository {
   ): Promise<{ version: string; outboxId: string }> {
     const [row] = (await this.db.query(
       `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
-       ${insertOutbox(13)}, id::text AS "outboxId"`,
-      [tenantId, ...rowColumns(rows), event.eventId, event.months, subject, JSON.stringify(event)],
+       ${insertOutbox(3)}, id::text AS "outboxId"`,
+      [tenantId, rowsJson(rows), event.eventId, event.months, subject, JSON.stringify(event)],
     )) as { version: string; outboxId: string }[];
     return row as { version: string; outboxId: string };
   }
