@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { INGESTION_CONFIG } from '../tokens';
 import type { IngestionConfig } from '../config';
+import type { OutboxEntry } from '../outbox/outbox.repository';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { computeDeltas, monthsOf } from './deltas';
 import type { TransactionRow } from './transaction-row';
@@ -34,16 +35,35 @@ export class ChangeLog {
 
   /** Records the change (nothing when `deltas` is empty) and returns the tenant's version that reflects it. */
   async record(em: EntityManager, tenantId: string, cause: ChangeCause, deltas: readonly TransactionDelta[]): Promise<Version> {
-    if (deltas.length === 0) return this.repo.currentVersion(em, tenantId);
+    return (await this.stage(em, tenantId, cause, deltas)).version;
+  }
+
+  /**
+   * `record`, also handing back the outbox entries it wrote, for the writer to `publish` once its transaction
+   * committed: the change then reaches aggregation without waiting for a relay pass to read it back (a
+   * transaction, a lock, a SELECT and an UPDATE on the write's critical path, issue 14).
+   */
+  async stage(
+    em: EntityManager,
+    tenantId: string,
+    cause: ChangeCause,
+    deltas: readonly TransactionDelta[],
+  ): Promise<{ version: Version; entries: OutboxEntry[] }> {
+    if (deltas.length === 0) return { version: await this.repo.currentVersion(em, tenantId), entries: [] };
+    const entries: OutboxEntry[] = [];
     let version = '0';
     for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
-      version = await this.repo.enqueue(
-        em,
-        transactionsChanged.subject,
-        this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT)),
-      );
+      const event = this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT));
+      const entry = await this.repo.enqueue(em, transactionsChanged.subject, event);
+      version = entry.version;
+      entries.push({ id: entry.outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } });
     }
-    return version;
+    return { version, entries };
+  }
+
+  /** After the commit: the staged entries go to JetStream now, in version order (the relay stays the fallback). */
+  publish(entries: readonly OutboxEntry[]): void {
+    for (const entry of entries) this.relay.publishCommitted(entry);
   }
 
   /**
@@ -57,13 +77,7 @@ export class ChangeLog {
     const event = this.event(tenantId, 'ingested', deltas);
     const { version, outboxId } = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
     // Committed: published from here at once, with the payload the outbox holds (the relay stays the fallback).
-    this.relay.publishCommitted({
-      id: outboxId,
-      tenantId,
-      eventId: event.eventId,
-      subject: transactionsChanged.subject,
-      payload: { ...event, version },
-    });
+    this.publish([{ id: outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } }]);
     return version;
   }
 

@@ -168,16 +168,16 @@ export class TransactionsRepository {
 
   /**
    * Takes the tenant's next version and commits the event carrying it with
-   * the rows it describes (transactional outbox), in one statement. Returns the version.
+   * the rows it describes (transactional outbox), in one statement. Returns the version and the outbox entry's id.
    */
-  async enqueue(em: EntityManager, subject: string, event: Omit<ChangeEvent, 'version'>): Promise<string> {
-    const [row] = (await em.query(`WITH ${NEXT_VERSION} ${insertOutbox(2)}`, [
+  async enqueue(em: EntityManager, subject: string, event: Omit<ChangeEvent, 'version'>): Promise<{ version: string; outboxId: string }> {
+    const [row] = (await em.query(`WITH ${NEXT_VERSION} ${insertOutbox(2)}, id::text AS "outboxId"`, [
       event.tenantId,
       event.eventId,
       event.months,
       subject,
       JSON.stringify(event),
-    ])) as { version: string }[];
-    return (row as { version: string }).version;
+    ])) as { version: string; outboxId: string }[];
+    return row as { version: string; outboxId: string };
   }
 }
