@@ -67,15 +67,18 @@ export class ChangeLog {
   }
 
   /**
-   * New rows that cannot conflict (no externalId) whose change fits one event: stored with their change in
-   * one statement, no transaction around it; `undefined` when they do not qualify (use `record` in a transaction).
+   * New rows whose change fits one event: stored with their change in one statement, no transaction around
+   * it; `undefined` when they do not qualify or one's externalId is already stored (use `record` in a
+   * transaction, which skips duplicates).
    */
   async insertRows(tenantId: string, rows: readonly TransactionRow[]): Promise<Version | undefined> {
-    if (rows.length === 0 || rows.some((r) => r.externalId !== null)) return undefined;
+    if (rows.length === 0) return undefined;
     const deltas = computeDeltas(rows);
     if (deltas.length > DELTAS_PER_EVENT) return undefined;
     const event = this.event(tenantId, 'ingested', deltas);
-    const { version, outboxId } = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
+    const inserted = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
+    if (!inserted) return undefined;
+    const { version, outboxId } = inserted;
     // Committed: published from here at once, with the payload the outbox holds (the relay stays the fallback).
     this.publish([{ id: outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } }]);
     return version;

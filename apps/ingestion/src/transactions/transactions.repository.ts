@@ -6,6 +6,8 @@ import type { TransactionRow } from './transaction-row';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
 
+const UNIQUE_VIOLATION = '23505';
+
 /** A row of ingestion.transactions as `TRANSACTION_COLUMNS` selects it. */
 export interface DbRow {
   id: string;
@@ -118,23 +120,31 @@ export class TransactionsRepository {
   }
 
   /**
-   * For rows that cannot conflict (none has an externalId, every id is new): the rows, the tenant's next
-   * version and the outbox entry in one statement, committed on its own. A statement is atomic, so this is
-   * the transaction `insertBatch` + `enqueue` make, without its START TRANSACTION and COMMIT round trips.
-   * Returns the version and the outbox entry's id.
+   * The rows, the tenant's next version and the outbox entry in one statement, committed on its own: the
+   * common case, a batch whose rows are all new. A statement is atomic, so this is the transaction
+   * `insertBatch` + `enqueue` make, without its START TRANSACTION and COMMIT round trips. An externalId
+   * already stored (a resent batch) fails the whole statement with a unique violation: nothing is stored,
+   * no version taken, and `undefined` tells the caller to take the transaction path, which skips
+   * duplicates (the CSV import's direct COPY falls back the same way). Otherwise returns the version and
+   * the outbox entry's id.
    */
   async insertWithChange(
     tenantId: string,
     rows: readonly TransactionRow[],
     subject: string,
     event: Omit<ChangeEvent, 'version'>,
-  ): Promise<{ version: string; outboxId: string }> {
-    const [row] = (await this.db.query(
-      `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
-       ${insertOutbox(3)}, id::text AS "outboxId"`,
-      [tenantId, rowsJson(rows), event.eventId, event.months, subject, JSON.stringify(event)],
-    )) as { version: string; outboxId: string }[];
-    return row as { version: string; outboxId: string };
+  ): Promise<{ version: string; outboxId: string } | undefined> {
+    try {
+      const [row] = (await this.db.query(
+        `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
+         ${insertOutbox(3)}, id::text AS "outboxId"`,
+        [tenantId, rowsJson(rows), event.eventId, event.months, subject, JSON.stringify(event)],
+      )) as { version: string; outboxId: string }[];
+      return row as { version: string; outboxId: string };
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      throw error;
+    }
   }
 
   async findForUpdate(em: EntityManager, tenantId: string, id: string): Promise<TransactionRow | undefined> {
