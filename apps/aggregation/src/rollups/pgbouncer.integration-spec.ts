@@ -5,6 +5,7 @@ import {
   ingestTransactions,
   refreshMonth,
   TRANSACTIONS_STREAM,
+  transactionInputSchema,
   type EventOf,
   type transactionsChanged,
 } from '@ledgerline/contracts';
@@ -48,7 +49,9 @@ const POOL_SIZE = 4;
 const MONTH = '2026-10';
 /** aggregation's durable consumer of the transactions stream (change-consumer.ts). */
 const CHANGES_CONSUMER = 'aggregation-rollups';
-const row = (externalId: string, amount: string, category = 'Groceries') => ({ date: `${MONTH}-05`, amount, category, externalId });
+/** A row as the gateway sends it: validated, defaults filled in. */
+const row = (externalId: string, amount: string, category = 'Groceries') =>
+  transactionInputSchema.parse({ date: `${MONTH}-05`, amount, category, externalId });
 
 describe('ingestion and aggregation through PgBouncer in transaction-pooling mode', () => {
   const tenantId = randomUUID();

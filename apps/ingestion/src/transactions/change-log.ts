@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { INGESTION_CONFIG } from '../tokens';
 import type { IngestionConfig } from '../config';
+import type { OutboxEntry } from '../outbox/outbox.repository';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { computeDeltas, monthsOf } from './deltas';
 import type { TransactionRow } from './transaction-row';
@@ -34,36 +35,52 @@ export class ChangeLog {
 
   /** Records the change (nothing when `deltas` is empty) and returns the tenant's version that reflects it. */
   async record(em: EntityManager, tenantId: string, cause: ChangeCause, deltas: readonly TransactionDelta[]): Promise<Version> {
-    if (deltas.length === 0) return this.repo.currentVersion(em, tenantId);
-    let version = '0';
-    for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
-      version = await this.repo.enqueue(
-        em,
-        transactionsChanged.subject,
-        this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT)),
-      );
-    }
-    return version;
+    return (await this.stage(em, tenantId, cause, deltas)).version;
   }
 
   /**
-   * New rows that cannot conflict (no externalId) whose change fits one event: stored with their change in
-   * one statement, no transaction around it; `undefined` when they do not qualify (use `record` in a transaction).
+   * `record`, also handing back the outbox entries it wrote, for the writer to `publish` once its transaction
+   * committed: the change then reaches aggregation without waiting for a relay pass to read it back (a
+   * transaction, a lock, a SELECT and an UPDATE on the write's critical path, issue 14).
+   */
+  async stage(
+    em: EntityManager,
+    tenantId: string,
+    cause: ChangeCause,
+    deltas: readonly TransactionDelta[],
+  ): Promise<{ version: Version; entries: OutboxEntry[] }> {
+    if (deltas.length === 0) return { version: await this.repo.currentVersion(em, tenantId), entries: [] };
+    const entries: OutboxEntry[] = [];
+    let version = '0';
+    for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
+      const event = this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT));
+      const entry = await this.repo.enqueue(em, transactionsChanged.subject, event);
+      version = entry.version;
+      entries.push({ id: entry.outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } });
+    }
+    return { version, entries };
+  }
+
+  /** After the commit: the staged entries go to JetStream now, in version order (the relay stays the fallback). */
+  publish(entries: readonly OutboxEntry[]): void {
+    for (const entry of entries) this.relay.publishCommitted(entry);
+  }
+
+  /**
+   * New rows whose change fits one event: stored with their change in one statement, no transaction around
+   * it; `undefined` when they do not qualify or one's externalId is already stored (use `record` in a
+   * transaction, which skips duplicates).
    */
   async insertRows(tenantId: string, rows: readonly TransactionRow[]): Promise<Version | undefined> {
-    if (rows.length === 0 || rows.some((r) => r.externalId !== null)) return undefined;
+    if (rows.length === 0) return undefined;
     const deltas = computeDeltas(rows);
     if (deltas.length > DELTAS_PER_EVENT) return undefined;
     const event = this.event(tenantId, 'ingested', deltas);
-    const { version, outboxId } = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
+    const inserted = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
+    if (!inserted) return undefined;
+    const { version, outboxId } = inserted;
     // Committed: published from here at once, with the payload the outbox holds (the relay stays the fallback).
-    this.relay.publishCommitted({
-      id: outboxId,
-      tenantId,
-      eventId: event.eventId,
-      subject: transactionsChanged.subject,
-      payload: { ...event, version },
-    });
+    this.publish([{ id: outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } }]);
     return version;
   }
 

@@ -2,6 +2,7 @@ import {
   getTenantConfig,
   ingestTransactions,
   TRANSACTIONS_STREAM,
+  transactionInputSchema,
   transactionsChanged,
   updateTransaction,
   type EventOf,
@@ -25,7 +26,9 @@ const config = loadIngestionConfig({
   PORT: '0',
   APPLY_TIMEOUT_MS: '100',
 });
-const row = (extra: Record<string, unknown> = {}) => ({ date: '2026-10-05', amount: '12.50', category: 'Groceries', ...extra });
+/** A row as the gateway sends it: validated, defaults filled in. */
+const row = (extra: Record<string, unknown> = {}) =>
+  transactionInputSchema.parse({ date: '2026-10-05', amount: '12.50', category: 'Groceries', ...extra });
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
 

@@ -6,6 +6,8 @@ import type { TransactionRow } from './transaction-row';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
 
+const UNIQUE_VIOLATION = '23505';
+
 /** A row of ingestion.transactions as `TRANSACTION_COLUMNS` selects it. */
 export interface DbRow {
   id: string;
@@ -37,26 +39,37 @@ export const fromDb = (r: DbRow): TransactionRow => ({
   exclude: r.exclude,
 });
 
-/** $1 is the tenant, $2..$12 the columns `rowColumns` gives. */
+/**
+ * $1 is the tenant, $2..$12 the columns `rowColumns` gives, each a JSON array. JSON.stringify of a column
+ * costs a fifth of node-postgres escaping it as an array literal element by element in JavaScript, and
+ * PostgreSQL reads a JSON array of scalars as cheaply as an array literal (json_to_recordset's objects cost
+ * it more): about 0.4 + 2.9 ms for 1,000 rows against 1.9 + 3.2 ms (issue 14). Amounts travel as JSON
+ * strings: exact cents.
+ */
 const INSERT_ROWS = `INSERT INTO ingestion.transactions
     (id, tenant_id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)
-  SELECT u.id, $1::uuid, u.external_id, u.date, u.month, u.label, u.amount_cents, u.category, u.subcategory, u.expense_type, u.member, u.exclude
-    FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[])
+  SELECT u.id::uuid, $1::uuid, u.external_id, u.date::date, u.month, u.label, u.amount_cents::bigint, u.category, u.subcategory,
+         u.expense_type, u.member, u.exclude::boolean
+    FROM ROWS FROM (json_array_elements_text($2::json), json_array_elements_text($3::json), json_array_elements_text($4::json),
+                    json_array_elements_text($5::json), json_array_elements_text($6::json), json_array_elements_text($7::json),
+                    json_array_elements_text($8::json), json_array_elements_text($9::json), json_array_elements_text($10::json),
+                    json_array_elements_text($11::json), json_array_elements_text($12::json))
       AS u(id, external_id, date, month, label, amount_cents, category, subcategory, expense_type, member, exclude)`;
 
-const rowColumns = (rows: readonly TransactionRow[]): unknown[] => [
-  rows.map((r) => r.id),
-  rows.map((r) => r.externalId),
-  rows.map((r) => r.date),
-  rows.map((r) => r.month),
-  rows.map((r) => r.label),
-  rows.map((r) => r.amountCents.toString()),
-  rows.map((r) => r.category),
-  rows.map((r) => r.subcategory),
-  rows.map((r) => r.expenseType),
-  rows.map((r) => r.member),
-  rows.map((r) => r.exclude),
-];
+const rowColumns = (rows: readonly TransactionRow[]): string[] =>
+  [
+    rows.map((r) => r.id),
+    rows.map((r) => r.externalId),
+    rows.map((r) => r.date),
+    rows.map((r) => r.month),
+    rows.map((r) => r.label),
+    rows.map((r) => r.amountCents.toString()),
+    rows.map((r) => r.category),
+    rows.map((r) => r.subcategory),
+    rows.map((r) => r.expenseType),
+    rows.map((r) => r.member),
+    rows.map((r) => r.exclude),
+  ].map((column) => JSON.stringify(column));
 
 /**
  * The tenant's next version, as the CTE `next`. The version row stays locked until the write commits, so a
@@ -110,23 +123,31 @@ export class TransactionsRepository {
   }
 
   /**
-   * For rows that cannot conflict (none has an externalId, every id is new): the rows, the tenant's next
-   * version and the outbox entry in one statement, committed on its own. A statement is atomic, so this is
-   * the transaction `insertBatch` + `enqueue` make, without its START TRANSACTION and COMMIT round trips.
-   * Returns the version and the outbox entry's id.
+   * The rows, the tenant's next version and the outbox entry in one statement, committed on its own: the
+   * common case, a batch whose rows are all new. A statement is atomic, so this is the transaction
+   * `insertBatch` + `enqueue` make, without its START TRANSACTION and COMMIT round trips. An externalId
+   * already stored (a resent batch) fails the whole statement with a unique violation: nothing is stored,
+   * no version taken, and `undefined` tells the caller to take the transaction path, which skips
+   * duplicates (the CSV import's direct COPY falls back the same way). Otherwise returns the version and
+   * the outbox entry's id.
    */
   async insertWithChange(
     tenantId: string,
     rows: readonly TransactionRow[],
     subject: string,
     event: Omit<ChangeEvent, 'version'>,
-  ): Promise<{ version: string; outboxId: string }> {
-    const [row] = (await this.db.query(
-      `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
-       ${insertOutbox(13)}, id::text AS "outboxId"`,
-      [tenantId, ...rowColumns(rows), event.eventId, event.months, subject, JSON.stringify(event)],
-    )) as { version: string; outboxId: string }[];
-    return row as { version: string; outboxId: string };
+  ): Promise<{ version: string; outboxId: string } | undefined> {
+    try {
+      const [row] = (await this.db.query(
+        `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
+         ${insertOutbox(13)}, id::text AS "outboxId"`,
+        [tenantId, ...rowColumns(rows), event.eventId, event.months, subject, JSON.stringify(event)],
+      )) as { version: string; outboxId: string }[];
+      return row as { version: string; outboxId: string };
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      throw error;
+    }
   }
 
   async findForUpdate(em: EntityManager, tenantId: string, id: string): Promise<TransactionRow | undefined> {
@@ -160,16 +181,16 @@ export class TransactionsRepository {
 
   /**
    * Takes the tenant's next version and commits the event carrying it with
-   * the rows it describes (transactional outbox), in one statement. Returns the version.
+   * the rows it describes (transactional outbox), in one statement. Returns the version and the outbox entry's id.
    */
-  async enqueue(em: EntityManager, subject: string, event: Omit<ChangeEvent, 'version'>): Promise<string> {
-    const [row] = (await em.query(`WITH ${NEXT_VERSION} ${insertOutbox(2)}`, [
+  async enqueue(em: EntityManager, subject: string, event: Omit<ChangeEvent, 'version'>): Promise<{ version: string; outboxId: string }> {
+    const [row] = (await em.query(`WITH ${NEXT_VERSION} ${insertOutbox(2)}, id::text AS "outboxId"`, [
       event.tenantId,
       event.eventId,
       event.months,
       subject,
       JSON.stringify(event),
-    ])) as { version: string }[];
-    return (row as { version: string }).version;
+    ])) as { version: string; outboxId: string }[];
+    return row as { version: string; outboxId: string };
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '@ledgerline/contracts';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { OutboxEntry } from '../outbox/outbox.repository';
 import { ChangeLog } from './change-log';
 import { computeDeltas } from './deltas';
 import { toRow, toTransaction, type TransactionRow } from './transaction-row';
@@ -37,12 +38,12 @@ export class TransactionsService {
     const rows = inputs.map((input) => toRow(randomUUID(), input));
     const inserted = await this.changes.insertRows(tenantId, rows);
     if (inserted !== undefined) return { accepted: rows.length, duplicates: 0, ...(await this.outcome(tenantId, inserted, true)) };
-    const { accepted, version } = await this.repo.transaction(async (em) => {
+    const { accepted, change } = await this.repo.transaction(async (em) => {
       const inserted = await this.repo.insertBatch(em, tenantId, rows);
       const added = rows.filter((r) => inserted.has(r.id));
-      return { accepted: added.length, version: await this.changes.record(em, tenantId, 'ingested', computeDeltas(added)) };
+      return { accepted: added.length, change: await this.changes.stage(em, tenantId, 'ingested', computeDeltas(added)) };
     });
-    return { accepted, duplicates: rows.length - accepted, ...(await this.outcome(tenantId, version)) };
+    return { accepted, duplicates: rows.length - accepted, ...(await this.committed(tenantId, change)) };
   }
 
   async update(tenantId: string, id: string, patch: TransactionPatch): Promise<Transaction & WriteOutcome> {
@@ -54,7 +55,7 @@ export class TransactionsService {
         ]);
       }
     }
-    const { updated, version } = await this.repo.transaction(async (em) => {
+    const { updated, change } = await this.repo.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, tenantId, id);
       if (!before) throw new AppError('not-found', 'No such transaction.');
       const after: TransactionRow = {
@@ -67,19 +68,25 @@ export class TransactionsService {
         label: patch.label === undefined ? before.label : patch.label,
       };
       await this.repo.update(em, tenantId, after);
-      return { updated: after, version: await this.changes.record(em, tenantId, 'updated', computeDeltas([after], [before])) };
+      return { updated: after, change: await this.changes.stage(em, tenantId, 'updated', computeDeltas([after], [before])) };
     });
-    return { ...toTransaction(updated), ...(await this.outcome(tenantId, version)) };
+    return { ...toTransaction(updated), ...(await this.committed(tenantId, change)) };
   }
 
   async delete(tenantId: string, id: string): Promise<{ deleted: true } & WriteOutcome> {
-    const version = await this.repo.transaction(async (em) => {
+    const change = await this.repo.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, tenantId, id);
       if (!before) throw new AppError('not-found', 'No such transaction.');
       await this.repo.delete(em, tenantId, id);
-      return this.changes.record(em, tenantId, 'deleted', computeDeltas([], [before]));
+      return this.changes.stage(em, tenantId, 'deleted', computeDeltas([], [before]));
     });
-    return { deleted: true, ...(await this.outcome(tenantId, version)) };
+    return { deleted: true, ...(await this.committed(tenantId, change)) };
+  }
+
+  /** After the commit of a staged change: its entries published by this writer, then the outcome. */
+  private committed(tenantId: string, change: { version: string; entries: readonly OutboxEntry[] }): Promise<WriteOutcome> {
+    this.changes.publish(change.entries);
+    return this.outcome(tenantId, change.version, change.entries.length > 0);
   }
 
   private async outcome(tenantId: string, version: string, published = false): Promise<WriteOutcome> {

@@ -4,7 +4,7 @@ import { monthString, tenantId, uuidString } from '../common/primitives';
 import { versionString, type Version } from '../common/version';
 import { memberIdSchema } from '../tenant/tenant-config.schema';
 import { transactionSearchQuerySchema, type TransactionPage } from './search.schema';
-import { EXPENSE_TYPES, transactionBatchSchema, transactionPatchSchema, type Transaction } from './transaction.schema';
+import { EXPENSE_TYPES, MAX_BATCH_ROWS, transactionPatchSchema, type Transaction, type TransactionInput } from './transaction.schema';
 
 export interface IngestResult {
   accepted: number;
@@ -30,9 +30,19 @@ export const countMemberTransactions = defineRequest<{ counts: Record<string, nu
   z.object({ tenantId, members: z.array(memberIdSchema).min(1).max(8) }),
 );
 
+/**
+ * Rows the sender already validated against `transactionBatchSchema` (the gateway does, listing every field
+ * error before the hop), carried as its output type: ingestion stores them without validating them a second
+ * time, which cost a 1,000-row batch as much CPU as the gateway's own check (issue 14). Only the envelope is
+ * checked here; a row that is not what the type says fails its insert, never commits part of a batch.
+ */
+const validatedTransaction = z.custom<TransactionInput>((row) => typeof row === 'object' && row !== null && !Array.isArray(row), {
+  error: 'must be a validated transaction',
+});
+
 export const ingestTransactions = defineRequest<IngestResult>()(
   'ingestion.transactions.ingest.v1',
-  z.object({ tenantId, batch: transactionBatchSchema }),
+  z.object({ tenantId, batch: z.object({ transactions: z.array(validatedTransaction).min(1).max(MAX_BATCH_ROWS) }) }),
 );
 
 export const updateTransaction = defineRequest<Transaction & WriteOutcome>()(
