@@ -51,17 +51,6 @@ interface FastifyHttpOptions {
   maxRequestsPerSocket?: number;
 }
 
-/** Bodies sent again and again (cached replies) are converted once. */
-const latin1Bodies = new WeakMap<Buffer, string>();
-function latin1Of(body: Buffer): string {
-  let text = latin1Bodies.get(body);
-  if (text === undefined) {
-    text = body.toString('latin1');
-    latin1Bodies.set(body, text);
-  }
-  return text;
-}
-
 /** Latency histogram children by label set: a pre-dispatch route answers with a handful of them. */
 const durationByLabels = new Map<string, ReturnType<typeof httpRequestDuration.labels>>();
 
@@ -98,8 +87,9 @@ export class RawExchange {
     } else {
       headers.push('content-length', String(body.byteLength));
       this.res.writeHead(status, headers);
-      // As a latin1 string (byte for byte the same), Node writes the head and body with one syscall; a Buffer takes two.
-      this.res.end(latin1Of(body), 'latin1');
+      // A Buffer, not a latin1 string: Node would write a string with the head in one syscall, but concatenating
+      // them per response grew the gateway's peak RSS by 45-150 MiB in bench:gateway for 4 % less CPU.
+      this.res.end(body);
     }
     this.observe(status);
     endServerSpan(this.span, status);

@@ -19,7 +19,6 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
 /** Per reply object, computed on first use: cached replies are shared, so each is hashed or inflated once. */
 const etags = new WeakMap<RawReply, string>();
 const inflated = new WeakMap<RawReply, Buffer>();
-const stored = new WeakMap<RawReply, Buffer>();
 
 /**
  * A weak validator: the version the figures reflect, plus a digest of the
@@ -59,15 +58,8 @@ function identityBody(raw: RawReply): Buffer {
   return body;
 }
 
-/** The bytes as stored, as one Buffer per reply (a sender may cache per Buffer what it derives from it). */
-function storedBody(raw: RawReply): Buffer {
-  let body = stored.get(raw);
-  if (body === undefined) {
-    body = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
-    stored.set(raw, body);
-  }
-  return body;
-}
+/** The bytes as stored (gzipped or not), as a Buffer over the same memory. */
+const storedBody = (raw: RawReply): Buffer => Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.byteLength);
 
 /** What a cached reply becomes for one request: status, headers (lowercase names) and body. Shared: never modify one. */
 export interface CachedAnswer {
