@@ -15,3 +15,4 @@ export * from './seed/seed';
 export * from './seed/demo-data';
 export * from './config/env-example';
 export * from './browser/rendered-dom';
+export * from './infra/provisions-peer';

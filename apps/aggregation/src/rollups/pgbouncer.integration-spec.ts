@@ -1,6 +1,5 @@
 import {
   getBreakdown,
-  getTenantConfig,
   invalidateCache,
   ingestTransactions,
   refreshMonth,
@@ -16,6 +15,7 @@ import {
   ensureBinaries,
   ensurePgBouncer,
   freePort,
+  provisionsPeer,
   startNats,
   startPgBouncer,
   type RunningNats,
@@ -102,15 +102,7 @@ describe('ingestion and aggregation through PgBouncer in transaction-pooling mod
     );
     const env = { DATABASE_URL: bouncer.urlFor(directUrl), NATS_URL: nats.url, PORT: '0' };
 
-    peer = await NatsBus.connect({ url: nats.url, name: 'it-provisions', requestTimeoutMs: 10_000, logger });
-    // Plays the provisions service (the owner of tenant config) on the bus.
-    peer.serve(getTenantConfig, async (req) => ({
-      id: req.tenantId,
-      name: 'T',
-      currency: 'EUR',
-      split: { mode: 'equal' as const },
-      members: [{ id: 'm1', name: 'A', monthlyRevenue: '1.00', taxRate: '0' }],
-    }));
+    peer = await provisionsPeer(nats.url, { requestTimeoutMs: 10_000 });
     // …and the cache-gateway, which confirms invalidations (a write is applied once its caches are confirmed).
     peer.serve(invalidateCache, async () => ({ invalidated: true as const }));
     await peer.connection.flush();

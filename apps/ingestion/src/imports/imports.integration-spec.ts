@@ -1,7 +1,7 @@
-import { getImport, getTenantConfig, type ImportStatus } from '@ledgerline/contracts';
+import { getImport, type ImportStatus } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { createHttpApp } from '@ledgerline/runtime';
-import { eventually } from '@ledgerline/testing';
+import { eventually, provisionsPeer } from '@ledgerline/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -37,15 +37,7 @@ describe('import bookkeeping with real PostgreSQL and NATS', () => {
   }
 
   beforeAll(async () => {
-    peer = await NatsBus.connect({ url: config.NATS_URL, name: 'it-provisions', requestTimeoutMs: 5_000, logger });
-    peer.serve(getTenantConfig, async (req) => ({
-      id: req.tenantId,
-      name: 'T',
-      currency: 'EUR',
-      split: { mode: 'equal' as const },
-      members: [],
-    }));
-    await peer.connection.flush();
+    peer = await provisionsPeer(config.NATS_URL, { members: [] });
     app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0 });
     await app.init();
     db = app.get(DataSource);

@@ -1,5 +1,4 @@
 import {
-  getTenantConfig,
   ingestTransactions,
   TRANSACTIONS_STREAM,
   transactionInputSchema,
@@ -9,6 +8,7 @@ import {
 } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { createHttpApp } from '@ledgerline/runtime';
+import { provisionsPeer } from '@ledgerline/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -54,16 +54,7 @@ describe('ingestion with real PostgreSQL and JetStream', () => {
   }
 
   beforeAll(async () => {
-    peer = await NatsBus.connect({ url: config.NATS_URL, name: 'it-provisions', requestTimeoutMs: 5_000, logger });
-    // Plays the provisions service (the owner of tenant config) on the real bus.
-    peer.serve(getTenantConfig, async (req) => ({
-      id: req.tenantId,
-      name: 'T',
-      currency: 'EUR',
-      split: { mode: 'equal' as const },
-      members: [{ id: 'm1', name: 'A', monthlyRevenue: '1.00', taxRate: '0' }],
-    }));
-    await peer.connection.flush();
+    peer = await provisionsPeer(config.NATS_URL);
     app = await createHttpApp({ module: AppModule.forRoot(config, logger), logger, host: '127.0.0.1', port: 0 });
     await app.init();
   });
