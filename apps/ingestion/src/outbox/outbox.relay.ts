@@ -50,6 +50,13 @@ export class OutboxRelay extends DrainWorker {
   private markTimer: NodeJS.Timeout | undefined;
   /** False from a pass that left entries behind (NATS down, a backlog) until one finds none left. */
   private caughtUp = false;
+  /**
+   * Counts entries handed to the relay by their writers. A pass that began before the last hand-off may not
+   * have seen that entry, so it does not let writers publish their own again: a later writer's entry would
+   * overtake it on the stream, and aggregation refuses a change until its predecessor is in, with a
+   * back-off that grows past the write's bound under a burst (writers then heard applied: false).
+   */
+  private handOffs = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -83,7 +90,7 @@ export class OutboxRelay extends DrainWorker {
    */
   publishCommitted(entry: OutboxEntry): void {
     if (!this.caughtUp || !this.js || !this.bus.isConnected) {
-      this.kick();
+      this.handOff();
       return;
     }
     this.publishing.add(entry.id);
@@ -99,9 +106,16 @@ export class OutboxRelay extends DrainWorker {
       })
       .catch((err: unknown) => {
         this.logger.warn({ err: (err as Error).message }, 'outbox: publish after commit failed; left to the relay');
-        this.kick();
+        this.handOff();
       })
       .finally(() => this.publishing.delete(entry.id));
+  }
+
+  /** The entry is the relay's to publish, and so is every later one until a pass has seen it. */
+  private handOff(): void {
+    this.handOffs++;
+    this.caughtUp = false;
+    this.kick();
   }
 
   /** Resolves once everything committed so far is on the stream (used by tests and shutdown). */
@@ -116,6 +130,7 @@ export class OutboxRelay extends DrainWorker {
   /** Publishes what is pending; true when another replica was relaying (try again shortly). */
   private async drain(): Promise<boolean> {
     this.caughtUp = false;
+    const handOffsSeen = this.handOffs;
     if (!this.bus.isConnected) return false;
     const js = await this.jetstream();
     for (;;) {
@@ -131,8 +146,9 @@ export class OutboxRelay extends DrainWorker {
       for (const { id } of marking) this.published.delete(id);
       if (relayed < BATCH) break;
     }
-    // Everything this pass saw is on the stream: writers may publish their own entries again.
-    this.caughtUp = true;
+    // Everything this pass saw is on the stream: writers may publish their own entries again, unless one was
+    // handed over meanwhile (its kick runs another pass, which will).
+    this.caughtUp = this.handOffs === handOffsSeen;
     await this.prune();
     return false;
   }
