@@ -38,7 +38,7 @@ interface Target {
 }
 
 const DRILL_DOWN_ROUTE = '/v1/dashboard/drill-down/:category';
-const DRILL_DOWN_PREFIX = '/v1/dashboard/drill-down/';
+const DRILL_DOWN_PREFIX = DRILL_DOWN_ROUTE.slice(0, -':category'.length);
 
 /**
  * The fast path for warm dashboard reads: a raw handler ahead of Fastify
@@ -158,4 +158,3 @@ function pushLowercase(flat: string[], headers: Readonly<Record<string, string>>
     flat.push(lower, headers[name] as string);
   }
 }
-

@@ -81,12 +81,12 @@ const NEXT_VERSION = `next AS (
     ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1
     RETURNING version)`;
 
-/** The event carrying `next`'s version, into the outbox; its event id, months, subject and payload are $first to $first+3. */
+/** The event carrying `next`'s version, into the outbox, returning the version and the entry's id; its event id, months, subject and payload are $first to $first+3. */
 const insertOutbox = (first: number): string => {
   const [eventId, months, subject, payload] = [0, 1, 2, 3].map((i) => `$${first + i}`);
   return `INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload)
   SELECT ${eventId}, $1, ${months}, next.version, ${subject}, jsonb_set(${payload}::jsonb, '{version}', to_jsonb(next.version::text)) FROM next
-  RETURNING version::text`;
+  RETURNING version::text, id::text AS "outboxId"`;
 };
 
 /** The only code that talks SQL to ingestion.transactions and ingestion.outbox. */
@@ -140,7 +140,7 @@ export class TransactionsRepository {
     try {
       const [row] = (await this.db.query(
         `WITH inserted AS (${INSERT_ROWS}), ${NEXT_VERSION}
-         ${insertOutbox(13)}, id::text AS "outboxId"`,
+         ${insertOutbox(13)}`,
         [tenantId, ...rowColumns(rows), event.eventId, event.months, subject, JSON.stringify(event)],
       )) as { version: string; outboxId: string }[];
       return row as { version: string; outboxId: string };
@@ -184,7 +184,7 @@ export class TransactionsRepository {
    * the rows it describes (transactional outbox), in one statement. Returns the version and the outbox entry's id.
    */
   async enqueue(em: EntityManager, subject: string, event: Omit<ChangeEvent, 'version'>): Promise<{ version: string; outboxId: string }> {
-    const [row] = (await em.query(`WITH ${NEXT_VERSION} ${insertOutbox(2)}, id::text AS "outboxId"`, [
+    const [row] = (await em.query(`WITH ${NEXT_VERSION} ${insertOutbox(2)}`, [
       event.tenantId,
       event.eventId,
       event.months,
