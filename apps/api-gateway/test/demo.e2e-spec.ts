@@ -1,5 +1,6 @@
 import { api, createTenant, e2e, eventually } from '@ledgerline/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,7 +73,7 @@ class Browser {
       return new Browser(proc, profile, socket);
     } catch (error) {
       proc.kill('SIGKILL');
-      rmSync(profile, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       throw error;
     }
   }
@@ -108,10 +109,14 @@ class Browser {
     writeFileSync(file, Buffer.from(data, 'base64'));
   }
 
-  close(): void {
+  /** Its profile is removed once Chromium has exited: its processes write there until then (ENOTEMPTY). */
+  async close(): Promise<void> {
     this.socket.close();
+    const exited = this.proc.exitCode !== null || this.proc.signalCode !== null ? Promise.resolve() : once(this.proc, 'exit');
     this.proc.kill('SIGKILL');
-    rmSync(this.profile, { recursive: true, force: true });
+    await exited;
+    // Chromium's helper processes may outlive the browser by a moment.
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
