@@ -27,6 +27,8 @@ const schema = z.object({
   ADMIN_API_KEY: z.string().min(8, 'must be at least 8 characters').default('dev-admin-key'),
   /** How long a key lookup is trusted in-process: the bound on revocation delay when a NATS revocation event is lost. */
   API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
+  /** How long a write's reply waits for the dashboards to reflect it before it says `applied: false`. */
+  APPLY_TIMEOUT_MS: millis(2_000),
   /** Largest CSV upload, in bytes (1,000,000 rows of ~100 bytes fit with room to spare). */
   IMPORT_MAX_BYTES: z.coerce
     .number()

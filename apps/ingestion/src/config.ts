@@ -5,7 +5,7 @@ const schema = z.object({
   ...serviceEnv,
   ...databaseEnv,
   PORT: port(3001),
-  /** How long a write waits for aggregation to apply it before answering `"applied": false`. */
+  /** How long an import, once committed, waits for aggregation to apply it before it is recorded as `"applied": false`. */
   APPLY_TIMEOUT_MS: millis(2_000),
 });
 

@@ -11,7 +11,7 @@ import {
   type RequestOf,
 } from '@ledgerline/contracts';
 import { dependencyFailure, faults, onReadinessChange } from '@ledgerline/runtime';
-import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { gunzipSync } from 'node:zlib';
@@ -68,6 +68,11 @@ export function rawReplyJson(reply: RawReply): string {
   return decoder.decode(reply.encoding === 'gzip' ? gunzipSync(reply.body) : reply.body);
 }
 
+interface EventListener {
+  schema: EventContract['payload'];
+  handler: (event: unknown, headers: MsgHdrs | undefined) => void | Promise<void>;
+}
+
 /**
  * Typed NATS request/reply and fan-out events. Every request has a bounded
  * timeout and maps "nobody answers" to 503 and "too slow" to 504; every
@@ -77,6 +82,8 @@ export function rawReplyJson(reply: RawReply): string {
 export class NatsBus {
   private connected = false;
   private readonly subscriptions: Subscription[] = [];
+  /** Event handlers by subject, behind one subscription each (see `subscribe`). */
+  private readonly eventListeners = new Map<string, EventListener[]>();
   /** Request handlers' subscriptions and the answers they are still working on (graceful shutdown waits for them). */
   private readonly answering = new Set<Promise<void>>();
   private readonly reconnectListeners: (() => void)[] = [];
@@ -317,29 +324,64 @@ export class NatsBus {
     this.connection.publish(contract.subject, encode(payload), { headers: injectTraceHeaders() });
   }
 
-  subscribe<C extends EventContract>(contract: C, handler: (event: EventOf<C>) => void | Promise<void>): void {
+  /**
+   * Every handler of a subject in this process shares one NATS subscription:
+   * an event is delivered, read and parsed once however many parts of the
+   * service listen to it (the gateway's near-cache, watermarks and live
+   * streams all follow the rollups). Handlers run in the order they
+   * subscribed, before the connection reads its next message, so what an
+   * event drops is gone before a reply sent after it is seen. `headers`
+   * carries the publisher's trace context.
+   */
+  subscribe<C extends EventContract>(
+    contract: C,
+    handler: (event: EventOf<C>, headers: MsgHdrs | undefined) => void | Promise<void>,
+  ): void {
+    const listener = { schema: contract.payload, handler: handler as EventListener['handler'] };
+    const listeners = this.eventListeners.get(contract.subject);
+    if (listeners) {
+      listeners.push(listener);
+      return;
+    }
+    this.eventListeners.set(contract.subject, [listener]);
     const sub = this.connection.subscribe(contract.subject, {
       callback: (error, msg) => {
-        if (error) return;
-        // Nothing may escape this callback: a throw here closes the connection's reader, and with it every
-        // subscription and request of the process (a stray non-JSON message on the subject once did).
-        let parsed;
-        try {
-          parsed = contract.payload.safeParse(decode(msg));
-        } catch {
-          parsed = undefined;
-        }
-        if (!parsed?.success) {
-          this.options.logger.warn({ subject: contract.subject }, 'dropped invalid event');
-          return;
-        }
-        const data = parsed.data as EventOf<C>;
-        void Promise.resolve()
-          .then(() => handler(data))
-          .catch((err: unknown) => this.options.logger.error({ err, subject: contract.subject }, 'event handler failed'));
+        if (!error) this.dispatch(contract.subject, msg);
       },
     });
     this.subscriptions.push(sub);
+  }
+
+  private dispatch(subject: string, msg: Msg): void {
+    // Nothing may escape this callback: a throw here closes the connection's reader, and with it every
+    // subscription and request of the process (a stray non-JSON message on the subject once did).
+    let data: unknown;
+    try {
+      data = decode(msg);
+    } catch {
+      this.options.logger.warn({ subject }, 'dropped invalid event');
+      return;
+    }
+    // Listeners sharing a contract share its parse.
+    const parsed = new Map<EventListener['schema'], ReturnType<EventListener['schema']['safeParse']>>();
+    for (const { schema, handler } of this.eventListeners.get(subject) ?? []) {
+      let result = parsed.get(schema);
+      if (!result) parsed.set(schema, (result = schema.safeParse(data)));
+      if (!result.success) {
+        this.options.logger.warn({ subject }, 'dropped invalid event');
+        continue;
+      }
+      try {
+        const done = handler(result.data, msg.headers);
+        if (done instanceof Promise) done.catch((err: unknown) => this.handlerFailed(err, subject));
+      } catch (err) {
+        this.handlerFailed(err, subject);
+      }
+    }
+  }
+
+  private handlerFailed(err: unknown, subject: string): void {
+    this.options.logger.error({ err, subject }, 'event handler failed');
   }
 
   /**

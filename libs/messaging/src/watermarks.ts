@@ -37,12 +37,13 @@ export class Watermarks {
   private readonly known = growingLru<string, Known>(100_000);
   private readonly waiting = new Map<string, Set<Waiter>>();
 
-  constructor(private readonly bus: NatsBus) {
-    bus.subscribe(rollupsChanged, (event) => this.advance(event.tenantId, event.version, event.cachesInvalidated !== false));
-  }
+  private listening = false;
+
+  constructor(private readonly bus: NatsBus) {}
 
   /** Resolves as soon as `version` is fresh, or applied with unconfirmed caches; `pending` once `timeoutMs` passes first. */
   async wait(tenantId: string, version: Version, timeoutMs: number): Promise<VersionState> {
+    this.listen();
     const target = BigInt(version);
     const now = this.stateOf(tenantId, target);
     if (now !== 'pending') return now;
@@ -69,6 +70,16 @@ export class Watermarks {
     // An event lost in a NATS reconnect must not turn into a wrong "not yet": ask once more.
     await this.ask(tenantId, ASK_TIMEOUT_MS);
     return this.stateOf(tenantId, target);
+  }
+
+  /**
+   * From the first wait on: a process that never waits (ingestion between imports) is not woken by every
+   * tenant's rollups. Tenants are asked for once anyway, so nothing heard before is missed.
+   */
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    this.bus.subscribe(rollupsChanged, (event) => this.advance(event.tenantId, event.version, event.cachesInvalidated !== false));
   }
 
   /** Records what an event (or aggregation, asked) said: `version` is applied, and fresh when the caches confirmed. */

@@ -26,6 +26,7 @@ import { KeyedQueue } from './keyed-queue';
 import { RollupsRepository } from './rollups.repository';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
+type RollupsChange = EventOf<typeof rollupsChanged>;
 
 /** What became of a change: applied now, or applied before (a redelivery). */
 export type ApplyOutcome = 'applied' | 'duplicate';
@@ -163,13 +164,11 @@ export class RollupsService implements OnModuleDestroy {
       }
       return events.map((event) => settled.get(event) as PromiseSettledResult<ApplyOutcome>);
     }
-    const advanced = applied.outcomes.some((outcome) => outcome === 'applied');
-    if (advanced) {
-      await this.announce(tenantId, applied.months, applied.watermark.toString());
-      this.applyLag.applied(
-        tenantId,
-        events.filter((_, i) => applied.outcomes[i] === 'applied'),
-      );
+    const taken = events.filter((_, i) => applied.outcomes[i] === 'applied');
+    if (taken.length > 0) {
+      const commits = taken.map((e) => ({ version: e.version, committedAt: e.occurredAt, months: e.months }));
+      await this.announce(tenantId, applied.months, applied.watermark.toString(), commits);
+      this.applyLag.applied(tenantId, taken);
     }
     this.budgetThresholds.announce(applied.thresholds);
     return applied.outcomes.map((outcome) =>
@@ -239,7 +238,7 @@ export class RollupsService implements OnModuleDestroy {
    * near-caches drop the tenant — and the invalidation is retried until it is
    * confirmed, then announced again.
    */
-  private async announce(tenantId: string, months: readonly string[], version: string): Promise<void> {
+  private async announce(tenantId: string, months: readonly string[], version: string, commits?: RollupsChange['commits']): Promise<void> {
     const stale = [...new Set([...(this.unconfirmed.get(tenantId) ?? []), ...months])].sort();
     const cachesInvalidated = stale.length === 0 || (await invalidateCaches(this.bus, tenantId, stale));
     if (cachesInvalidated) this.unconfirmed.delete(tenantId);
@@ -254,6 +253,7 @@ export class RollupsService implements OnModuleDestroy {
       months: [...months],
       occurredAt: new Date().toISOString(),
       cachesInvalidated,
+      ...(commits ? { commits } : {}),
     });
   }
 

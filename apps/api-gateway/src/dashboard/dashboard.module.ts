@@ -9,6 +9,6 @@ import { NearCacheFreshness } from './near-cache-freshness';
 @Module({
   controllers: [DashboardController],
   providers: [NearCacheFreshness, NearCache, Watermarks, DashboardReader, DashboardViews],
-  exports: [DashboardReader],
+  exports: [DashboardReader, Watermarks],
 })
 export class DashboardModule {}

@@ -1,4 +1,4 @@
-import { cacheInvalidated, nearCacheEntryAt, rollupsChanged, sampleNearCache, type NearCacheEntry } from '@ledgerline/contracts';
+import { budgetChanged, nearCacheEntryAt, rollupsChanged, sampleNearCache, tenantConfigChanged, type NearCacheEntry } from '@ledgerline/contracts';
 import { NatsBus, type RawReply } from '@ledgerline/messaging';
 import { metricsRegistry } from '@ledgerline/runtime';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
@@ -61,11 +61,12 @@ export class NearCache implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.bus.subscribe(cacheInvalidated, ({ tenantId }) => this.dropTenant(tenantId));
-    // Also straight from aggregation: with the cache-gateway down, its fan-out never comes.
-    this.bus.subscribe(rollupsChanged, ({ tenantId, cachesInvalidated }) => {
-      if (cachesInvalidated === false) this.dropTenant(tenantId);
-    });
+    // The owners' change events, published once the shared cache versions moved (or could not be): the
+    // tenant's entries go before a writer or reader released by the same event can ask again.
+    const drop = ({ tenantId }: { tenantId: string }) => this.dropTenant(tenantId);
+    this.bus.subscribe(rollupsChanged, drop);
+    this.bus.subscribe(budgetChanged, drop);
+    this.bus.subscribe(tenantConfigChanged, drop);
     this.bus.onReconnect(() => this.entries.clear());
     // The cache-gateway's consistency auditor samples entries here, at its own budget (any replica), then re-asks the holder.
     const { replica } = this.freshness;

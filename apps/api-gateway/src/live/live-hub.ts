@@ -22,8 +22,6 @@ import { sseEvent } from './sse';
 import { affectedViews, LiveViews } from './live-views';
 import type { Subscriber } from './subscriber';
 
-const decoder = new TextDecoder();
-
 /**
  * This replica's live subscribers and the feeds they read. Every replica
  * hears every tenant's change events (plain NATS fan-out) and looks up only
@@ -218,28 +216,8 @@ export class LiveHub implements OnModuleInit, OnModuleDestroy {
     for (const subscribers of this.byKey.values()) for (const s of subscribers) s.transport.heartbeat();
   }
 
-  /**
-   * Subscribes straight on the connection (not NatsBus.subscribe) to keep the
-   * publisher's trace context: each push's span links to the change that caused it.
-   */
+  /** Each push's span links to the change that caused it: the publisher's trace context travels in the headers. */
   private listen<C extends EventContract>(contract: C, handler: (event: EventOf<C>, link: Change['link']) => void): void {
-    this.bus.connection.subscribe(contract.subject, {
-      callback: (error, msg) => {
-        if (error) return;
-        let parsed;
-        try {
-          parsed = contract.payload.safeParse(JSON.parse(decoder.decode(msg.data)));
-        } catch {
-          return;
-        }
-        if (!parsed.success) return;
-        // Nothing may escape a NATS callback: a throw closes the connection's reader for the whole process.
-        try {
-          handler(parsed.data as EventOf<C>, trace.getSpanContext(extractTraceContext(msg.headers)));
-        } catch (err) {
-          this.logger.error(`live fan-out of ${contract.subject} failed: ${(err as Error).message}`);
-        }
-      },
-    });
+    this.bus.subscribe(contract, (event, headers) => handler(event, trace.getSpanContext(extractTraceContext(headers))));
   }
 }

@@ -16,15 +16,18 @@ import {
   type TransactionPage,
   type TransactionPatch,
   type TransactionSearchQuery,
+  type Version,
   type WriteOutcome,
 } from '@ledgerline/contracts';
-import { NatsBus } from '@ledgerline/messaging';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { NatsBus, Watermarks } from '@ledgerline/messaging';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Tenant, TenantGuard, type TenantPrincipal } from '../auth/auth.guards';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { byRow, unknownMemberErrors } from './batch-errors';
 import { ZodPipe } from '../http/zod-body.pipe';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../tokens';
 
 /** A full batch is one PostgreSQL statement, but 10,000 rows still need more than the default request timeout. */
 const INGEST_TIMEOUT_MS = 30_000;
@@ -35,7 +38,11 @@ export const APPLIED_HEADER = 'ledgerline-applied';
 @Controller('v1/transactions')
 @UseGuards(TenantGuard)
 export class TransactionsController {
-  constructor(private readonly bus: NatsBus) {}
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly watermarks: Watermarks,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -63,10 +70,12 @@ export class TransactionsController {
         byRow([...formatErrors, ...memberErrors]),
       );
     }
-    return withVersion(
-      reply,
-      await this.bus.request(ingestTransactions, { tenantId: tenant.tenantId, batch: parsed.data }, { timeoutMs: INGEST_TIMEOUT_MS }),
+    const committed = await this.bus.request(
+      ingestTransactions,
+      { tenantId: tenant.tenantId, batch: parsed.data },
+      { timeoutMs: INGEST_TIMEOUT_MS },
     );
+    return this.settle(tenant, reply, committed);
   }
 
   /** A read like the dashboards (the `reads` rate-limit class), answered by ingestion, which owns the rows. */
@@ -85,7 +94,7 @@ export class TransactionsController {
     @Body(new ZodPipe(transactionPatchSchema)) patch: TransactionPatch,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Transaction & WriteOutcome> {
-    return withVersion(reply, await this.bus.request(updateTransaction, { tenantId: tenant.tenantId, id, patch }));
+    return this.settle(tenant, reply, await this.bus.request(updateTransaction, { tenantId: tenant.tenantId, id, patch }));
   }
 
   @Delete(':id')
@@ -95,14 +104,24 @@ export class TransactionsController {
     @Param('id', new UuidParamPipe('transaction id')) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const { applied } = withVersion(reply, await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id }));
+    const { applied } = await this.settle(tenant, reply, await this.bus.request(deleteTransaction, { tenantId: tenant.tenantId, id }));
     // A 204 has no body to say it in: the dashboards' state travels in a header.
     void reply.header(APPLIED_HEADER, String(applied));
   }
-}
 
-/** Every write answers with the tenant version it committed as, in a header too (a 204 has no body). */
-function withVersion<T extends WriteOutcome>(reply: FastifyReply, outcome: T): T {
-  void reply.header(VERSION_HEADER, outcome.version);
-  return outcome;
+  /**
+   * Ingestion answers once the write committed; whether the dashboards already reflect it is learned here,
+   * from the tenant's watermark (bounded): `applied` is true once the rollups hold the version and no cache
+   * holds older figures. Every write also carries its version in a header (a 204 has no body).
+   */
+  private async settle<T extends { version: Version }>(
+    tenant: TenantPrincipal,
+    reply: FastifyReply,
+    committed: T,
+  ): Promise<Omit<T, 'version'> & WriteOutcome> {
+    void reply.header(VERSION_HEADER, committed.version);
+    const applied = (await this.watermarks.wait(tenant.tenantId, committed.version, this.config.APPLY_TIMEOUT_MS)) === 'fresh';
+    const { version, ...rest } = committed;
+    return { ...rest, applied, version };
+  }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DashboardModule } from '../dashboard/dashboard.module';
 import { TransactionsController } from './transactions.controller';
 
-@Module({ controllers: [TransactionsController] })
+@Module({ imports: [DashboardModule], controllers: [TransactionsController] })
 export class TransactionsModule {}

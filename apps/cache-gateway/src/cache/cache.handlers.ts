@@ -1,7 +1,6 @@
 import {
   AppError,
   budgetChanged,
-  cacheInvalidated,
   cachedRead,
   invalidateCache,
   rollupsChanged,
@@ -46,25 +45,25 @@ export class CacheHandlers implements OnModuleInit {
         this.logger.warn({ tenantId, months }, 'fault injected: invalidation skipped');
         return { invalidated: true as const };
       }
-      const shared = await this.invalidate(tenantId, months);
-      // Every replica (and every api-gateway near-cache) drops its local view. Not flushed: the reply leaves
-      // on the same connection after it, and NATS handles a connection's messages in order, so the fan-out
-      // is on the server (and queued to every subscriber) before the writer is answered.
-      this.bus.publish(cacheInvalidated, { tenantId, ...(months ? { months } : {}) });
-      // Not confirmed: the writer's change event then makes every replica try the shared bump again.
-      if (!shared) throw new AppError('service-unavailable', 'The shared cache versions could not be moved (Redis unreachable or slow).');
+      // Not confirmed: the caller's change event then makes every replica try the shared bump again.
+      if (!(await this.invalidate(tenantId, months))) {
+        throw new AppError('service-unavailable', 'The shared cache versions could not be moved (Redis unreachable or slow).');
+      }
       return { invalidated: true as const };
     });
-    this.bus.subscribe(cacheInvalidated, ({ tenantId, months }) => this.versions.bumpLocal(tenantId, months));
 
-    // Backstop: the owners' own change events, for when their invalidation request did not get through
-    // (a confirmed one already moved the versions: bumping again would only cost readers a recompute).
-    const backstop = async (event: { tenantId: string; cachesInvalidated?: boolean | undefined }, months?: readonly string[]) => {
-      if (!event.cachesInvalidated) await this.invalidate(event.tenantId, months);
+    // Every change's owner publishes its event once the invalidation above answered (or failed): each replica
+    // moves its own counters on it, and tries the shared bump again when the owner's request did not get through
+    // (a confirmed one already moved the shared versions: bumping again would only cost readers a recompute).
+    // Delivered ahead of any later request on this connection, so a reader released by the same event finds
+    // its local view already dropped.
+    const changed = async (event: { tenantId: string; cachesInvalidated?: boolean | undefined }, months?: readonly string[]) => {
+      if (event.cachesInvalidated) this.versions.bumpLocal(event.tenantId, months);
+      else await this.invalidate(event.tenantId, months);
     };
-    this.bus.subscribe(rollupsChanged, (e) => backstop(e, e.months));
-    this.bus.subscribe(budgetChanged, (e) => backstop(e));
-    this.bus.subscribe(tenantConfigChanged, (e) => backstop(e));
+    this.bus.subscribe(rollupsChanged, (e) => changed(e, e.months));
+    this.bus.subscribe(budgetChanged, (e) => changed(e));
+    this.bus.subscribe(tenantConfigChanged, (e) => changed(e));
 
     this.redis.on('error', () => {
       this.redisWasDown = true;

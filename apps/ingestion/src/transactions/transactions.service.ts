@@ -2,10 +2,12 @@ import { TenantMembers } from '@ledgerline/messaging';
 import {
   AppError,
   type FieldError,
+  type Committed,
   type IngestResult,
   type Transaction,
   type TransactionInput,
   type TransactionPatch,
+  type Version,
   type WriteOutcome,
 } from '@ledgerline/contracts';
 import { Injectable } from '@nestjs/common';
@@ -25,7 +27,7 @@ export class TransactionsService {
   ) {}
 
   /** All rows or none: any unknown member fails the whole batch with every bad row listed. */
-  async ingest(tenantId: string, inputs: readonly TransactionInput[]): Promise<IngestResult> {
+  async ingest(tenantId: string, inputs: readonly TransactionInput[]): Promise<Committed<IngestResult>> {
     const members = await this.members.of(tenantId);
     const errors: FieldError[] = [];
     inputs.forEach((input, index) => {
@@ -37,16 +39,16 @@ export class TransactionsService {
 
     const rows = inputs.map((input) => toRow(randomUUID(), input));
     const inserted = await this.changes.insertRows(tenantId, rows);
-    if (inserted !== undefined) return { accepted: rows.length, duplicates: 0, ...(await this.outcome(tenantId, inserted, true)) };
+    if (inserted !== undefined) return { accepted: rows.length, duplicates: 0, version: inserted };
     const { accepted, change } = await this.repo.transaction(async (em) => {
       const inserted = await this.repo.insertBatch(em, tenantId, rows);
       const added = rows.filter((r) => inserted.has(r.id));
       return { accepted: added.length, change: await this.changes.stage(em, tenantId, 'ingested', computeDeltas(added)) };
     });
-    return { accepted, duplicates: rows.length - accepted, ...(await this.committed(tenantId, change)) };
+    return { accepted, duplicates: rows.length - accepted, version: this.committed(change) };
   }
 
-  async update(tenantId: string, id: string, patch: TransactionPatch): Promise<Transaction & WriteOutcome> {
+  async update(tenantId: string, id: string, patch: TransactionPatch): Promise<Committed<Transaction & WriteOutcome>> {
     if (patch.member) {
       const members = await this.members.of(tenantId);
       if (!members.has(patch.member)) {
@@ -70,26 +72,25 @@ export class TransactionsService {
       await this.repo.update(em, tenantId, after);
       return { updated: after, change: await this.changes.stage(em, tenantId, 'updated', computeDeltas([after], [before])) };
     });
-    return { ...toTransaction(updated), ...(await this.committed(tenantId, change)) };
+    return { ...toTransaction(updated), version: this.committed(change) };
   }
 
-  async delete(tenantId: string, id: string): Promise<{ deleted: true } & WriteOutcome> {
+  async delete(tenantId: string, id: string): Promise<Committed<{ deleted: true } & WriteOutcome>> {
     const change = await this.repo.transaction(async (em) => {
       const before = await this.repo.findForUpdate(em, tenantId, id);
       if (!before) throw new AppError('not-found', 'No such transaction.');
       await this.repo.delete(em, tenantId, id);
       return this.changes.stage(em, tenantId, 'deleted', computeDeltas([], [before]));
     });
-    return { deleted: true, ...(await this.committed(tenantId, change)) };
+    return { deleted: true, version: this.committed(change) };
   }
 
-  /** After the commit of a staged change: its entries published by this writer, then the outcome. */
-  private committed(tenantId: string, change: { version: string; entries: readonly OutboxEntry[] }): Promise<WriteOutcome> {
+  /**
+   * After the commit of a staged change: its entries go to JetStream from here at once. The caller learns
+   * from the tenant's watermark when the dashboards reflect it; this service does not wait for that.
+   */
+  private committed(change: { version: Version; entries: readonly OutboxEntry[] }): Version {
     this.changes.publish(change.entries);
-    return this.outcome(tenantId, change.version, change.entries.length > 0);
-  }
-
-  private async outcome(tenantId: string, version: string, published = false): Promise<WriteOutcome> {
-    return { applied: await this.changes.applied(tenantId, version, published), version };
+    return change.version;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, defineRequest, type RequestContract } from '../common/contract';
+import { defineRequest, type RequestContract } from '../common/contract';
 import { monthString, tenantId } from '../common/primitives';
 
 /**
@@ -22,6 +22,9 @@ const invalidation = z.object({ tenantId, months: z.array(monthString).min(1).ma
  * Asked by the services that commit changes before they acknowledge the write,
  * so the writer's next read cannot be served from a stale cache entry. One
  * cache-gateway replica answers (queue group) once the shared versions moved.
+ * The caller then publishes its own change event (rollups, budget, tenant
+ * config), on which every cache drops its local view of the tenant: one
+ * fan-out per change, not one for the caches and one for everybody else.
  */
 export const invalidateCache = defineRequest<{ invalidated: true }>()('cache.invalidate.v1', invalidation);
 
@@ -31,9 +34,6 @@ export const invalidateCache = defineRequest<{ invalidated: true }>()('cache.inv
  * fresh already. Absent or false, the cache-gateways invalidate on the event (the backstop).
  */
 export const cachesInvalidated = z.boolean().optional();
-
-/** Fan-out to every cache-gateway and api-gateway replica: drop local entries of these tenant-months. */
-export const cacheInvalidated = defineEvent('events.cache.invalidated.v1', invalidation);
 
 /** One api-gateway near-cache entry, as the consistency auditor samples it. */
 export interface NearCacheEntry {

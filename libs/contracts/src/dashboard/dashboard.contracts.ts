@@ -32,7 +32,9 @@ export const refreshMonth = defineRequest<RefreshResult>()('aggregation.rollups.
  * Rollups of these tenant-months changed and the tenant's watermark moved to
  * `version`: every change up to it is in the rollups (and, when
  * `cachesInvalidated`, out of the caches). Writers waiting for their change
- * and readers waiting for a minimum version listen to it.
+ * and readers waiting for a minimum version listen to it, and so does every
+ * cache (it is the invalidation fan-out). `commits` are the changes it made
+ * visible, with their commit times: what the caches' freshness is measured from.
  */
 export const rollupsChanged = defineEvent(
   'events.rollups.changed.v1',
@@ -43,6 +45,7 @@ export const rollupsChanged = defineEvent(
     months: z.array(monthString),
     occurredAt: z.string(),
     cachesInvalidated,
+    commits: z.array(z.object({ version: versionString, committedAt: z.string(), months: z.array(monthString) })).optional(),
   }),
 );
 

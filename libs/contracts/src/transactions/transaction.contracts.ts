@@ -22,6 +22,13 @@ export interface WriteOutcome {
 }
 
 /**
+ * A write as its owner answers it: committed, at `version`. Whether the
+ * dashboards reflect it yet (`applied`) is the caller's to learn from the
+ * tenant's watermark, so the owner is free as soon as it committed.
+ */
+export type Committed<T extends WriteOutcome> = Omit<T, 'applied'>;
+
+/**
  * How many of the tenant's transactions name each of these members: a member
  * still named cannot be removed from the tenant (provisions asks before a PATCH).
  */
@@ -40,17 +47,17 @@ const validatedTransaction = z.custom<TransactionInput>((row) => typeof row === 
   error: 'must be a validated transaction',
 });
 
-export const ingestTransactions = defineRequest<IngestResult>()(
+export const ingestTransactions = defineRequest<Committed<IngestResult>>()(
   'ingestion.transactions.ingest.v1',
   z.object({ tenantId, batch: z.object({ transactions: z.array(validatedTransaction).min(1).max(MAX_BATCH_ROWS) }) }),
 );
 
-export const updateTransaction = defineRequest<Transaction & WriteOutcome>()(
+export const updateTransaction = defineRequest<Committed<Transaction & WriteOutcome>>()(
   'ingestion.transactions.update.v1',
   z.object({ tenantId, id: uuidString, patch: transactionPatchSchema }),
 );
 
-export const deleteTransaction = defineRequest<{ deleted: true } & WriteOutcome>()(
+export const deleteTransaction = defineRequest<Committed<{ deleted: true } & WriteOutcome>>()(
   'ingestion.transactions.delete.v1',
   z.object({ tenantId, id: uuidString }),
 );

@@ -1,18 +1,5 @@
-import { freshnessObserved, transactionsChanged, type EventContract, type FreshnessBatch } from '@ledgerline/contracts';
-import { z } from 'zod';
+import { freshnessObserved, type FreshnessBatch } from '@ledgerline/contracts';
 import type { NatsBus } from '../nats-bus';
-
-/** The commit of a change, from ingestion's change events: only the fields freshness needs are parsed. */
-export const changeCommitted = {
-  kind: 'event',
-  subject: transactionsChanged.subject,
-  payload: z.object({
-    tenantId: z.string(),
-    version: z.string().regex(/^\d{1,19}$/),
-    occurredAt: z.string(),
-    months: z.array(z.string()).optional(),
-  }),
-} satisfies EventContract;
 
 const MAX_BATCH = 2_000;
 

@@ -1,7 +1,8 @@
 import { metricsRegistry } from '@ledgerline/runtime';
 import { Histogram } from 'prom-client';
 import type { NatsBus } from '../nats-bus';
-import { changeCommitted, FreshnessBatcher } from './freshness-batch';
+import { rollupsChanged } from '@ledgerline/contracts';
+import { FreshnessBatcher } from './freshness-batch';
 import { DEFAULT_FRESHNESS_LIMITS, FreshnessTracker, type FreshnessSeries } from './freshness-tracker';
 
 /** `ledgerline_change_visible_lag_seconds`, the one freshness histogram every serving service exports. */
@@ -31,8 +32,8 @@ export interface FreshnessFeedOptions {
 }
 
 /**
- * A serving service's freshness stage, wired up: commits come from ingestion's
- * change events, `served` marks what this replica served, and on a timer the
+ * A serving service's freshness stage, wired up: commits come with
+ * aggregation's rollups events, `served` marks what this replica served, and on a timer the
  * settled samples go to /metrics (`observe`) and, batched, to the monitoring
  * service. The tracker does the bookkeeping; this is the plumbing each service
  * would otherwise repeat.
@@ -61,9 +62,12 @@ export class FreshnessFeed {
   }
 
   start(): void {
-    this.bus.subscribe(changeCommitted, (change) =>
-      this.tracker.committed(change.tenantId, change.version, change.months, Date.parse(change.occurredAt), Date.now()),
-    );
+    // Told once applied, not at commit: one event per apply batch reaches every replica, instead of every
+    // change's whole payload (a 10,000-row batch's deltas) reaching every gateway and cache for a timestamp.
+    this.bus.subscribe(rollupsChanged, ({ tenantId, commits }) => {
+      const now = Date.now();
+      for (const c of commits ?? []) this.tracker.committed(tenantId, c.version, c.months, Date.parse(c.committedAt), now);
+    });
     this.timer = setInterval(() => this.flush(), this.options.flushMs);
     this.timer.unref();
   }

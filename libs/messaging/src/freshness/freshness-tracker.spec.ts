@@ -61,6 +61,28 @@ describe('freshness: commit → first served, and exposure', () => {
     expect(of(EXPOSURE)).toEqual([40]);
   });
 
+  it('a change learned of once applied: the reads of its months since its commit were all without it', () => {
+    const { tracker, of } = setup();
+    tracker.served('t1', '4', M, 'l1', 990); // before the commit: not exposure
+    tracker.served('t1', '4', M, 'l1', 1_020);
+    tracker.served('t1', '4', M, 'l2', 1_060);
+    tracker.served('t1', '4', ['2026-04'], 'l1', 1_070); // another month: its figures did not change
+    tracker.committed('t1', '5', M, 1_000, 1_080);
+    tracker.committed('t1', '6', ['2026-05'], 1_010, 1_080); // nobody read its month
+    tracker.served('t1', '5', M, 'l1', 1_090);
+    expect(of('any')).toEqual([90]);
+    tracker.settleDue(7_000);
+    expect(of(EXPOSURE)).toEqual([60]);
+  });
+
+  it('a change of every month is exposed by a read of any month', () => {
+    const { tracker, of } = setup();
+    tracker.served('t1', '1', ['2026-07'], 'l1', 1_030);
+    tracker.committed('t1', '2', [], 1_000, 1_050);
+    tracker.settleDue(7_000);
+    expect(of(EXPOSURE)).toEqual([30]);
+  });
+
   it('a change read only in time has no exposure; a change nobody read is not a sample', () => {
     const { tracker, of } = setup();
     tracker.committed('t1', '1', M, 1_000, 1_000);

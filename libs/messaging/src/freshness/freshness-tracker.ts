@@ -12,6 +12,11 @@ export const EXPOSURE = 'exposure';
 /** `any`, one of the tracker's serving levels (a cache's `l1`, `l2`, `upstream`; the gateway's `near`), or EXPOSURE. */
 export type FreshnessSeries = string;
 
+/** The last read of any month of a tenant, for changes that touched all of them. */
+const ANY_MONTH = '*';
+/** Months whose last read is kept per tenant; past that the tenant's notes start over (months read at once are few). */
+const MAX_MONTHS_NOTED = 64;
+
 interface PendingChange {
   version: bigint;
   committedAtMs: number;
@@ -43,7 +48,8 @@ export interface FreshnessLimits {
 export const DEFAULT_FRESHNESS_LIMITS: FreshnessLimits = { maxTenants: 10_000, maxPerTenant: 512, settleMs: 5_000, topTenants: 10 };
 
 /**
- * Freshness per change, from its commit (ingestion's change event) and the
+ * Freshness per change, from its commit (told once the change is applied:
+ * aggregation's rollups event carries the commits it made visible) and the
  * replies this cache serves: commit → first served from each level, and the
  * exposure (see EXPOSURE). Memory is bounded by the limits whatever the
  * traffic; a read costs a Map lookup, plus a step per change it is the first
@@ -51,6 +57,12 @@ export const DEFAULT_FRESHNESS_LIMITS: FreshnessLimits = { maxTenants: 10_000, m
  */
 export class FreshnessTracker {
   private readonly pending = new Map<string, TenantChanges>();
+  /**
+   * When each tenant-month was last read (`*`: any month). A change is learned
+   * of once it is applied, so the reads between its commit and then are found
+   * here: they were all served figures without it.
+   */
+  private readonly lastRead = new Map<string, Map<string, number>>();
   private readonly tenants: TopTenants;
   private readonly levels: readonly string[];
 
@@ -85,12 +97,38 @@ export class FreshnessTracker {
       read: false,
     });
     for (const [level, first] of entry.firstUnseen) if (first > at) entry.firstUnseen.set(level, first + 1);
+    this.exposedBefore(tenantId, changes[at] as PendingChange);
     if (changes.length > this.limits.maxPerTenant) this.settle(tenantId, entry, 1);
     if (this.pending.size > this.limits.maxTenants) {
       const [oldest, old] = this.pending.entries().next().value as [string, TenantChanges];
       this.settle(oldest, old, old.changes.length);
       this.pending.delete(oldest);
     }
+  }
+
+  /**
+   * Reads of the change's months after its commit and before it was learned of: the latest one is its
+   * exposure so far. (A read that already reflected it — a cache refilled between the apply and the event —
+   * counts too: the figure errs on the late side, never the early one.)
+   */
+  private exposedBefore(tenantId: string, change: PendingChange): void {
+    const reads = this.lastRead.get(tenantId);
+    if (!reads) return;
+    const last = change.months === null ? reads.get(ANY_MONTH) : Math.max(...[...change.months].map((m) => reads.get(m) ?? -Infinity));
+    if (last === undefined || last < change.committedAtMs) return;
+    change.read = true;
+    change.exposureMs = Math.max(change.exposureMs, last - change.committedAtMs);
+  }
+
+  private noteRead(tenantId: string, months: readonly string[], nowMs: number): void {
+    let reads = this.lastRead.get(tenantId);
+    if (!reads || reads.size > MAX_MONTHS_NOTED) {
+      if (reads) this.lastRead.delete(tenantId);
+      this.lastRead.set(tenantId, (reads = new Map()));
+      if (this.lastRead.size > this.limits.maxTenants) this.lastRead.delete(this.lastRead.keys().next().value as string);
+    }
+    reads.set(ANY_MONTH, nowMs);
+    for (const month of months) reads.set(month, nowMs);
   }
 
   /** A reply of the tenant reflecting `version`, for `months` (empty: not month-scoped), was served from `level`. */
@@ -101,6 +139,7 @@ export class FreshnessTracker {
     level: string,
     nowMs: number,
   ): void {
+    if (months.length > 0) this.noteRead(tenantId, months, nowMs);
     const entry = this.pending.get(tenantId);
     if (!entry || version === undefined) return;
     const v = BigInt(version);
