@@ -4,6 +4,7 @@ import { Watermarks1764600000000 } from './1764600000000-watermarks';
 import { BudgetsAndWebhooks1764900000000 } from './1764900000000-budgets-and-webhooks';
 import { MemberCategoryRollups1765000000000 } from './1765000000000-member-category-rollups';
 import { TenantLeadingKeys1765100000000 } from './1765100000000-tenant-leading-keys';
+import { WatermarkGeneration1765300000000 } from './1765300000000-watermark-generation';
 
 export const migrations = [
   CreateRollups1764000000000,
@@ -12,4 +13,5 @@ export const migrations = [
   BudgetsAndWebhooks1764900000000,
   MemberCategoryRollups1765000000000,
   TenantLeadingKeys1765100000000,
+  WatermarkGeneration1765300000000,
 ];

@@ -41,6 +41,8 @@ export class BudgetsService {
   async put(tenantId: string, body: BudgetsBody): Promise<Budgets & WriteOutcome> {
     const { limits, version, reached } = await this.db.transaction(async (em) => {
       const watermark = await this.rollups.lockWatermark(em, tenantId);
+      // Applies that reused what they read before (which categories have a budget) must read again.
+      await this.rollups.bumpGeneration(em, tenantId);
       const before = await this.repo.limits(em, tenantId);
       await this.repo.replace(em, tenantId, body);
       const after = await this.repo.limits(em, tenantId);

@@ -1,5 +1,5 @@
 import type { TransactionDelta } from '@ledgerline/contracts';
-import { foldDeltas } from './fold';
+import { foldDeltas, onlyAdds } from './fold';
 
 const delta = (extra: Partial<TransactionDelta>): TransactionDelta => ({
   month: '2026-10',
@@ -95,5 +95,22 @@ describe('folding a change into rollup keys', () => {
       members: [],
       months: [{ month: '2026-10', count: 0, cents: 0n, fixedCents: 0n, excludedCount: 1 }],
     });
+  });
+});
+
+describe('a change that only adds', () => {
+  const months = new Set(['2026-10']);
+  const added = (extra: Partial<TransactionDelta> = {}) =>
+    delta({ addedCount: 1, addedCents: '-500', addedMinCents: '-500', addedMaxCents: '-500', ...extra });
+
+  it('is new rows, with or without a member, excluded ones too', () => {
+    expect(onlyAdds(foldDeltas([added(), added({ member: 'm1' }), added({ excluded: true })], months))).toBe(true);
+  });
+
+  it('is not one where a key loses a row: a delete, a move to another category, a row becoming excluded', () => {
+    expect(onlyAdds(foldDeltas([delta({ removedCount: 1, removedCents: '-500' })], months))).toBe(false);
+    expect(onlyAdds(foldDeltas([delta({ removedCount: 1, removedCents: '-500' }), added({ category: 'Dining' })], months))).toBe(false);
+    expect(onlyAdds(foldDeltas([delta({ removedCount: 1, removedCents: '-500' }), added({ excluded: true })], months))).toBe(false);
+    expect(onlyAdds(foldDeltas([delta({ excluded: true, removedCount: 1, removedCents: '-500' }), added()], months))).toBe(false);
   });
 });

@@ -113,3 +113,16 @@ function addTo(change: CategoryChange, d: TransactionDelta, count: number, cents
   change.addedMax = maxOf(change.addedMax, nullable(d.addedMaxCents));
   change.lostRows ||= d.removedCount > 0;
 }
+
+/**
+ * True when the change only adds to its keys: none loses a row, so no extremes are recomputed from the raw
+ * rows and no rollup row can fall to zero — an apply of it is a set of upserts and nothing else.
+ */
+export function onlyAdds(change: FoldedChange): boolean {
+  return (
+    change.categories.every((c) => !c.lostRows && c.count >= 0) &&
+    change.memberCategories.every((c) => !c.lostRows && c.count >= 0) &&
+    change.members.every((m) => m.count >= 0) &&
+    change.months.every((m) => m.count >= 0 && m.excludedCount >= 0)
+  );
+}

@@ -56,15 +56,18 @@ class Statement {
     return `$${this.params.push(value)}`;
   }
 
-  async run(em: EntityManager, writes: readonly string[]): Promise<void> {
+  async run<Row = unknown>(em: EntityManager, writes: readonly string[]): Promise<Row[]> {
     const last = writes.length - 1;
     const ctes = writes.slice(0, last).map((write, i) => `w${i} AS (${write})`);
-    await em.query(`${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${writes[last] as string}`, this.params);
+    return (await em.query(`${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${writes[last] as string}`, this.params)) as Row[];
   }
 }
 
-/** The upsert adding `rows` to a grain's keys (a key not there yet starts at them); none without rows. */
-function addAmounts(sql: Statement, grain: AmountGrain, rows: readonly AmountRow[]): string | undefined {
+/**
+ * The upsert adding `rows` to a grain's keys (a key not there yet starts at them); none without rows.
+ * `guard`, a condition on the statement's earlier CTEs, decides whether it writes at all.
+ */
+function addAmounts(sql: Statement, grain: AmountGrain, rows: readonly AmountRow[], guard = ''): string | undefined {
   if (rows.length === 0) return undefined;
   const columns = [
     ...grain.keys.map((_, k) => `${sql.param(rows.map((row) => row.key[k] as string))}::text[]`),
@@ -74,7 +77,7 @@ function addAmounts(sql: Statement, grain: AmountGrain, rows: readonly AmountRow
     `${sql.param(rows.map((r) => r.max))}::bigint[]`,
   ];
   return `INSERT INTO ${grain.table} AS r (tenant_id, ${grain.keys.join(', ')}, count, total_cents, min_cents, max_cents)
-     SELECT $1, * FROM unnest(${columns.join(', ')})
+     SELECT $1, * FROM unnest(${columns.join(', ')}) ${guard}
      ON CONFLICT (tenant_id, ${grain.keys.join(', ')}) DO UPDATE SET
        count = r.count + EXCLUDED.count,
        total_cents = r.total_cents + EXCLUDED.total_cents,
@@ -87,6 +90,60 @@ const unnestArgs = (grain: AmountGrain, types: readonly string[]): string =>
   [...grain.keys.map(() => 'text'), ...types].map((type, i) => `$${i + 2}::${type}[]`).join(', ');
 const keyColumns = (grain: AmountGrain, rows: readonly { key: string[] }[]): string[][] =>
   grain.keys.map((_, k) => rows.map((row) => row.key[k] as string));
+
+/** What an apply reads under the watermark's lock (see `lockWatermarkAndRead`). */
+export interface TenantApplyState {
+  watermark: bigint;
+  generation: bigint;
+  rebuilt: Map<string, bigint>;
+  budgeted: Set<string>;
+}
+
+const added = (c: FoldedChange['categories'][number], key: string[]): AmountRow => ({
+  key,
+  count: c.count,
+  cents: c.cents.toString(),
+  min: c.addedMin?.toString() ?? null,
+  max: c.addedMax?.toString() ?? null,
+});
+
+/** The writes adding a folded change to every rollup table, one CTE each (`guard` as in `addAmounts`). */
+function additions(sql: Statement, change: FoldedChange, guard = ''): string[] {
+  const { categories, memberCategories, members, months } = change;
+  return [
+    addAmounts(
+      sql,
+      HOUSEHOLD,
+      categories.map((c) => added(c, householdKey(c))),
+      guard,
+    ),
+    addAmounts(
+      sql,
+      PER_MEMBER,
+      memberCategories.map((c) => added(c, memberKey(c))),
+      guard,
+    ),
+    members.length === 0
+      ? undefined
+      : `INSERT INTO aggregation.member_rollups AS r (tenant_id, month, member, count, total_cents)
+         SELECT $1, * FROM unnest(${sql.param(members.map((m) => m.month))}::text[], ${sql.param(members.map((m) => m.member))}::text[],
+                                  ${sql.param(members.map((m) => m.count))}::int[], ${sql.param(members.map((m) => m.cents.toString()))}::bigint[]) ${guard}
+         ON CONFLICT (tenant_id, month, member) DO UPDATE SET
+           count = r.count + EXCLUDED.count, total_cents = r.total_cents + EXCLUDED.total_cents`,
+    months.length === 0
+      ? undefined
+      : `INSERT INTO aggregation.month_rollups AS r (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
+         SELECT $1, * FROM unnest(${sql.param(months.map((m) => m.month))}::text[], ${sql.param(months.map((m) => m.count))}::int[],
+                                  ${sql.param(months.map((m) => m.cents.toString()))}::bigint[],
+                                  ${sql.param(months.map((m) => m.fixedCents.toString()))}::bigint[],
+                                  ${sql.param(months.map((m) => m.excludedCount))}::int[]) ${guard}
+         ON CONFLICT (tenant_id, month) DO UPDATE SET
+           count = r.count + EXCLUDED.count,
+           total_cents = r.total_cents + EXCLUDED.total_cents,
+           fixed_cents = r.fixed_cents + EXCLUDED.fixed_cents,
+           excluded_count = r.excluded_count + EXCLUDED.excluded_count`,
+  ].filter((w) => w !== undefined);
+}
 
 /** The SQL that writes rollups. Every statement is set-based over the folded keys. */
 @Injectable()
@@ -127,29 +184,67 @@ export class RollupsRepository {
 
   /**
    * `lockWatermark` and, in the same statement (one round trip, the transaction's snapshot): the versions up
-   * to which rebuilt `months` already hold the raw rows (months never rebuilt are absent), and which of
-   * `categories` have a budget (only those can raise a budget state).
+   * to which the tenant's rebuilt months already hold the raw rows (months never rebuilt are absent), the
+   * categories that have a budget (only those can raise a budget state), and the generation these were
+   * read at. Whole-tenant sets, few rows: an apply may reuse them while the generation stands.
    */
-  async lockWatermarkAndRead(
-    em: EntityManager,
-    tenantId: string,
-    months: readonly string[],
-    categories: readonly string[],
-  ): Promise<{ watermark: bigint; rebuilt: Map<string, bigint>; budgeted: Set<string> }> {
+  async lockWatermarkAndRead(em: EntityManager, tenantId: string): Promise<TenantApplyState> {
     const [row] = (await em.query(
       `WITH w AS (
          INSERT INTO aggregation.watermarks AS w (tenant_id, version) VALUES ($1, 0)
-         ON CONFLICT (tenant_id) DO UPDATE SET version = w.version RETURNING version::text)
-       SELECT w.version,
+         ON CONFLICT (tenant_id) DO UPDATE SET version = w.version RETURNING version::text, generation::text)
+       SELECT w.version, w.generation,
               (SELECT coalesce(json_object_agg(m.month, m.version::text), '{}'::json) FROM aggregation.month_watermarks m
-                WHERE m.tenant_id = $1 AND m.month = ANY($2::text[])) AS rebuilt,
-              (SELECT coalesce(array_agg(b.category), '{}') FROM aggregation.budgets b
-                WHERE b.tenant_id = $1 AND b.category = ANY($3::text[])) AS budgeted
+                WHERE m.tenant_id = $1) AS rebuilt,
+              (SELECT coalesce(array_agg(b.category), '{}') FROM aggregation.budgets b WHERE b.tenant_id = $1) AS budgeted
          FROM w`,
-      [tenantId, months, categories],
-    )) as { version: string; rebuilt: Record<string, string>; budgeted: string[] }[];
+      [tenantId],
+    )) as { version: string; generation: string; rebuilt: Record<string, string>; budgeted: string[] }[];
     const rebuilt = new Map(Object.entries(row?.rebuilt ?? {}).map(([month, version]) => [month, BigInt(version)]));
-    return { watermark: BigInt(row?.version ?? '0'), rebuilt, budgeted: new Set(row?.budgeted) };
+    return {
+      watermark: BigInt(row?.version ?? '0'),
+      generation: BigInt(row?.generation ?? '0'),
+      rebuilt,
+      budgeted: new Set(row?.budgeted),
+    };
+  }
+
+  /**
+   * Moves the tenant's generation: what applies read besides the watermark changed (a month rebuilt, new
+   * budget limits). Locks the watermark row like `lockWatermark`, so it is ordered with the applies.
+   */
+  async bumpGeneration(em: EntityManager, tenantId: string): Promise<void> {
+    await em.query(
+      `INSERT INTO aggregation.watermarks AS w (tenant_id, version, generation) VALUES ($1, 0, 1)
+       ON CONFLICT (tenant_id) DO UPDATE SET generation = w.generation + 1`,
+      [tenantId],
+    );
+  }
+
+  /**
+   * The whole apply of changes that only add, as ONE autocommit statement, on the assumption that the
+   * tenant is still at `at` (watermark and generation, as the caller read them last): the watermark's
+   * update is the gate every other write of the statement waits on and depends on. False, with nothing
+   * written, when the tenant moved meanwhile (another replica applied, a month was rebuilt, budgets
+   * changed): the caller then takes the locked path.
+   */
+  async applyIfAt(
+    db: EntityManager,
+    tenantId: string,
+    change: FoldedChange,
+    at: { watermark: bigint; generation: bigint },
+    watermark: bigint,
+  ): Promise<boolean> {
+    const sql = new Statement(tenantId);
+    const gate = `UPDATE aggregation.watermarks SET version = ${sql.param(watermark.toString())}, updated_at = now()
+       WHERE tenant_id = $1 AND version = ${sql.param(at.watermark.toString())} AND generation = ${sql.param(at.generation.toString())}
+       RETURNING 1`;
+    const [row] = await sql.run<{ applied: number }>(db, [
+      gate,
+      ...additions(sql, change, 'WHERE EXISTS (SELECT FROM w0)'),
+      'SELECT count(*)::int AS applied FROM w0',
+    ]);
+    return row?.applied === 1;
   }
 
   /**
@@ -166,46 +261,11 @@ export class RollupsRepository {
     watermark: bigint,
   ): Promise<void> {
     const { categories, memberCategories, members, months } = change;
-    const added = (c: FoldedChange['categories'][number], key: string[]): AmountRow => ({
-      key,
-      count: c.count,
-      cents: c.cents.toString(),
-      min: c.addedMin?.toString() ?? null,
-      max: c.addedMax?.toString() ?? null,
-    });
     const sql = new Statement(tenantId);
     const writes = [
       `UPDATE aggregation.watermarks SET version = ${sql.param(watermark.toString())}, updated_at = now() WHERE tenant_id = $1`,
-      addAmounts(
-        sql,
-        HOUSEHOLD,
-        categories.map((c) => added(c, householdKey(c))),
-      ),
-      addAmounts(
-        sql,
-        PER_MEMBER,
-        memberCategories.map((c) => added(c, memberKey(c))),
-      ),
-      members.length === 0
-        ? undefined
-        : `INSERT INTO aggregation.member_rollups AS r (tenant_id, month, member, count, total_cents)
-           SELECT $1, * FROM unnest(${sql.param(members.map((m) => m.month))}::text[], ${sql.param(members.map((m) => m.member))}::text[],
-                                    ${sql.param(members.map((m) => m.count))}::int[], ${sql.param(members.map((m) => m.cents.toString()))}::bigint[])
-           ON CONFLICT (tenant_id, month, member) DO UPDATE SET
-             count = r.count + EXCLUDED.count, total_cents = r.total_cents + EXCLUDED.total_cents`,
-      months.length === 0
-        ? undefined
-        : `INSERT INTO aggregation.month_rollups AS r (tenant_id, month, count, total_cents, fixed_cents, excluded_count)
-           SELECT $1, * FROM unnest(${sql.param(months.map((m) => m.month))}::text[], ${sql.param(months.map((m) => m.count))}::int[],
-                                    ${sql.param(months.map((m) => m.cents.toString()))}::bigint[],
-                                    ${sql.param(months.map((m) => m.fixedCents.toString()))}::bigint[],
-                                    ${sql.param(months.map((m) => m.excludedCount))}::int[])
-           ON CONFLICT (tenant_id, month) DO UPDATE SET
-             count = r.count + EXCLUDED.count,
-             total_cents = r.total_cents + EXCLUDED.total_cents,
-             fixed_cents = r.fixed_cents + EXCLUDED.fixed_cents,
-             excluded_count = r.excluded_count + EXCLUDED.excluded_count`,
-    ].filter((w) => w !== undefined);
+      ...additions(sql, change),
+    ];
     await sql.run(em, writes);
     // After the adds (a statement's CTEs do not see each other's writes): keys that lost rows, then rows at zero.
     await this.setExtremes(
@@ -264,6 +324,7 @@ export class RollupsRepository {
    */
   async rebuild(em: EntityManager, tenantId: string, month: string, source: MonthSource): Promise<{ rowsRead: number; keys: number }> {
     const args = [tenantId, month];
+    await this.bumpGeneration(em, tenantId);
     await em.query(
       `INSERT INTO aggregation.month_watermarks AS w (tenant_id, month, version) VALUES ($1, $2, $3)
        ON CONFLICT (tenant_id, month) DO UPDATE SET version = GREATEST(w.version, EXCLUDED.version)`,

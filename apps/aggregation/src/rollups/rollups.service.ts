@@ -13,6 +13,7 @@ import {
 } from '@ledgerline/contracts';
 import { transactionAt } from '@ledgerline/database';
 import { invalidateCaches, NatsBus } from '@ledgerline/messaging';
+import { growingLru } from '@ledgerline/runtime';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -20,10 +21,10 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { BudgetThresholds } from '../notifications/budget-thresholds';
 import { ApplyLag } from './apply-lag';
-import { foldDeltas, type FoldedChange } from './fold';
+import { foldDeltas, onlyAdds, type FoldedChange } from './fold';
 import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
-import { RollupsRepository } from './rollups.repository';
+import { RollupsRepository, type TenantApplyState } from './rollups.repository';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
 type RollupsChange = EventOf<typeof rollupsChanged>;
@@ -74,6 +75,11 @@ const byVersion = (a: ChangeEvent, b: ChangeEvent) => (BigInt(a.version) < BigIn
 @Injectable()
 export class RollupsService implements OnModuleDestroy {
   private readonly perTenant = new KeyedQueue();
+  /**
+   * Per tenant, what its last apply here read under the lock and left behind: the next apply of changes that
+   * only add reuses it and writes in one statement, gated on the watermark and generation still being these.
+   */
+  private readonly lastApplied = growingLru<string, TenantApplyState>(100_000);
   /** Months per tenant whose cache invalidation was not confirmed yet (retried until it is). */
   private readonly unconfirmed = new Map<string, Set<string>>();
   private retry: NodeJS.Timeout | undefined;
@@ -151,10 +157,11 @@ export class RollupsService implements OnModuleDestroy {
   }
 
   private async applyBatch(tenantId: string, events: readonly ChangeEvent[]): Promise<PromiseSettledResult<ApplyOutcome>[]> {
-    let applied: Applied;
+    let applied: Applied | undefined;
     try {
-      applied = await this.inSnapshot((em) => this.applyNow(em, tenantId, events));
+      applied = (await this.applyOnTop(tenantId, events)) ?? (await this.inSnapshot((em) => this.applyNow(em, tenantId, events)));
     } catch (error) {
+      this.lastApplied.delete(tenantId);
       if (events.length === 1) throw error;
       // One change the database refuses must not fail the others: apply them one at a time, in version order.
       const settled = new Map<ChangeEvent, PromiseSettledResult<ApplyOutcome>>();
@@ -178,13 +185,8 @@ export class RollupsService implements OnModuleDestroy {
 
   /** Takes the changes that continue the tenant's watermark, folds them into one upsert per rollup row, and moves the watermark. */
   private async applyNow(em: EntityManager, tenantId: string, events: readonly ChangeEvent[]): Promise<Applied> {
-    // Read with the lock for every month and category the batch names: one round trip, whichever changes are taken.
-    const locked = await this.repo.lockWatermarkAndRead(
-      em,
-      tenantId,
-      [...new Set(events.flatMap((event) => event.months))],
-      [...new Set(events.flatMap((event) => event.deltas.map((d) => d.category)))],
-    );
+    // Read with the lock: one round trip, whichever changes are taken.
+    const locked = await this.repo.lockWatermarkAndRead(em, tenantId);
     let watermark = locked.watermark;
     const outcomes = new Map<ChangeEvent, ApplyOutcome | Error>();
     const taken: ChangeEvent[] = [];
@@ -226,7 +228,34 @@ export class RollupsService implements OnModuleDestroy {
         await this.repo.setWatermark(em, tenantId, watermark);
       }
     }
+    // Remembered once committed (the caller's transaction); forgotten if it is not.
+    this.lastApplied.set(tenantId, { ...locked, watermark });
     return { outcomes: events.map((event) => outcomes.get(event) as ApplyOutcome | Error), watermark, months, thresholds };
+  }
+
+  /**
+   * The common case in one round trip: the changes continue the watermark this process left the tenant at,
+   * touch no rebuilt month past it and no budgeted category, and only add. The statement writes only if the
+   * tenant is still where the last apply left it; undefined (nothing written) sends the batch the locked way.
+   */
+  private async applyOnTop(tenantId: string, events: readonly ChangeEvent[]): Promise<Applied | undefined> {
+    const last = this.lastApplied.get(tenantId);
+    if (!last) return undefined;
+    const sorted = [...events].sort(byVersion);
+    if (sorted.some((event, i) => BigInt(event.version) !== last.watermark + BigInt(i + 1))) return undefined;
+    const months = [...new Set(sorted.flatMap((event) => event.months))].sort();
+    if (months.some((month) => (last.rebuilt.get(month) ?? 0n) > last.watermark)) return undefined;
+    const deltas = sorted.flatMap((event) => event.deltas);
+    if (deltas.some((d) => last.budgeted.has(d.category))) return undefined;
+    const folded = foldDeltas(deltas, new Set(deltas.map((d) => d.month)));
+    if (!onlyAdds(folded)) return undefined;
+    const watermark = last.watermark + BigInt(sorted.length);
+    if (!(await this.repo.applyIfAt(this.db.manager, tenantId, folded, last, watermark))) {
+      this.lastApplied.delete(tenantId);
+      return undefined;
+    }
+    this.lastApplied.set(tenantId, { ...last, watermark });
+    return { outcomes: events.map(() => 'applied'), watermark, months, thresholds: [] };
   }
 
   /**
