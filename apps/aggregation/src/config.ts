@@ -17,7 +17,18 @@ const webhookEnv = {
   WEBHOOK_POLL_MS: duration(1_000, 60_000),
 };
 
-const schema = z.object({ ...serviceEnv, ...databaseEnv, ...webhookEnv, PORT: port(3002) });
+/** Leases of the change stream's partitions (partition-leases.ts): how often a replica beats, how long a lease lasts unrenewed. */
+const partitionEnv = {
+  CHANGE_HEARTBEAT_MS: duration(1_500, 60_000),
+  CHANGE_LEASE_TTL_MS: duration(10_000, 600_000),
+};
+
+const schema = z
+  .object({ ...serviceEnv, ...databaseEnv, ...webhookEnv, ...partitionEnv, PORT: port(3002) })
+  .refine((c) => c.CHANGE_LEASE_TTL_MS >= 3 * c.CHANGE_HEARTBEAT_MS, {
+    path: ['CHANGE_LEASE_TTL_MS'],
+    message: 'must be at least three heartbeats (CHANGE_HEARTBEAT_MS)',
+  });
 
 export type AggregationConfig = z.output<typeof schema>;
 

@@ -13,6 +13,7 @@ export * from './tenant/api-key.contracts';
 export * from './transactions/transaction.schema';
 export * from './transactions/search.schema';
 export * from './transactions/transaction.contracts';
+export * from './transactions/change-partitions';
 export * from './transactions/rows.contracts';
 export * from './budget/budget.schema';
 export * from './budget/budget.contracts';

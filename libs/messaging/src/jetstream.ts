@@ -37,6 +37,10 @@ export interface DurableConsumerOptions {
   connection: NatsConnection;
   stream: StreamSpec;
   durable: string;
+  /** Only the stream's messages on this subject (a partition's); all of them when absent. */
+  filterSubject?: string;
+  /** The fault-injection target of every message (FAULTS), instead of its own subject. */
+  faultTarget?: string;
   logger: pino.Logger;
   /**
    * Throwing makes the message come back later (nak with a delay growing with
@@ -113,11 +117,12 @@ export class DurableConsumer {
   }
 
   private async consume(): Promise<void> {
-    const { connection, stream, durable } = this.options;
+    const { connection, stream, durable, filterSubject } = this.options;
     if (connection.isClosed()) return;
     await ensureStream(connection, stream);
     const jsm = await jetstreamManager(connection);
-    const config = { ack_wait: 30 * 1e9, max_ack_pending: this.maxInFlight };
+    // An update sets the filter on a consumer created without one: it keeps its position (an upgrade).
+    const config = { ack_wait: 30 * 1e9, max_ack_pending: this.maxInFlight, ...(filterSubject ? { filter_subject: filterSubject } : {}) };
     try {
       await jsm.consumers.info(stream.name, durable);
       await jsm.consumers.update(stream.name, durable, config);
@@ -134,8 +139,14 @@ export class DurableConsumer {
     this.close = async () => {
       await messages.close();
     };
+    // Stopped while this was being set up (a partition handed over at once): no close reached these messages.
+    if (this.stopped) await messages.close();
     for await (const msg of messages) {
-      if (this.stopped) break;
+      if (this.stopped) {
+        // Pulled but not handed out: back to the stream at once, for whoever consumes next (not after ack_wait).
+        msg.nak();
+        continue;
+      }
       const settled = this.handle(msg).finally(() => this.inFlight.delete(settled));
       this.inFlight.add(settled);
       if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
@@ -146,7 +157,7 @@ export class DurableConsumer {
     let data: unknown;
     try {
       data = JSON.parse(decoder.decode(msg.data));
-      if (faults.any) await faults.apply(msg.subject);
+      if (faults.any) await faults.apply(this.options.faultTarget ?? msg.subject);
       await this.options.handle(data);
       msg.ack();
     } catch (err) {

@@ -5,6 +5,7 @@ import { BudgetsAndWebhooks1764900000000 } from './1764900000000-budgets-and-web
 import { MemberCategoryRollups1765000000000 } from './1765000000000-member-category-rollups';
 import { TenantLeadingKeys1765100000000 } from './1765100000000-tenant-leading-keys';
 import { WatermarkGeneration1765300000000 } from './1765300000000-watermark-generation';
+import { ChangePartitionLeases1765400000000 } from './1765400000000-change-partition-leases';
 
 export const migrations = [
   CreateRollups1764000000000,
@@ -14,4 +15,5 @@ export const migrations = [
   MemberCategoryRollups1765000000000,
   TenantLeadingKeys1765100000000,
   WatermarkGeneration1765300000000,
+  ChangePartitionLeases1765400000000,
 ];

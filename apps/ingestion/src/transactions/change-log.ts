@@ -1,4 +1,4 @@
-import { transactionsChanged, type EventOf, type TransactionDelta, type Version } from '@ledgerline/contracts';
+import { changeSubjectOf, transactionsChanged, type EventOf, type TransactionDelta, type Version } from '@ledgerline/contracts';
 import { Watermarks } from '@ledgerline/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -51,12 +51,13 @@ export class ChangeLog {
   ): Promise<{ version: Version; entries: OutboxEntry[] }> {
     if (deltas.length === 0) return { version: await this.repo.currentVersion(em, tenantId), entries: [] };
     const entries: OutboxEntry[] = [];
+    const subject = changeSubjectOf(tenantId);
     let version = '0';
     for (let i = 0; i < deltas.length; i += DELTAS_PER_EVENT) {
       const event = this.event(tenantId, cause, deltas.slice(i, i + DELTAS_PER_EVENT));
-      const entry = await this.repo.enqueue(em, transactionsChanged.subject, event);
+      const entry = await this.repo.enqueue(em, subject, event);
       version = entry.version;
-      entries.push({ id: entry.outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } });
+      entries.push({ id: entry.outboxId, tenantId, eventId: event.eventId, subject, payload: { ...event, version } });
     }
     return { version, entries };
   }
@@ -76,11 +77,12 @@ export class ChangeLog {
     const deltas = computeDeltas(rows);
     if (deltas.length > DELTAS_PER_EVENT) return undefined;
     const event = this.event(tenantId, 'ingested', deltas);
-    const inserted = await this.repo.insertWithChange(tenantId, rows, transactionsChanged.subject, event);
+    const subject = changeSubjectOf(tenantId);
+    const inserted = await this.repo.insertWithChange(tenantId, rows, subject, event);
     if (!inserted) return undefined;
     const { version, outboxId } = inserted;
     // Committed: published from here at once, with the payload the outbox holds (the relay stays the fallback).
-    this.publish([{ id: outboxId, tenantId, eventId: event.eventId, subject: transactionsChanged.subject, payload: { ...event, version } }]);
+    this.publish([{ id: outboxId, tenantId, eventId: event.eventId, subject, payload: { ...event, version } }]);
     return version;
   }
 
