@@ -10,6 +10,8 @@ export const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   'gateway.tenants': 'its id is the tenant id: the table every tenant refers to, not a row of one',
   'gateway.api_keys': 'looked up by key hash before the tenant is known, so a hash must be unique across tenants',
   'monitoring.alerts': "the services' own latency alerts: no tenant's data, no tenant column",
+  'aggregation.change_partitions': "a lease per partition of the change stream, held by an aggregation replica: no tenant's row",
+  'aggregation.change_consumers': "aggregation replicas' heartbeats, counted to share the change stream's partitions",
   '*.migrations': "TypeORM's record of the migrations a schema ran: schema bookkeeping",
 };
 
