@@ -1,6 +1,6 @@
 import { api, createTenant, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
 import { DEAD_LETTER_STREAM } from '@ledgerline/messaging';
-import { transactionsChanged } from '@ledgerline/contracts';
+import { changePartition, changeSubjectOf, LEGACY_CHANGE_SUBJECT } from '@ledgerline/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,6 @@ import { Client } from 'pg';
 type Json = Record<string, unknown>;
 type Summary = { expenses: { total: string; count: number } };
 const MONTH = '2026-07';
-const SUBJECT = transactionsChanged.subject;
 
 /**
  * How a change travels once from ingestion's outbox through JetStream into
@@ -55,7 +54,7 @@ describe('change delivery from the outbox to the rollups', () => {
    * publishing) or marked published without ever reaching the stream (to be
    * delivered by hand, in any order).
    */
-  async function commitBehindTheScenes(amountCents: number, relayed: boolean): Promise<Json> {
+  async function commitBehindTheScenes(amountCents: number, relayed: boolean, subject = changeSubjectOf(tenantId)): Promise<Json> {
     await db.query('BEGIN');
     try {
       const { rows } = await db.query<{ version: string }>(
@@ -96,7 +95,7 @@ describe('change delivery from the outbox to the rollups', () => {
       await db.query(
         `INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload, published_at)
          VALUES ($1, $2, $3, $4, $5, $6, ${relayed ? 'now()' : 'NULL'})`,
-        [event.eventId, tenantId, event.months, version, SUBJECT, JSON.stringify(event)],
+        [event.eventId, tenantId, event.months, version, subject, JSON.stringify(event)],
       );
       await db.query('COMMIT');
       return event;
@@ -107,7 +106,7 @@ describe('change delivery from the outbox to the rollups', () => {
   }
 
   const publish = (payload: Json | string) =>
-    jetstream(nats).publish(SUBJECT, typeof payload === 'string' ? payload : JSON.stringify(payload), { msgID: randomUUID() });
+    jetstream(nats).publish(changeSubjectOf(tenantId), typeof payload === 'string' ? payload : JSON.stringify(payload), { msgID: randomUUID() });
 
   async function expectRollupsEqualRebuild(): Promise<void> {
     const paths = [
@@ -162,7 +161,8 @@ describe('change delivery from the outbox to the rollups', () => {
     while ((await parked()) < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await parked()).toBe(before + 2);
     const metrics = await (await fetch(serviceEnvUrl('aggregation', '/metrics'))).text();
-    expect(metrics).toMatch(/ledgerline_dead_letters_total\{stream="TRANSACTIONS",consumer="aggregation-rollups"\} [2-9]/);
+    const consumer = `aggregation-rollups-p${changePartition(tenantId)}`;
+    expect(metrics).toMatch(new RegExp(`ledgerline_dead_letters_total\\{stream="TRANSACTIONS",consumer="${consumer}"\\} [2-9]`));
     expect(await summary()).toEqual(expect.objectContaining({ count: 8, total: '19.50' }));
   });
 
@@ -170,6 +170,16 @@ describe('change delivery from the outbox to the rollups', () => {
     await api('POST', `/v1/dashboard/refresh?month=${MONTH}`, { key });
     expect((await write('0.50')).applied).toBe(true);
     expect(await summary()).toEqual(expect.objectContaining({ count: 9, total: '20.00' }));
+    await expectRollupsEqualRebuild();
+  });
+
+  it('applies changes an older ingestion left on the unpartitioned subject (an upgrade), in order with new ones', async () => {
+    // One left in the outbox, one already on the stream: both reach aggregation's legacy consumer.
+    await commitBehindTheScenes(300, false, LEGACY_CHANGE_SUBJECT);
+    const onStream = await commitBehindTheScenes(200, true, LEGACY_CHANGE_SUBJECT);
+    await jetstream(nats).publish(LEGACY_CHANGE_SUBJECT, JSON.stringify(onStream), { msgID: randomUUID() });
+    expect((await write('0.50')).applied).toBe(true);
+    expect(await summary()).toEqual(expect.objectContaining({ count: 12, total: '25.50' }));
     await expectRollupsEqualRebuild();
   });
 });

@@ -1,4 +1,5 @@
 import {
+  changePartition,
   getBreakdown,
   getWatermark,
   invalidateCache,
@@ -39,6 +40,7 @@ import { AppModule as IngestionModule } from '../../../ingestion/src/app.module'
 import { loadIngestionConfig } from '../../../ingestion/src/config';
 import { AppModule as AggregationModule } from '../app.module';
 import { loadAggregationConfig } from '../config';
+import { changesConsumerOf } from './change-consumer';
 import { RollupsService } from './rollups.service';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
@@ -48,14 +50,14 @@ const DATABASE = 'pgbouncer_it';
 /** PgBouncer's server connections for the services' (user, database): fewer than the writers below. */
 const POOL_SIZE = 4;
 const MONTH = '2026-10';
-/** aggregation's durable consumer of the transactions stream (change-consumer.ts). */
-const CHANGES_CONSUMER = 'aggregation-rollups';
 /** A row as the gateway sends it: validated, defaults filled in. */
 const row = (externalId: string, amount: string, category = 'Groceries') =>
   transactionInputSchema.parse({ date: `${MONTH}-05`, amount, category, externalId });
 
 describe('ingestion and aggregation through PgBouncer in transaction-pooling mode', () => {
   const tenantId = randomUUID();
+  /** aggregation's durable consumer of this tenant's partition of the transactions stream (change-consumer.ts). */
+  const CHANGES_CONSUMER = changesConsumerOf(changePartition(tenantId));
   const dir = mkdtempSync(join(tmpdir(), 'ledgerline-pgbouncer-it-'));
   let nats: RunningNats;
   let bouncer: RunningPgBouncer;

@@ -1,6 +1,7 @@
 import {
   ingestTransactions,
   TRANSACTIONS_STREAM,
+  changeSubjectOf,
   transactionInputSchema,
   transactionsChanged,
   updateTransaction,
@@ -47,7 +48,11 @@ describe('ingestion with real PostgreSQL and JetStream', () => {
     const batch = await consumer.fetch({ max_messages: info.state.messages, expires: 1_000 });
     for await (const msg of batch) {
       const event = msg.json<ChangeEvent>();
-      if (event.tenantId === tenantId) events.push(event);
+      if (event.tenantId === tenantId) {
+        // On its tenant's partition, where one aggregation replica at a time consumes it.
+        expect(msg.subject).toBe(changeSubjectOf(tenantId));
+        events.push(event);
+      }
       if (msg.info.pending === 0) break;
     }
     return events;
