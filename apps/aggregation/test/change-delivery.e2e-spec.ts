@@ -106,7 +106,9 @@ describe('change delivery from the outbox to the rollups', () => {
   }
 
   const publish = (payload: Json | string) =>
-    jetstream(nats).publish(changeSubjectOf(tenantId), typeof payload === 'string' ? payload : JSON.stringify(payload), { msgID: randomUUID() });
+    jetstream(nats).publish(changeSubjectOf(tenantId), typeof payload === 'string' ? payload : JSON.stringify(payload), {
+      msgID: randomUUID(),
+    });
 
   async function expectRollupsEqualRebuild(): Promise<void> {
     const paths = [

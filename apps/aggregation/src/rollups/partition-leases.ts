@@ -113,7 +113,10 @@ export class PartitionLeases {
         await this.giveUp(decision.release, 'rebalanced');
         await this.update(`SET owner = NULL, expires_at = now() WHERE owner = $1 AND partition = ANY($2::int[])`, decision.release);
       }
-      const renewed = await this.update(`SET expires_at = now() + ${this.ttl} WHERE owner = $1 AND partition = ANY($2::int[])`, decision.keep);
+      const renewed = await this.update(
+        `SET expires_at = now() + ${this.ttl} WHERE owner = $1 AND partition = ANY($2::int[])`,
+        decision.keep,
+      );
       await this.giveUp(
         decision.keep.filter((p) => !renewed.includes(p)),
         'lost',
@@ -153,10 +156,15 @@ export class PartitionLeases {
     const dropped = partitions.filter((p) => this.held.delete(p));
     if (dropped.length === 0) return;
     partitionsOwned.set(this.held.size);
-    this.options.logger.info({ replica: this.options.replica, partitions: dropped, reason, owned: this.owned }, 'change partitions given up');
+    this.options.logger.info(
+      { replica: this.options.replica, partitions: dropped, reason, owned: this.owned },
+      'change partitions given up',
+    );
     await Promise.all(
       dropped.map((p) =>
-        this.options.lost(p).catch((err: unknown) => this.options.logger.error({ partition: p, err: (err as Error).message }, 'stopping a partition failed')),
+        this.options
+          .lost(p)
+          .catch((err: unknown) => this.options.logger.error({ partition: p, err: (err as Error).message }, 'stopping a partition failed')),
       ),
     );
   }

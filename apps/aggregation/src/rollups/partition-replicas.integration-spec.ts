@@ -31,7 +31,8 @@ import { ChangeOutOfOrder, RollupsService } from './rollups.service';
 const logger = pino({ level: 'silent' });
 const MONTH = '2026-11';
 const WRITERS = 40;
-const row = (externalId: string, amount: string) => transactionInputSchema.parse({ date: `${MONTH}-07`, amount, category: 'Groceries', externalId });
+const row = (externalId: string, amount: string) =>
+  transactionInputSchema.parse({ date: `${MONTH}-07`, amount, category: 'Groceries', externalId });
 
 /**
  * Two aggregation replicas share the change stream's partitions: a burst of one tenant's writes is
@@ -63,7 +64,12 @@ describe('two aggregation replicas consuming the partitioned change stream', () 
     });
     await ingestion.init();
     for (let i = 0; i < 2; i++) {
-      const app = await createHttpApp({ module: AggregationModule.forRoot(loadAggregationConfig(env), logger), logger, host: '127.0.0.1', port: 0 });
+      const app = await createHttpApp({
+        module: AggregationModule.forRoot(loadAggregationConfig(env), logger),
+        logger,
+        host: '127.0.0.1',
+        port: 0,
+      });
       await app.init();
       replicas.push(app);
       // Observed, not replaced: every change this replica applies passes through here.
@@ -139,7 +145,12 @@ describe('two aggregation replicas consuming the partitioned change stream', () 
   it('hands a stopped replica’s partitions to the other, which keeps applying them', async () => {
     const tenantId = tenantOf(0);
     await (replicas.shift() as INestApplication).close();
-    await waitFor('the other replica to own every partition', async () => replicas[0]?.get(ChangeConsumer).partitions.length === 16, 5_000, 50);
+    await waitFor(
+      'the other replica to own every partition',
+      async () => replicas[0]?.get(ChangeConsumer).partitions.length === 16,
+      5_000,
+      50,
+    );
     const result = await peer.request(ingestTransactions, { tenantId, batch: { transactions: [row('after', '-3.00')] } });
     expect(result).toMatchObject({ applied: true, version: '1' });
     const db = replicas[0]?.get(DataSource) as DataSource;
