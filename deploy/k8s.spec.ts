@@ -398,7 +398,11 @@ describe.each(ENVIRONMENTS)('helm template with values-%s.yaml', (environment) =
       const contracts = readFileSync(join(root, 'libs/contracts/src/transactions/transaction.contracts.ts'), 'utf8');
       const consumer = readFileSync(join(root, 'apps/aggregation/src/rollups/change-consumer.ts'), 'utf8');
       expect(contracts).toContain(`TRANSACTIONS_STREAM = { name: '${lag?.metadata.stream}'`);
-      expect(consumer).toContain(`durable: '${lag?.metadata.consumer}'`);
+      // One durable consumer per partition of the change stream: the scaler reads one of them.
+      const partitions = readFileSync(join(root, 'libs/contracts/src/transactions/change-partitions.ts'), 'utf8');
+      const partition = /^aggregation-rollups-p(\d+)$/.exec(lag?.metadata.consumer ?? '')?.[1];
+      expect(consumer).toContain('`aggregation-rollups-p${partition}`');
+      expect(Number(partition)).toBeLessThan(Number(/CHANGE_PARTITIONS = (\d+);/.exec(partitions)?.[1]));
       expect(scaledObjects.map((s) => s.metadata.name).sort()).toEqual(['aggregation', 'ingestion']);
       // Ingestion's import workers claim rows of ingestion.imports: it scales on that queue, read with its own DATABASE_URL.
       const queue = named(scaledObjects, 'ingestion').spec.triggers.find((t) => t.type === 'postgresql');
