@@ -1,5 +1,6 @@
 import {
   changePartition,
+  changeSubjectOf,
   getBreakdown,
   ingestTransactions,
   invalidateCache,
@@ -10,7 +11,7 @@ import {
 import { NatsBus } from '@ledgerline/messaging';
 import { createHttpApp } from '@ledgerline/runtime';
 import { createDatabase, ensureBinaries, freePort, provisionsPeer, startNats, type RunningNats, waitFor } from '@ledgerline/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,7 +48,26 @@ describe('two aggregation replicas consuming the partitioned change stream', () 
   const replicas: INestApplication[] = [];
   /** Per replica, the tenants whose changes it was handed, and every out-of-order refusal. */
   const handled = [new Set<string>(), new Set<string>()];
-  const refusals: string[] = [];
+  const refusals: { replica: number; tenantId: string; version: number }[] = [];
+
+  /** The tenant's versions in the order its partition's stream holds them. */
+  async function streamOrder(tenantId: string): Promise<number[]> {
+    const consumer = await jetstream(peer.connection).consumers.get(TRANSACTIONS_STREAM.name, {
+      filter_subjects: changeSubjectOf(tenantId),
+    });
+    const versions: number[] = [];
+    for (;;) {
+      const msg = await consumer.next({ expires: 1_000 });
+      if (!msg) break;
+      const event = msg.json<{ tenantId: string; version: string }>();
+      if (event.tenantId === tenantId) versions.push(Number(event.version));
+      if (msg.info.pending === 0) break;
+    }
+    return versions;
+  }
+
+  /** Versions the stream holds ahead of an earlier one: ingestion's writers publishing their own changes raced. */
+  const overtakers = (order: readonly number[]) => order.filter((v, i) => order.slice(i + 1).some((later) => later < v));
 
   beforeAll(async () => {
     nats = await startNats(ensureBinaries().natsServer, await freePort(), join(dir, 'nats'), dir);
@@ -80,7 +100,7 @@ describe('two aggregation replicas consuming the partitioned change stream', () 
         try {
           return await apply(event);
         } catch (err) {
-          if (err instanceof ChangeOutOfOrder) refusals.push(`replica ${i}: ${err.message}`);
+          if (err instanceof ChangeOutOfOrder) refusals.push({ replica: i, tenantId: event.tenantId, version: Number(event.version) });
           throw err;
         }
       });
@@ -123,7 +143,18 @@ describe('two aggregation replicas consuming the partitioned change stream', () 
       ),
     );
     expect(results.filter((r) => !r.applied)).toEqual([]);
-    expect(refusals).toEqual([]);
+    // A change is refused only when the stream itself holds one of the tenant's changes ahead of its
+    // predecessor (two of ingestion's writers publishing their own commits raced, as the relay documents;
+    // the refusal then holds up its successors too until it is back), and only by the replica owning the
+    // tenant's partition: never because another replica took the tenant's watermark first.
+    for (const [owner, tenantId] of tenants.entries()) {
+      const order = await streamOrder(tenantId);
+      const refused = refusals.filter((r) => r.tenantId === tenantId);
+      expect({ tenantId, refusedWhileStreamInOrder: refused.length > 0 && overtakers(order).length === 0, order }).toMatchObject({
+        refusedWhileStreamInOrder: false,
+      });
+      expect(refused.filter((r) => r.replica !== owner)).toEqual([]);
+    }
     expect([...(handled[0] ?? [])].filter((t) => tenants.includes(t))).toEqual([tenants[0]]);
     expect([...(handled[1] ?? [])].filter((t) => tenants.includes(t))).toEqual([tenants[1]]);
 
@@ -134,11 +165,11 @@ describe('two aggregation replicas consuming the partitioned change stream', () 
       await peer.request(refreshMonth, { tenantId, month: MONTH });
       await expect(peer.request(getBreakdown, { tenantId, month: MONTH })).resolves.toEqual(incremental);
     }
-    // Nothing was handed out twice: no nak, no redelivery, on either tenant's partition consumer.
+    // Nothing was handed out twice but what was refused: no other nak, no redelivery.
     const jsm = await jetstreamManager(peer.connection);
     for (const tenantId of tenants) {
       const info = await jsm.consumers.info(TRANSACTIONS_STREAM.name, changesConsumerOf(changePartition(tenantId)));
-      expect(info.num_redelivered).toBe(0);
+      expect(info.num_redelivered).toBeLessThanOrEqual(refusals.filter((r) => r.tenantId === tenantId).length);
     }
   });
 
