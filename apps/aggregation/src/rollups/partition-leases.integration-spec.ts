@@ -1,4 +1,5 @@
 import { dataSourceOptions, migrateSchema } from '@ledgerline/database';
+import { metricsRegistry } from '@ledgerline/runtime';
 import { createDatabase, waitFor } from '@ledgerline/testing';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
@@ -70,6 +71,9 @@ describe('partition leases', () => {
   it('gives a lone owner every partition, then splits them evenly with a second one', async () => {
     const a = await owner('replica-a');
     expect(a.leases.owned).toEqual(range(PARTITIONS));
+    expect(await metricsRegistry.getSingleMetricAsString('ledgerline_aggregation_partitions_owned')).toMatch(
+      /^ledgerline_aggregation_partitions_owned 16$/m,
+    );
     const b = await owner('replica-b');
     await waitFor('an even split', async () => a.leases.owned.length === 8 && b.leases.owned.length === 8, 5_000, 50);
     expect([...a.leases.owned, ...b.leases.owned].sort((x, y) => x - y)).toEqual(range(PARTITIONS));
