@@ -28,6 +28,14 @@ import { RollupsService } from './rollups.service';
 const MAX_IN_FLIGHT = 512;
 /** The durable consumer that took every change before partitioning; it now takes only the old subject's. */
 export const LEGACY_CHANGES_CONSUMER = 'aggregation-rollups';
+/**
+ * This replica in the lease table: host and HTTP port, which no two live processes share. A process that
+ * crashed and was restarted in place (a container restart keeps the pod's name) is the same replica and
+ * resumes its leases at once instead of waiting out their TTL. On an ephemeral port (tests), a name of its own.
+ */
+export const replicaName = (port: number): string =>
+  port > 0 ? `${hostname()}:${port}` : `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
 /** Partition k's durable consumer of the TRANSACTIONS stream. */
 export const changesConsumerOf = (partition: number): string => `aggregation-rollups-p${partition}`;
 
@@ -53,7 +61,7 @@ export class ChangeConsumer implements OnApplicationBootstrap, BeforeApplication
   ) {
     this.leases = new PartitionLeases({
       db,
-      replica: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      replica: replicaName(config.PORT),
       partitions: CHANGE_PARTITIONS,
       heartbeatMs: config.CHANGE_HEARTBEAT_MS,
       ttlMs: config.CHANGE_LEASE_TTL_MS,

@@ -93,8 +93,8 @@ export class PartitionLeases {
     }
   }
 
-  /** One heartbeat: exported for tests that step replicas by hand. */
-  async tick(): Promise<void> {
+  /** One heartbeat: what the table says is ours, the fair share, then release, renew and claim. */
+  private async tick(): Promise<void> {
     if (this.stopped) return;
     const { replica, partitions, ttlMs } = this.options;
     const began = Date.now();
