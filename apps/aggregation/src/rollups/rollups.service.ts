@@ -24,6 +24,7 @@ import { ApplyLag } from './apply-lag';
 import { foldDeltas, onlyAdds, type FoldedChange } from './fold';
 import { KeyedBatcher } from './keyed-batcher';
 import { KeyedQueue } from './keyed-queue';
+import { Predecessors } from './predecessors';
 import { RollupsRepository, type TenantApplyState } from './rollups.repository';
 
 type ChangeEvent = EventOf<typeof transactionsChanged>;
@@ -50,6 +51,9 @@ const rollupKeyOf = ({ month, category, subcategory, expenseType }: FoldedChange
   subcategory,
   expenseType,
 });
+
+/** How long a change that arrived ahead of its predecessor waits for it before it is refused (and comes back later). */
+const PREDECESSOR_WAIT_MS = 100;
 
 /** How often an unconfirmed cache invalidation is tried again. */
 const INVALIDATION_RETRY_MS = 500;
@@ -80,6 +84,7 @@ export class RollupsService implements OnModuleDestroy {
    * only add reuses it and writes in one statement, gated on the watermark and generation still being these.
    */
   private readonly lastApplied = growingLru<string, TenantApplyState>(100_000);
+  private readonly predecessors = new Predecessors(PREDECESSOR_WAIT_MS);
   /** Months per tenant whose cache invalidation was not confirmed yet (retried until it is). */
   private readonly unconfirmed = new Map<string, Set<string>>();
   private retry: NodeJS.Timeout | undefined;
@@ -96,7 +101,8 @@ export class RollupsService implements OnModuleDestroy {
   ) {}
 
   /** Settles once the change is in the rollups and the caches were told; rejects with ChangeOutOfOrder when it came too early. */
-  apply(event: ChangeEvent): Promise<ApplyOutcome> {
+  async apply(event: ChangeEvent): Promise<ApplyOutcome> {
+    await this.predecessors.wait(event.tenantId, BigInt(event.version), this.lastApplied.get(event.tenantId)?.watermark);
     return this.changes.submit(event.tenantId, event);
   }
 
@@ -171,6 +177,7 @@ export class RollupsService implements OnModuleDestroy {
       }
       return events.map((event) => settled.get(event) as PromiseSettledResult<ApplyOutcome>);
     }
+    this.predecessors.applied(tenantId, applied.watermark);
     const taken = events.filter((_, i) => applied.outcomes[i] === 'applied');
     if (taken.length > 0) {
       const commits = taken.map((e) => ({ version: e.version, committedAt: e.occurredAt, months: e.months }));
