@@ -5,9 +5,10 @@ import { RollupsModule } from '../rollups/rollups.module';
 import { DashboardHandlers } from './dashboard.handlers';
 import { DashboardQueries } from './dashboard.queries';
 import { DashboardService } from './dashboard.service';
+import { MonthPlans } from './month-plans';
 
 @Module({
   imports: [RollupsModule, NotificationsModule],
-  providers: [DashboardQueries, DashboardService, DashboardHandlers, TenantMembers],
+  providers: [DashboardQueries, DashboardService, DashboardHandlers, TenantMembers, MonthPlans],
 })
 export class DashboardModule {}

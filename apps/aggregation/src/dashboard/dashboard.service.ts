@@ -4,7 +4,6 @@ import {
   encodeCursor,
   getDrillRows,
   getLargestExpense,
-  getMonthPlan,
   previousMonth,
   type Breakdown,
   type BreakdownQuery,
@@ -22,6 +21,7 @@ import { formatMoney } from '@ledgerline/money';
 import { Injectable } from '@nestjs/common';
 import { BudgetsService } from '../notifications/budgets.service';
 import { DashboardQueries } from './dashboard.queries';
+import { MonthPlans } from './month-plans';
 import { amountStats, EMPTY_MONTH, groupRows, statsOf, summaryOf, sumTotals, trendsOf } from './figures';
 
 @Injectable()
@@ -31,6 +31,7 @@ export class DashboardService {
     private readonly bus: NatsBus,
     private readonly budgets: BudgetsService,
     private readonly members: TenantMembers,
+    private readonly plans: MonthPlans,
   ) {}
 
   /** A member the tenant does not have is a mistake to name, not a view of zeros. */
@@ -43,7 +44,7 @@ export class DashboardService {
 
   async summary(tenantId: string, month: string): Promise<Summary> {
     const [plan, rollups] = await Promise.all([
-      this.bus.request(getMonthPlan, { tenantId, month }),
+      this.plans.get(tenantId, month),
       this.queries.summaryRollups(tenantId, month),
     ]);
     const totals = new Map(groupRows(rollups.categories, (r) => r.category).map((g) => [g.key, g.total]));
