@@ -95,6 +95,22 @@ async function measure(stack: BenchStack, keys: string[], writers: number, each:
   };
 }
 
+/**
+ * The host's yardstick, taken in the same run: what one bare HTTP round trip costs the server it reaches
+ * (a bare Fastify hello-world, its process's CPU from /proc), sent the way the writes are, one at a time
+ * and by 20 callers. On a virtual machine a loopback message mostly costs waking its receiver, and that
+ * cost moves from host to host; a write's figure in these units is comparable across runs.
+ */
+async function measureBareHttp(stack: BenchStack, url: string, writers: number, each: number) {
+  const before = stack.cpuMs('hello');
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (let i = 0; i < each; i++) await (await fetch(url)).arrayBuffer();
+    }),
+  );
+  return round((stack.cpuMs('hello') - before) / (writers * each), 3);
+}
+
 /** CPU the stack uses while nobody calls it: polls, timers, heartbeats, scrapes. */
 async function measureIdle(stack: BenchStack, seconds: number) {
   const before = stackTicks(stack);
@@ -121,11 +137,21 @@ async function main(): Promise<void> {
     const sequential = await measure(stack, keys, 1, SEQUENTIAL_WRITES);
     log(`${CONCURRENT_WRITERS} writers × ${WRITES_PER_WRITER}`);
     const concurrent = await measure(stack, keys, CONCURRENT_WRITERS, WRITES_PER_WRITER);
+    log('reference: bare HTTP round trips, the same two ways');
+    // More round trips than writes: /proc counts CPU in 10 ms ticks, and a bare one costs a fraction of a millisecond.
+    const hello = await stack.startHelloServer();
+    const bareOne = await measureBareHttp(stack, hello, 1, 1_000);
+    const bareConcurrent = await measureBareHttp(stack, hello, CONCURRENT_WRITERS, 100);
     const report = {
       note: 'CPU summed over every process of the stack (services, PostgreSQL and its backends, NATS, Redis) from /proc, per acknowledged single-row write',
       idle,
-      oneWriter: { ...sequential, targetCpuMsPerWrite: 6 },
-      concurrentWriters: { ...concurrent, targetCpuMsPerWrite: 4 },
+      oneWriter: { ...sequential, bareHttpCpuMsPerRequest: bareOne, inBareRequests: round(sequential.cpuMsPerWrite / bareOne, 1), targetCpuMsPerWrite: 6 },
+      concurrentWriters: {
+        ...concurrent,
+        bareHttpCpuMsPerRequest: bareConcurrent,
+        inBareRequests: round(concurrent.cpuMsPerWrite / bareConcurrent, 1),
+        targetCpuMsPerWrite: 4,
+      },
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
