@@ -1,4 +1,4 @@
-import { api, createTenant, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
+import { api, createTenant, oneRowAdded, serviceEnv, SPEC_TENANT } from '@ledgerline/testing';
 import { DEAD_LETTER_STREAM } from '@ledgerline/messaging';
 import { changePartition, changeSubjectOf, LEGACY_CHANGE_SUBJECT } from '@ledgerline/contracts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -68,30 +68,7 @@ describe('change delivery from the outbox to the rollups', () => {
          VALUES ($1, $2, $3, $4, $5, 'Groceries', 'Other', 'VARIABLE', 'm1')`,
         [randomUUID(), tenantId, `${MONTH}-04`, MONTH, amountCents],
       );
-      const event = {
-        eventId: randomUUID(),
-        tenantId,
-        version,
-        occurredAt: new Date().toISOString(),
-        cause: 'ingested',
-        months: [MONTH],
-        deltas: [
-          {
-            month: MONTH,
-            category: 'Groceries',
-            subcategory: 'Other',
-            expenseType: 'VARIABLE',
-            member: 'm1',
-            excluded: false,
-            addedCount: 1,
-            addedCents: String(amountCents),
-            addedMinCents: String(amountCents),
-            addedMaxCents: String(amountCents),
-            removedCount: 0,
-            removedCents: '0',
-          },
-        ],
-      };
+      const event = oneRowAdded(tenantId, version, MONTH, amountCents, 'm1');
       await db.query(
         `INSERT INTO ingestion.outbox (event_id, tenant_id, months, version, subject, payload, published_at)
          VALUES ($1, $2, $3, $4, $5, $6, ${relayed ? 'now()' : 'NULL'})`,

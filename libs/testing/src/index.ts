@@ -16,3 +16,4 @@ export * from './seed/demo-data';
 export * from './config/env-example';
 export * from './browser/rendered-dom';
 export * from './infra/provisions-peer';
+export * from './events/change-event';

@@ -1,7 +1,7 @@
-import { getBreakdown, getMonthSource, invalidateCache, type EventOf, type MonthSource, type transactionsChanged } from '@ledgerline/contracts';
+import { getBreakdown, getMonthSource, invalidateCache, type MonthSource } from '@ledgerline/contracts';
 import { NatsBus } from '@ledgerline/messaging';
 import { createHttpApp } from '@ledgerline/runtime';
-import { createDatabase, ensureBinaries, freePort, provisionsPeer, startNats, type RunningNats } from '@ledgerline/testing';
+import { createDatabase, ensureBinaries, freePort, oneRowAdded, provisionsPeer, startNats, type RunningNats } from '@ledgerline/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,38 +13,10 @@ import { loadAggregationConfig } from '../config';
 import { RollupsRepository } from './rollups.repository';
 import { RollupsService } from './rollups.service';
 
-type ChangeEvent = EventOf<typeof transactionsChanged>;
-
 const logger = pino({ level: 'silent' });
 const MONTH = '2026-11';
 
-/** A change adding one Groceries row of `cents` to MONTH, as ingestion would publish it. */
-function change(tenantId: string, version: number, cents: number): ChangeEvent {
-  return {
-    eventId: randomUUID(),
-    tenantId,
-    version: String(version),
-    occurredAt: new Date().toISOString(),
-    cause: 'ingested',
-    months: [MONTH],
-    deltas: [
-      {
-        month: MONTH,
-        category: 'Groceries',
-        subcategory: 'Other',
-        expenseType: 'VARIABLE',
-        member: null,
-        excluded: false,
-        addedCount: 1,
-        addedCents: String(cents),
-        addedMinCents: String(cents),
-        addedMaxCents: String(cents),
-        removedCount: 0,
-        removedCents: '0',
-      },
-    ],
-  };
-}
+const change = (tenantId: string, version: number, cents: number) => oneRowAdded(tenantId, String(version), MONTH, cents);
 
 /** MONTH's rows as ingestion would fold them, reflecting changes up to `version`. */
 function source(version: number, amounts: readonly number[]): MonthSource {
