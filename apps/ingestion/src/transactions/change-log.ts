@@ -20,9 +20,9 @@ const DELTAS_PER_EVENT = 2_000;
 /**
  * The one way a change leaves ingestion. Inside the write's transaction it
  * takes the tenant's next version(s) and commits the change events with the
- * rows (transactional outbox). After the commit it has the relay publish them
- * at once and tells whether aggregation applied them within the bound: the
- * write never calls aggregation, it only listens for the tenant's watermark.
+ * rows (transactional outbox). After the commit it has them published at
+ * once; a write's caller learns from the tenant's watermark when they are
+ * applied, and an import asks `applied` here (it records the answer).
  */
 @Injectable()
 export class ChangeLog {
@@ -91,12 +91,12 @@ export class ChangeLog {
   }
 
   /**
-   * After the commit (the relay kicked unless the writer is `publishing` the change itself): true once the rollups reflect `version` and no cache
-   * holds older figures; false when that takes longer than the bound, or the
-   * caches could not confirm (the writer's next read might meet them).
+   * After an import's commit (the relay kicked for its entries): true once the rollups reflect `version` and
+   * no cache holds older figures; false when that takes longer than the bound, or the caches could not
+   * confirm (the next read might meet them).
    */
-  async applied(tenantId: string, version: Version, publishing = false): Promise<boolean> {
-    if (!publishing) this.relay.kick();
+  async applied(tenantId: string, version: Version): Promise<boolean> {
+    this.relay.kick();
     return (await this.watermarks.wait(tenantId, version, this.config.APPLY_TIMEOUT_MS)) === 'fresh';
   }
 }
