@@ -78,7 +78,7 @@ describe('two aggregation replicas consuming the partitioned change stream', () 
     peer.serve(invalidateCache, async () => ({ invalidated: true as const }));
     await peer.connection.flush();
     ingestion = await createHttpApp({
-      module: IngestionModule.forRoot(loadIngestionConfig({ ...env, APPLY_TIMEOUT_MS: '10000' }), logger),
+      module: IngestionModule.forRoot(loadIngestionConfig(env), logger),
       logger,
       host: '127.0.0.1',
       port: 0,

@@ -20,13 +20,8 @@ import { loadIngestionConfig } from '../config';
 import { OutboxRelay } from '../outbox/outbox.relay';
 
 const logger = pino({ level: 'silent' });
-// No aggregation runs here: an import waits this long for the watermark, then says `applied: false`.
-const config = loadIngestionConfig({
-  DATABASE_URL: process.env.IT_DATABASE_URL,
-  NATS_URL: process.env.IT_NATS_URL,
-  PORT: '0',
-  APPLY_TIMEOUT_MS: '100',
-});
+// No aggregation runs here: writes are answered on commit, and nothing here waits for the watermark.
+const config = loadIngestionConfig({ DATABASE_URL: process.env.IT_DATABASE_URL, NATS_URL: process.env.IT_NATS_URL, PORT: '0' });
 /** A row as the gateway sends it: validated, defaults filled in. */
 const row = (extra: Record<string, unknown> = {}) =>
   transactionInputSchema.parse({ date: '2026-10-05', amount: '12.50', category: 'Groceries', ...extra });
