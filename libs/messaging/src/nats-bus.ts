@@ -362,11 +362,14 @@ export class NatsBus {
       this.options.logger.warn({ subject }, 'dropped invalid event');
       return;
     }
-    // Listeners sharing a contract share its parse.
-    const parsed = new Map<EventListener['schema'], ReturnType<EventListener['schema']['safeParse']>>();
+    // Listeners of a subject nearly always share its contract, and with it one parse.
+    let parsedBy: EventListener['schema'] | undefined;
+    let result: ReturnType<EventListener['schema']['safeParse']> | undefined;
     for (const { schema, handler } of this.eventListeners.get(subject) ?? []) {
-      let result = parsed.get(schema);
-      if (!result) parsed.set(schema, (result = schema.safeParse(data)));
+      if (schema !== parsedBy || !result) {
+        parsedBy = schema;
+        result = schema.safeParse(data);
+      }
       if (!result.success) {
         this.options.logger.warn({ subject }, 'dropped invalid event');
         continue;
